@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ReplyQA",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "replyqa", targets: ["replyqa"]),
+        .executable(name: "replyqa-eval", targets: ["replyqa-eval"]),
+        .library(name: "ReplyPipeline", targets: ["ReplyPipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        // System libraries (Debian: libgmime-3.0-dev, libxml2-dev, libhunspell-dev).
+        .systemLibrary(name: "CGMime", pkgConfig: "gmime-3.0", providers: [.apt(["libgmime-3.0-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CHunspell", pkgConfig: "hunspell", providers: [.apt(["libhunspell-dev", "hunspell-en-us"])]),
+
+        // Shared value types: findings, spans, configuration, the checker seam.
+        .target(name: "ReplyQACore", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Ingest: bytes (eml, mbox, Maildir) to decoded messages; HTML to structured text.
+        .target(name: "MailIngest", dependencies: ["CGMime", "CLibXML2", "ReplyQACore"]),
+        // Segment: authored text vs. quoted history, signature and footer.
+        .target(name: "ReplySegmentation", dependencies: ["ReplyQACore"]),
+        // Threading, attribution, running checkers, records.
+        .target(name: "ReplyPipeline", dependencies: ["MailIngest", "ReplySegmentation", "ReplyQACore"]),
+
+        .executableTarget(name: "replyqa", dependencies: [
+            "ReplyPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Quality evaluation over external corpora (one adapter per corpus).
+        .executableTarget(name: "replyqa-eval", dependencies: [
+            "ReplyPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "MailIngestTests", dependencies: ["MailIngest"]),
+        .testTarget(name: "ReplySegmentationTests", dependencies: ["ReplySegmentation"]),
+        .testTarget(name: "ReplyPipelineTests", dependencies: ["ReplyPipeline"]),
+    ]
+)
