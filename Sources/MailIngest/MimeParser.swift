@@ -1,0 +1,290 @@
+import Foundation
+import CGMime
+import ReplyQACore
+
+/// Parses RFC 5322 messages and mbox files with GMime, keeping GLib types inside this file.
+public struct MimeParser: Sendable {
+    public var limits: Limits
+
+    public init(limits: Limits = Limits()) {
+        _ = MimeParser.initialized
+        self.limits = limits
+    }
+
+    /// GMime needs one global initialisation; `static let` runs it once, thread-safely.
+    private static let initialized: Bool = {
+        g_mime_init()
+        // Raw 8-bit headers without RFC 2047 encoding: try UTF-8, then Windows-1252.
+        let charsets = ["UTF-8", "windows-1252"]
+        var cStrings: [UnsafePointer<CChar>?] = charsets.map { UnsafePointer(strdup($0)) }
+        cStrings.append(nil)
+        cStrings.withUnsafeMutableBufferPointer { buf in
+            g_mime_parser_options_set_fallback_charsets(g_mime_parser_options_get_default(), buf.baseAddress)
+        }
+        return true
+    }()
+
+    /// Parses one message held in memory.
+    public func parseMessage(_ data: [UInt8], path: String) throws(IngestError) -> MailMessage {
+        try checkPlausible(data, path: path)
+        let stream = data.withUnsafeBufferPointer { buf in
+            buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) {
+                g_mime_stream_mem_new_with_buffer($0, buf.count)
+            }
+        }
+        guard let stream else { throw IngestError(path: path, reason: "out of memory") }
+        defer { g_object_unref(stream) }
+        guard let parser = g_mime_parser_new_with_stream(stream) else {
+            throw IngestError(path: path, reason: "could not start the MIME parser")
+        }
+        defer { g_object_unref(parser) }
+        g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE)
+        guard let message = g_mime_parser_construct_message(parser, nil) else {
+            throw IngestError(path: path, reason: "not a MIME message: no headers could be parsed")
+        }
+        defer { g_object_unref(message) }
+        return try convert(message, path: path, index: nil)
+    }
+
+    /// Reads every message of an mbox file, streaming from disk; calls `handle` per message or error.
+    public func parseMbox(path: String, _ handle: (Result<MailMessage, IngestError>) -> Void) {
+        var gerror: UnsafeMutablePointer<GError>? = nil
+        guard let stream = g_mime_stream_fs_open(path, O_RDONLY, 0, &gerror) else {
+            let why = gerror.map { String(cString: $0.pointee.message) } ?? "cannot open"
+            if gerror != nil { g_error_free(gerror) }
+            handle(.failure(IngestError(path: path, reason: why)))
+            return
+        }
+        defer { g_object_unref(stream) }
+        guard let parser = g_mime_parser_new_with_stream(stream) else { return }
+        defer { g_object_unref(parser) }
+        g_mime_parser_set_format(parser, GMIME_FORMAT_MBOX)
+        var index = 0
+        while g_mime_parser_eos(parser) == 0 {
+            let begin = g_mime_parser_tell(parser)
+            guard let message = g_mime_parser_construct_message(parser, nil) else {
+                if index == 0 {
+                    handle(.failure(IngestError(path: path, reason: "not an mbox file: no \"From \" separator line found")))
+                }
+                break
+            }
+            let size = Int(g_mime_parser_tell(parser) - begin)
+            if size > limits.maxMessageBytes {
+                handle(.failure(IngestError(path: "\(path)#\(index + 1)",
+                    reason: "message is \(size / 1_048_576) MB, over the limit of \(limits.maxMessageBytes / 1_048_576) MB")))
+            } else {
+                do { handle(.success(try convert(message, path: path, index: index))) }
+                catch { handle(.failure(error)) }
+            }
+            g_object_unref(message)
+            index += 1
+        }
+    }
+
+    /// Rejects input that is obviously not mail before GMime turns it into an empty message.
+    func checkPlausible(_ data: [UInt8], path: String) throws(IngestError) {
+        if data.isEmpty { throw IngestError(path: path, reason: "empty file") }
+        if data.count > limits.maxMessageBytes {
+            throw IngestError(path: path, reason: "message is \(data.count / 1_048_576) MB, over the limit of \(limits.maxMessageBytes / 1_048_576) MB")
+        }
+        let head = data.prefix(4096)
+        if head.contains(0) { throw IngestError(path: path, reason: "binary data, not an email (NUL bytes in the header area)") }
+        // The first line must look like a header ("Name: value") or an mbox "From " line.
+        let firstLine = head.prefix { $0 != 0x0A }
+        let text = String(decoding: firstLine, as: UTF8.self)
+        let looksLikeHeader = text.range(of: #"^[!-9;-~]+:"#, options: .regularExpression) != nil || text.hasPrefix("From ")
+        if !looksLikeHeader { throw IngestError(path: path, reason: "not an email: the first line is not a header") }
+    }
+
+    // MARK: - GMime objects to Swift values
+
+    func convert(_ message: UnsafeMutablePointer<GMimeMessage>, path: String, index: Int?) throws(IngestError) -> MailMessage {
+        let object = asObject(message)
+        var result = MailMessage(path: path, index: index)
+        result.headers = headers(of: object)
+        if result.headers.isEmpty {
+            throw IngestError(path: index.map { "\(path)#\($0 + 1)" } ?? path, reason: "not an email: no headers found")
+        }
+        result.messageID = g_mime_message_get_message_id(message).map { String(cString: $0) }
+        result.subject = g_mime_message_get_subject(message).map { String(cString: $0) }
+        result.inReplyTo = messageIDs(result.headers["in-reply-to"]).last
+        result.references = messageIDs(result.headers["references"])
+        result.from = addresses(g_mime_message_get_from(message)).first
+        result.to = addresses(g_mime_message_get_to(message))
+        result.cc = addresses(g_mime_message_get_cc(message))
+        if let date = g_mime_message_get_date(message) {
+            result.date = Date(timeIntervalSince1970: TimeInterval(g_date_time_to_unix(date)))
+        }
+        var walk = BodyWalk()
+        if let part = g_mime_message_get_mime_part(message) {
+            self.walk(part, depth: 0, inRelated: false, into: &walk)
+        }
+        result.attachments = walk.attachments
+        result.warnings = walk.warnings
+        if let html = walk.html {
+            if html.count > limits.maxHTMLBytes {
+                result.warnings.append("HTML body is \(html.count / 1024) KB, over the limit of \(limits.maxHTMLBytes / 1024) KB; used the plain-text part or truncated text")
+            }
+            if html.count <= limits.maxHTMLBytes || walk.plain == nil {
+                let limited = html.count > limits.maxHTMLBytes ? String(html.prefix(limits.maxHTMLBytes)) : html
+                let converted = HTMLText.convert(limited)
+                result.body = converted.text
+                result.quoteStartLine = converted.quoteStartLine
+                result.bodyKind = .html
+                return result
+            }
+        }
+        if let plain = walk.plain {
+            result.body = walk.flowed.map { FormatFlowed.decode(plain, delSp: $0) } ?? plain
+            result.body = result.body.replacingOccurrences(of: "\r\n", with: "\n")
+            result.bodyKind = walk.flowed == nil ? .plain : .flowed
+        }
+        return result
+    }
+
+    /// What walking the MIME tree found: the first text and HTML bodies, and the attachments.
+    struct BodyWalk {
+        var plain: String?
+        var flowed: Bool?  // delsp when the plain body is format=flowed
+        var html: String?
+        var attachments: [Attachment] = []
+        var warnings: [String] = []
+        var depthWarned = false
+    }
+
+    func walk(_ object: UnsafeMutablePointer<GMimeObject>, depth: Int, inRelated: Bool, into state: inout BodyWalk) {
+        if depth > limits.maxMimeDepth {
+            if !state.depthWarned {
+                state.warnings.append("MIME nesting deeper than \(limits.maxMimeDepth) levels; deeper parts were ignored")
+                state.depthWarned = true
+            }
+            return
+        }
+        let contentType = g_mime_object_get_content_type(object)
+        let type = contentType.flatMap { g_mime_content_type_get_media_type($0) }.map { String(cString: $0).lowercased() } ?? "text"
+        let subtype = contentType.flatMap { g_mime_content_type_get_media_subtype($0) }.map { String(cString: $0).lowercased() } ?? "plain"
+        if isA(object, g_mime_multipart_get_type()) {
+            let multipart = UnsafeMutableRawPointer(object).assumingMemoryBound(to: GMimeMultipart.self)
+            let count = g_mime_multipart_get_count(multipart)
+            for i in 0..<max(0, count) {
+                if let child = g_mime_multipart_get_part(multipart, i) {
+                    walk(child, depth: depth + 1, inRelated: inRelated || subtype == "related", into: &state)
+                }
+            }
+            return
+        }
+        if isA(object, g_mime_message_part_get_type()) {
+            // A forwarded or attached message: listed, never mistaken for the reply's own body.
+            let name = g_mime_object_get_content_type_parameter(object, "name").map { String(cString: $0) }
+            state.attachments.append(Attachment(filename: name, contentType: "\(type)/\(subtype)", size: 0))
+            return
+        }
+        guard isA(object, g_mime_part_get_type()) else { return }
+        let part = UnsafeMutableRawPointer(object).assumingMemoryBound(to: GMimePart.self)
+        let filename = g_mime_part_get_filename(part).map { String(cString: $0) }
+        let disposition = g_mime_object_get_disposition(object).map { String(cString: $0).lowercased() }
+        let isAttachment = disposition == "attachment" || (filename != nil && type != "text")
+            || (type != "text" && type != "multipart")
+        let bytes = decodedContent(part)
+        if isAttachment || (filename != nil && disposition != "inline") {
+            let hasContentID = g_mime_object_get_content_id(object) != nil
+            // Inline images of an HTML body (multipart/related with a Content-ID) are not attachments.
+            if !(inRelated && hasContentID && disposition != "attachment") {
+                state.attachments.append(Attachment(filename: filename, contentType: "\(type)/\(subtype)", size: bytes.count))
+            }
+            return
+        }
+        guard type == "text" else { return }
+        var charset = g_mime_object_get_content_type_parameter(object, "charset").map { String(cString: $0) }
+        if subtype == "html" {
+            guard state.html == nil else { return }
+            if charset == nil { charset = sniffHTMLCharset(bytes) }
+            let (text, warning) = CharsetDecoder.decode(bytes, charset: charset)
+            if let warning { state.warnings.append(warning) }
+            state.html = text
+        } else if subtype == "plain" || subtype == "enriched" {
+            guard state.plain == nil else { return }
+            let (text, warning) = CharsetDecoder.decode(bytes, charset: charset)
+            if let warning { state.warnings.append(warning) }
+            state.plain = text
+            let format = g_mime_object_get_content_type_parameter(object, "format").map { String(cString: $0).lowercased() }
+            if format == "flowed" {
+                let delsp = g_mime_object_get_content_type_parameter(object, "delsp").map { String(cString: $0).lowercased() }
+                state.flowed = delsp == "yes"
+            }
+        }
+    }
+
+    /// The part's bytes with its transfer encoding (base64, quoted-printable, uuencode) undone.
+    func decodedContent(_ part: UnsafeMutablePointer<GMimePart>) -> [UInt8] {
+        guard let wrapper = g_mime_part_get_content(part), let stream = g_mime_stream_mem_new() else { return [] }
+        defer { g_object_unref(stream) }
+        _ = g_mime_data_wrapper_write_to_stream(wrapper, stream)
+        let mem = UnsafeMutableRawPointer(stream).assumingMemoryBound(to: GMimeStreamMem.self)
+        guard let array = g_mime_stream_mem_get_byte_array(mem), let data = array.pointee.data else { return [] }
+        return Array(UnsafeBufferPointer(start: data, count: Int(array.pointee.len)))
+    }
+
+    func sniffHTMLCharset(_ bytes: [UInt8]) -> String? {
+        let head = String(decoding: bytes.prefix(2048), as: UTF8.self).lowercased()
+        guard let range = head.range(of: #"charset\s*=\s*["']?([a-z0-9_\-:.]+)"#, options: .regularExpression) else { return nil }
+        let match = head[range]
+        return match.split(whereSeparator: { $0 == "=" }).last.map {
+            $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"' "))
+        }
+    }
+
+    func headers(of object: UnsafeMutablePointer<GMimeObject>) -> [String: String] {
+        guard let list = g_mime_object_get_header_list(object) else { return [:] }
+        var result: [String: String] = [:]
+        for i in 0..<g_mime_header_list_get_count(list) {
+            guard let header = g_mime_header_list_get_header_at(list, i),
+                  let name = g_mime_header_get_name(header) else { continue }
+            let key = String(cString: name).lowercased()
+            if result[key] != nil { continue }
+            let value = g_mime_header_get_value(header).map { String(cString: $0) } ?? ""
+            result[key] = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return result
+    }
+
+    func messageIDs(_ header: String?) -> [String] {
+        guard let header, !header.isEmpty else { return [] }
+        guard let refs = g_mime_references_parse(nil, header) else { return [] }
+        defer { g_mime_references_free(refs) }
+        return (0..<g_mime_references_length(refs)).compactMap {
+            g_mime_references_get_message_id(refs, $0).map { String(cString: $0) }
+        }
+    }
+
+    func addresses(_ list: UnsafeMutablePointer<InternetAddressList>?) -> [MailAddress] {
+        guard let list else { return [] }
+        var result: [MailAddress] = []
+        for i in 0..<internet_address_list_length(list) {
+            guard let address = internet_address_list_get_address(list, i) else { continue }
+            let object = UnsafeMutableRawPointer(address)
+            if isA(object, internet_address_mailbox_get_type()) {
+                let mailbox = object.assumingMemoryBound(to: InternetAddressMailbox.self)
+                let addr = internet_address_mailbox_get_addr(mailbox).map { String(cString: $0) } ?? ""
+                let name = internet_address_get_name(address).map { String(cString: $0) }
+                result.append(MailAddress(name: name?.isEmpty == true ? nil : name, address: addr))
+            } else if isA(object, internet_address_group_get_type()) {
+                let group = object.assumingMemoryBound(to: InternetAddressGroup.self)
+                result += addresses(internet_address_group_get_members(group))
+            }
+        }
+        return result
+    }
+
+    func asObject<T>(_ pointer: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<GMimeObject> {
+        UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: GMimeObject.self)
+    }
+
+    /// GLib's type-check macros do not import into Swift; this is what they expand to.
+    func isA<T>(_ pointer: UnsafeMutablePointer<T>, _ type: GType) -> Bool {
+        isA(UnsafeMutableRawPointer(pointer), type)
+    }
+    func isA(_ pointer: UnsafeMutableRawPointer, _ type: GType) -> Bool {
+        g_type_check_instance_is_a(pointer.assumingMemoryBound(to: GTypeInstance.self), type) != 0
+    }
+}

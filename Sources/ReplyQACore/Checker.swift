@@ -1,0 +1,30 @@
+/// What a checker may look at besides the reply itself.
+public struct CheckContext: Sendable {
+    public var config: Configuration
+    public init(config: Configuration) { self.config = config }
+}
+
+/// A stage of the Check step: a pure function from one reply (and its context) to findings.
+///
+/// Checkers are independent: each looks only at the reply and the context, never at another
+/// checker's findings, so they can run in any order or in parallel.
+public protocol Checker: Sendable {
+    /// A short stable name, used in configuration and reports.
+    var name: String { get }
+    func check(_ reply: Reply, in context: CheckContext) -> [Finding]
+}
+
+/// The ordered set of checkers a run uses; later features register theirs here.
+public struct CheckerRegistry: Sendable {
+    public private(set) var checkers: [any Checker]
+    public init(_ checkers: [any Checker] = []) { self.checkers = checkers }
+    public mutating func register(_ checker: any Checker) { checkers.append(checker) }
+
+    /// Runs every checker and returns their findings ordered by position, then rule.
+    public func run(_ reply: Reply, in context: CheckContext) -> [Finding] {
+        let disabled = Set(context.config.disabledRules)
+        return checkers.flatMap { $0.check(reply, in: context) }
+            .filter { !disabled.contains($0.rule) }
+            .sorted { ($0.span.start, $0.span.end, $0.rule) < ($1.span.start, $1.span.end, $1.rule) }
+    }
+}

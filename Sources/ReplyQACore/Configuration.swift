@@ -1,0 +1,137 @@
+import Foundation
+import Yams
+
+/// A rule that assigns a channel to a message; the first matching rule wins.
+public struct ChannelRule: Codable, Hashable, Sendable {
+    /// The channel name this rule assigns.
+    public var channel: String
+    /// Match when this header is present (and equals `equals`, if given; case-insensitive).
+    public var header: String?
+    public var equals: String?
+    /// Match when this address is among the recipients or senders (e.g. a channel's mailbox).
+    public var address: String?
+    /// Match when the input's path contains a folder of this name.
+    public var folder: String?
+
+    public init(channel: String, header: String? = nil, equals: String? = nil,
+                address: String? = nil, folder: String? = nil) {
+        self.channel = channel; self.header = header; self.equals = equals
+        self.address = address; self.folder = folder
+    }
+}
+
+/// Input limits that keep hostile or broken mail from exhausting the machine.
+public struct Limits: Codable, Hashable, Sendable {
+    public var maxMessageBytes: Int = 25 * 1024 * 1024
+    public var maxMimeDepth: Int = 20
+    public var maxHTMLBytes: Int = 5 * 1024 * 1024
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case maxMessageBytes = "max_message_bytes", maxMimeDepth = "max_mime_depth"
+        case maxHTMLBytes = "max_html_bytes"
+    }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        maxMessageBytes = try c.decodeIfPresent(Int.self, forKey: .maxMessageBytes) ?? maxMessageBytes
+        maxMimeDepth = try c.decodeIfPresent(Int.self, forKey: .maxMimeDepth) ?? maxMimeDepth
+        maxHTMLBytes = try c.decodeIfPresent(Int.self, forKey: .maxHTMLBytes) ?? maxHTMLBytes
+    }
+}
+
+/// The contents of `replyqa.yml`: who is an agent, which channel a message belongs to, limits.
+public struct Configuration: Codable, Hashable, Sendable {
+    /// Address (lower-cased) to agent name.
+    public var agentAddresses: [String: String] = [:]
+    /// A header whose value names the agent (checked after `agentAddresses`).
+    public var agentHeader: String = "X-Agent"
+    /// Sender domains whose messages are agent replies; customers' messages are context only.
+    public var supportDomains: [String] = []
+    public var channels: [ChannelRule] = []
+    public var defaultChannel: String = "email"
+    public var disabledRules: [String] = []
+    public var limits = Limits()
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case agents, channels, defaultChannel = "default_channel", disabledRules = "disabled_rules"
+        case limits, supportDomains = "support_domains"
+    }
+    enum AgentKeys: String, CodingKey { case header, addresses }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        if c.contains(.agents) {
+            let a = try c.nestedContainer(keyedBy: AgentKeys.self, forKey: .agents)
+            agentHeader = try a.decodeIfPresent(String.self, forKey: .header) ?? agentHeader
+            let map = try a.decodeIfPresent([String: String].self, forKey: .addresses) ?? [:]
+            agentAddresses = Dictionary(map.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+        }
+        supportDomains = (try c.decodeIfPresent([String].self, forKey: .supportDomains) ?? []).map { $0.lowercased() }
+        channels = try c.decodeIfPresent([ChannelRule].self, forKey: .channels) ?? []
+        defaultChannel = try c.decodeIfPresent(String.self, forKey: .defaultChannel) ?? defaultChannel
+        disabledRules = try c.decodeIfPresent([String].self, forKey: .disabledRules) ?? []
+        limits = try c.decodeIfPresent(Limits.self, forKey: .limits) ?? Limits()
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        var a = c.nestedContainer(keyedBy: AgentKeys.self, forKey: .agents)
+        try a.encode(agentHeader, forKey: .header)
+        try a.encode(agentAddresses, forKey: .addresses)
+        try c.encode(supportDomains, forKey: .supportDomains)
+        try c.encode(channels, forKey: .channels)
+        try c.encode(defaultChannel, forKey: .defaultChannel)
+        try c.encode(disabledRules, forKey: .disabledRules)
+        try c.encode(limits, forKey: .limits)
+    }
+
+    /// Parses YAML text; an empty document is the default configuration.
+    public static func parse(yaml: String) throws -> Configuration {
+        if yaml.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return Configuration() }
+        do {
+            return try YAMLDecoder().decode(Configuration.self, from: yaml)
+        } catch let error as DecodingError {
+            throw ConfigurationError.invalid(Self.describe(error))
+        } catch {
+            throw ConfigurationError.invalid("\(error)")
+        }
+    }
+
+    /// Loads `path`, or `replyqa.yml` in the current directory when `path` is nil and it exists.
+    public static func load(path: String?) throws -> Configuration {
+        let file = path ?? (FileManager.default.fileExists(atPath: "replyqa.yml") ? "replyqa.yml" : nil)
+        guard let file else { return Configuration() }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ConfigurationError.unreadable(file)
+        }
+        do {
+            return try parse(yaml: String(decoding: data, as: UTF8.self))
+        } catch ConfigurationError.invalid(let why) {
+            throw ConfigurationError.invalid("\(file): \(why)")
+        }
+    }
+
+    private static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx), .keyNotFound(_, let ctx), .dataCorrupted(let ctx):
+            let path = ctx.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            return path.isEmpty ? ctx.debugDescription : "\(path): \(ctx.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}
+
+/// Why a configuration file could not be used.
+public enum ConfigurationError: Error, CustomStringConvertible {
+    case unreadable(String)
+    case invalid(String)
+    public var description: String {
+        switch self {
+        case .unreadable(let path): return "cannot read configuration file \(path)"
+        case .invalid(let why): return "invalid configuration: \(why)"
+        }
+    }
+}

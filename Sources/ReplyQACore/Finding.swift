@@ -1,0 +1,55 @@
+/// How serious a finding is; `lint --fail-on` compares against it.
+public enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
+    case info, warning, error
+
+    private var rank: Int { Severity.allCases.firstIndex(of: self)! }
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+}
+
+/// A rubric category from the design (each finding belongs to exactly one).
+public enum Category: String, Codable, Sendable, CaseIterable {
+    case spelling, grammar, empathy, ownership, patience, listening
+    case relevance, clarity, toneFit = "tone-fit", greeting, closing, privacy
+}
+
+/// A half-open range of Unicode-scalar offsets into a reply's authored text.
+public struct Span: Codable, Hashable, Sendable {
+    public var start: Int
+    public var end: Int
+    public init(start: Int, end: Int) { self.start = start; self.end = end }
+    public var length: Int { end - start }
+}
+
+/// One problem (or piece of evidence) a checker found in a reply.
+public struct Finding: Codable, Hashable, Sendable {
+    public var category: Category
+    public var rule: String
+    public var severity: Severity
+    public var span: Span
+    public var message: String
+    public var suggestion: String?
+
+    public init(category: Category, rule: String, severity: Severity, span: Span,
+                message: String, suggestion: String? = nil) {
+        self.category = category; self.rule = rule; self.severity = severity
+        self.span = span; self.message = message; self.suggestion = suggestion
+    }
+}
+
+extension String {
+    /// The text covered by a scalar-offset span (clamped to the string).
+    public func text(at span: Span) -> String {
+        let scalars = unicodeScalars
+        let count = scalars.count
+        let lo = max(0, min(span.start, count)), hi = max(lo, min(span.end, count))
+        let a = scalars.index(scalars.startIndex, offsetBy: lo)
+        let b = scalars.index(a, offsetBy: hi - lo)
+        return String(scalars[a..<b])
+    }
+
+    /// The scalar-offset span of a range of this string.
+    public func span(of range: Range<String.Index>) -> Span {
+        let start = unicodeScalars.distance(from: unicodeScalars.startIndex, to: range.lowerBound)
+        return Span(start: start, end: start + unicodeScalars.distance(from: range.lowerBound, to: range.upperBound))
+    }
+}

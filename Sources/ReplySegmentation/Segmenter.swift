@@ -1,0 +1,320 @@
+import Foundation
+
+/// A run of lines the agent wrote, with where it sits in the body.
+public struct Fragment: Sendable, Equatable {
+    /// Body line range of the fragment, signature included.
+    public var lines: Range<Int>
+    /// The lines that are authored text (the signature, if any, follows them).
+    public var authoredLines: Range<Int>
+}
+
+/// A reply body split into what the agent wrote now, the signature, the footer and the history.
+public struct Segments: Sendable, Equatable {
+    /// The authored text: fragments joined by a blank line, without signature or footer.
+    public var authored: String
+    /// Authored text plus signature: everything that is not quoted history or a footer.
+    public var newText: String
+    public var fragments: [Fragment]
+    public var signature: String?
+    public var footer: String?
+    /// The attribution or header block that introduces the quoted history.
+    public var quoteHeader: String?
+    /// The quoted history as it appears in the body.
+    public var quoted: String?
+    /// The most recent quoted message, unquoted, without its own history and signature: for a
+    /// reply, this is usually the customer's question.
+    public var quotedMessage: String?
+    /// Index into the body lines of each authored line (for mapping offsets back to the body).
+    public var authoredLineMap: [Int]
+}
+
+/// Splits a reply body into authored text, quoted history, signature and footer.
+///
+/// The body is processed line by line with bounded look-ahead, so the cost is linear in its size.
+public enum Segmenter {
+    public static func segment(_ body: String, quoteStartLine: Int? = nil) -> Segments {
+        segment(body, quoteStartLine: quoteStartLine, depth: 0)
+    }
+
+    enum Kind: Equatable { case authored, quote }
+
+    static func segment(_ body: String, quoteStartLine: Int?, depth: Int) -> Segments {
+        let normalized = body.contains("\r") ? body.replacingOccurrences(of: "\r\n", with: "\n") : body
+        let lines = normalized.split(separator: "\n", omittingEmptySubsequences: false)
+        var kinds = [Kind](repeating: .authored, count: lines.count)
+        var quoteHeader: String? = nil
+        var firstQuote: Int? = nil
+
+        func blank(_ i: Int) -> Bool { lines[i].allSatisfy { $0 == " " || $0 == "\t" } }
+        func isQuoted(_ i: Int) -> Bool { lines[i].drop(while: { $0 == " " }).first == ">" }
+        func nextNonBlank(_ i: Int) -> Int? {
+            var j = i
+            while j < lines.count, blank(j) { j += 1 }
+            return j < lines.count ? j : nil
+        }
+        func markRest(_ i: Int) { for j in i..<lines.count { kinds[j] = .quote } }
+        func noteQuote(_ range: Range<Int>, header: Bool) {
+            if firstQuote == nil {
+                firstQuote = range.lowerBound
+                if header { quoteHeader = lines[range].map(String.init).joined(separator: "\n") }
+            }
+        }
+
+        var i = 0
+        while i < lines.count {
+            if let hint = quoteStartLine, i >= hint {
+                // A mail client's quote container: look back for its attribution line just above.
+                var start = i
+                if let h = headerAbove(lines, i) { start = h }
+                noteQuote(start..<(max(start + 1, i)), header: start < i)
+                markRest(start)
+                break
+            }
+            if blank(i) { i += 1; continue }
+            let line = lines[i]
+            if Markers.matches(Markers.originalMessage, line) {
+                noteQuote(i..<i + 1, header: true); markRest(i); break
+            }
+            if let end = headerBlock(lines, at: i) {
+                noteQuote(i..<end, header: true); markRest(i); break
+            }
+            if Markers.matches(Markers.separator, line), let next = nextNonBlank(i + 1), let end = headerBlock(lines, at: next) {
+                noteQuote(next..<end, header: true)
+                firstQuote = min(firstQuote ?? i, i)
+                markRest(i); break
+            }
+            if let end = attribution(lines, at: i) {
+                // "On ... wrote:" followed by ">" lines quotes just those; followed by plain text
+                // (a client that does not prefix), everything after it is history.
+                noteQuote(i..<end, header: true)
+                for j in i..<end { kinds[j] = .quote }
+                if let next = nextNonBlank(end), isQuoted(next) {
+                    i = end
+                    continue
+                }
+                markRest(i); break
+            }
+            if isQuoted(i) {
+                noteQuote(i..<i + 1, header: false)
+                // A quoted block, with the blank lines inside it.
+                var j = i
+                while j < lines.count, isQuoted(j) || (blank(j) && (nextNonBlank(j).map(isQuoted) ?? false)) {
+                    kinds[j] = .quote; j += 1
+                }
+                i = j
+                continue
+            }
+            i += 1
+        }
+
+        // Authored fragments: maximal runs of authored lines, trimmed of blank lines.
+        var fragments: [Fragment] = []
+        var start: Int? = nil
+        for j in 0...lines.count {
+            let authored = j < lines.count && kinds[j] == .authored
+            if authored, start == nil { start = j }
+            if !authored, let s = start {
+                var lo = s, hi = j
+                while lo < hi, blank(lo) { lo += 1 }
+                while hi > lo, blank(hi - 1) { hi -= 1 }
+                if lo < hi { fragments.append(Fragment(lines: lo..<hi, authoredLines: lo..<hi)) }
+                start = nil
+            }
+        }
+
+        // Footers (disclaimers, list trailers) can end any fragment; a fragment that is all
+        // footer is dropped from the authored text.
+        var footerLines: [Range<Int>] = []
+        fragments = fragments.compactMap { fragment in
+            guard let f = footerStart(lines, fragment.lines) else { return fragment }
+            footerLines.append(f..<fragment.lines.upperBound)
+            var hi = f
+            while hi > fragment.lines.lowerBound, blank(hi - 1) { hi -= 1 }
+            return hi > fragment.lines.lowerBound ? Fragment(lines: fragment.lines.lowerBound..<hi, authoredLines: fragment.lines.lowerBound..<hi) : nil
+        }
+
+        // The signature closes the last fragment.
+        var signature: String? = nil
+        if var last = fragments.last, let s = signatureStart(lines, last.lines) {
+            var hi = s
+            while hi > last.lines.lowerBound, blank(hi - 1) { hi -= 1 }
+            signature = lines[s..<last.lines.upperBound].map(String.init).joined(separator: "\n")
+            last.authoredLines = last.lines.lowerBound..<hi
+            fragments[fragments.count - 1] = last
+            if hi == last.lines.lowerBound && fragments.count > 1 {
+                // A fragment that is only a signature (under a bottom-posted reply).
+                fragments[fragments.count - 1].authoredLines = hi..<hi
+            }
+        }
+
+        var authoredParts: [String] = []
+        var newParts: [String] = []
+        var lineMap: [Int] = []
+        for fragment in fragments {
+            if !fragment.authoredLines.isEmpty {
+                if !lineMap.isEmpty { lineMap.append(-1) }  // the blank line that joins fragments
+                authoredParts.append(lines[fragment.authoredLines].map(String.init).joined(separator: "\n"))
+                lineMap.append(contentsOf: fragment.authoredLines)
+            }
+            newParts.append(lines[fragment.lines].map(String.init).joined(separator: "\n"))
+        }
+
+        let quotedRange = firstQuote.map { $0..<lines.count }
+        let quoted = quotedRange.map { lines[$0].map(String.init).joined(separator: "\n") }
+        var quotedMessage: String? = nil
+        if depth == 0, let q = firstQuote {
+            quotedMessage = extractQuotedMessage(lines, from: q, kinds: kinds)
+        }
+        let footer = footerLines.isEmpty ? nil : footerLines.map { lines[$0].map(String.init).joined(separator: "\n") }.joined(separator: "\n\n")
+        return Segments(authored: authoredParts.joined(separator: "\n\n"),
+                        newText: newParts.joined(separator: "\n\n"),
+                        fragments: fragments, signature: signature, footer: footer,
+                        quoteHeader: quoteHeader, quoted: quoted, quotedMessage: quotedMessage,
+                        authoredLineMap: lineMap)
+    }
+
+    // MARK: - Quote headers
+
+    /// An Outlook-style header block starting at `i`: at least two header fields, one of them
+    /// From, within the next six lines. Returns the line after the block.
+    static func headerBlock(_ lines: [Substring], at i: Int) -> Int? {
+        guard Markers.matches(Markers.headerField, lines[i]) else { return nil }
+        var fields = 0, hasFrom = false, j = i, end = i
+        var gap = 0
+        while j < lines.count, j < i + 8 {
+            let line = lines[j]
+            if Markers.matches(Markers.headerField, line) {
+                fields += 1; end = j + 1; gap = 0
+                if Markers.matches(Markers.fromField, line) { hasFrom = true }
+            } else if line.trimmingCharacters(in: .whitespaces).isEmpty {
+                break
+            } else {
+                gap += 1  // a wrapped header value
+                if gap > 1 { break }
+            }
+            j += 1
+        }
+        return fields >= 2 && hasFrom ? end : nil
+    }
+
+    /// An attribution ("On ... wrote:", "<date> <name> <address>:") starting at `i`, directly
+    /// followed by quoted lines or wrapped over up to four lines. Returns the line after it.
+    static func attribution(_ lines: [Substring], at i: Int) -> Int? {
+        let line = lines[i]
+        if Markers.matches(Markers.onWroteStart, line) || Markers.matches(Markers.wroteEnd, line) {
+            for j in i..<min(lines.count, i + 4) {
+                if j > i, lines[j].trimmingCharacters(in: .whitespaces).isEmpty { break }
+                if Markers.matches(Markers.wroteEnd, lines[j]) { return j + 1 }
+            }
+        }
+        // A date or address line ending in ":" counts only when quoted lines follow it.
+        if Markers.matches(Markers.attributionLine, line) {
+            var j = i + 1
+            while j < lines.count, lines[j].trimmingCharacters(in: .whitespaces).isEmpty { j += 1 }
+            if j < lines.count, lines[j].drop(while: { $0 == " " }).first == ">" { return i + 1 }
+        }
+        return nil
+    }
+
+    /// For a mail client's quote container at `i`: an attribution line within the two lines above.
+    static func headerAbove(_ lines: [Substring], _ i: Int) -> Int? {
+        var j = i - 1
+        while j >= 0, lines[j].trimmingCharacters(in: .whitespaces).isEmpty { j -= 1 }
+        guard j >= 0 else { return nil }
+        for k in stride(from: j, through: max(0, j - 3), by: -1) {
+            if let end = attribution(lines, at: k), end > j { return k }
+            if Markers.matches(Markers.wroteEnd, lines[j]) || Markers.matches(Markers.attributionLine, lines[j]) {
+                if Markers.matches(Markers.onWroteStart, lines[k]) { return k }
+            }
+        }
+        if Markers.matches(Markers.attributionLine, lines[j]) || Markers.matches(Markers.wroteEnd, lines[j]) { return j }
+        if Markers.matches(Markers.separator, lines[j]) { return j }
+        return nil
+    }
+
+    // MARK: - Footers and signatures
+
+    /// The first line of the paragraph where a footer begins, if the fragment ends in one.
+    static func footerStart(_ lines: [Substring], _ range: Range<Int>) -> Int? {
+        for i in range where Markers.matches(Markers.footerStart, lines[i]) {
+            // Back up to the paragraph start, and over a separator line just above it.
+            var p = i
+            while p > range.lowerBound, !lines[p - 1].trimmingCharacters(in: .whitespaces).isEmpty { p -= 1 }
+            var q = p - 1
+            while q >= range.lowerBound, lines[q].trimmingCharacters(in: .whitespaces).isEmpty { q -= 1 }
+            if q >= range.lowerBound, Markers.matches(Markers.separator, lines[q]) { p = q }
+            return p
+        }
+        return nil
+    }
+
+    /// Where the signature of a fragment starts, if it has one.
+    static func signatureStart(_ lines: [Substring], _ range: Range<Int>) -> Int? {
+        let nonBlank = range.filter { !lines[$0].trimmingCharacters(in: .whitespaces).isEmpty }
+        // "-- " delimiter: everything below it.
+        if let d = nonBlank.first(where: { Markers.matches(Markers.signatureDelimiter, lines[$0]) }) { return d }
+        let tail = nonBlank.suffix(8)
+        // "Sent from my iPhone" near the end.
+        if let m = nonBlank.suffix(3).first(where: { Markers.matches(Markers.mobileSignature, lines[$0]) }) { return m }
+        // "-Abhishek Kona" as one of the last lines.
+        if let d = nonBlank.suffix(3).first(where: { Markers.matches(Markers.dashName, lines[$0]) }), d != nonBlank.first { return d }
+        // "Best regards," then a short name/title/contact block: the close stays authored.
+        for s in tail where Markers.matches(Markers.signOff, lines[s]) {
+            let after = nonBlank.filter { $0 > s }
+            guard !after.isEmpty, after.count <= 7 else { continue }
+            if after.allSatisfy({ looksLikeSignatureLine(lines[$0]) }) { return after[0] }
+        }
+        return nil
+    }
+
+    /// Name, title, company, phone, address or URL lines: short, and not a sentence.
+    static func looksLikeSignatureLine(_ line: Substring) -> Bool {
+        let t = line.trimmingCharacters(in: .whitespaces)
+        if t.count > 80 { return false }
+        if t.hasSuffix("?") { return false }
+        let words = t.split(separator: " ")
+        // Sentences end in a period after several words; contact lines rarely do.
+        if t.hasSuffix(".") && words.count > 5 { return false }
+        return words.count <= 10
+    }
+
+    // MARK: - The quoted message
+
+    /// The most recent message in the quoted history, unquoted and cut at its own history.
+    static func extractQuotedMessage(_ lines: [Substring], from start: Int, kinds: [Kind]) -> String? {
+        var body: [Substring] = []
+        var i = start
+        // Skip the header block or attribution.
+        if let end = headerBlock(lines, at: i) { i = end }
+        else if Markers.matches(Markers.separator, lines[i]) || Markers.matches(Markers.originalMessage, lines[i]) {
+            i += 1
+            while i < lines.count, lines[i].trimmingCharacters(in: .whitespaces).isEmpty { i += 1 }
+            if i < lines.count, let end = headerBlock(lines, at: i) { i = end }
+        } else if let end = attribution(lines, at: i) { i = end }
+        else if i < lines.count, !lines[i].drop(while: { $0 == " " }).hasPrefix(">") {
+            // A client quote container: its own attribution may come first.
+            if let end = attribution(lines, at: i) { i = end }
+        }
+        let quotedStyle = lines[i..<lines.count].first(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty })
+            .map { $0.drop(while: { $0 == " " }).first == ">" } ?? false
+        while i < lines.count {
+            var line = lines[i]
+            if quotedStyle {
+                let trimmed = line.drop(while: { $0 == " " })
+                if trimmed.first == ">" {
+                    line = trimmed.dropFirst()
+                    if line.first == " " { line = line.dropFirst() }
+                } else if !trimmed.isEmpty, kinds[i] == .authored {
+                    // Interleaved reply text: the quoted message continues below, but this is not part of it.
+                    i += 1; continue
+                }
+            }
+            body.append(line)
+            i += 1
+        }
+        let text = body.map(String.init).joined(separator: "\n")
+        let inner = segment(text, quoteStartLine: nil, depth: 1)
+        let result = inner.authored.trimmingCharacters(in: .whitespacesAndNewlines)
+        return result.isEmpty ? nil : result
+    }
+}
