@@ -3,8 +3,8 @@ import Yams
 
 /// A rule that assigns a channel to a message; the first matching rule wins.
 public struct ChannelRule: Codable, Hashable, Sendable {
-    /// The channel name this rule assigns.
-    public var channel: String
+    /// The channel name this rule assigns; for a header rule without one, the header's value.
+    public var channel: String?
     /// Match when this header is present (and equals `equals`, if given; case-insensitive).
     public var header: String?
     public var equals: String?
@@ -13,7 +13,7 @@ public struct ChannelRule: Codable, Hashable, Sendable {
     /// Match when the input's path contains a folder of this name.
     public var folder: String?
 
-    public init(channel: String, header: String? = nil, equals: String? = nil,
+    public init(channel: String?, header: String? = nil, equals: String? = nil,
                 address: String? = nil, folder: String? = nil) {
         self.channel = channel; self.header = header; self.equals = equals
         self.address = address; self.folder = folder

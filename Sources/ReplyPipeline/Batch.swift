@@ -1,0 +1,153 @@
+import Foundation
+import MailIngest
+import ReplySegmentation
+import ReplyQACore
+
+/// A reply as the pipeline produced it: the checker input plus how it was read.
+public struct ReplyRecord: Sendable {
+    public var reply: Reply
+    /// Body location ("path" or "path#N" inside an mbox).
+    public var location: String
+    public var segments: Segments
+    public var warnings: [String]
+    public var findings: [Finding]
+}
+
+/// Everything a run read: scored replies, customer messages kept as context, and every input
+/// that was skipped or failed, with the reason.
+public struct BatchResult: Sendable {
+    public var replies: [ReplyRecord]
+    public var customerMessages: Int
+    public var failures: [IngestError]
+    public var skipped: [SkippedInput]
+    public var filesRead: Int
+}
+
+/// Runs ingest, segmentation, threading, attribution and the checkers over a set of paths.
+public struct BatchProcessor: Sendable {
+    public var config: Configuration
+    public var checkers: CheckerRegistry
+
+    public init(config: Configuration, checkers: CheckerRegistry = CheckerRegistry()) {
+        self.config = config
+        self.checkers = checkers
+    }
+
+    /// A message read and segmented, before threading decides what it is.
+    struct Loaded {
+        var message: MailMessage
+        var segments: Segments
+    }
+
+    public func run(paths: [String]) -> BatchResult {
+        let discovered = InputDiscovery.discover(paths)
+        var failures = discovered.errors
+        var loaded: [Loaded] = []
+        let parser = MimeParser(limits: config.limits)
+        for file in discovered.files {
+            switch file.kind {
+            case .mbox:
+                parser.parseMbox(path: file.path) { result in
+                    switch result {
+                    case .success(let m): loaded.append(load(m))
+                    case .failure(let e): failures.append(e)
+                    }
+                }
+            case .message:
+                do {
+                    let data = try readLimited(file.path)
+                    loaded.append(load(try parser.parseMessage(data, path: file.path)))
+                } catch let error as IngestError {
+                    failures.append(error)
+                } catch {
+                    failures.append(IngestError(path: file.path, reason: "\(error)"))
+                }
+            }
+        }
+        return assemble(loaded, failures: failures, skipped: discovered.skipped, filesRead: discovered.files.count)
+    }
+
+    /// Builds a result from messages already parsed (used by `lint` and tests as well).
+    public func run(messages: [MailMessage]) -> BatchResult {
+        assemble(messages.map(load), failures: [], skipped: [], filesRead: messages.count)
+    }
+
+    func readLimited(_ path: String) throws -> [UInt8] {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+        if size > config.limits.maxMessageBytes {
+            throw IngestError(path: path, reason: "message is \(size / 1_048_576) MB, over the limit of \(config.limits.maxMessageBytes / 1_048_576) MB")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw IngestError(path: path, reason: "cannot read file")
+        }
+        return [UInt8](data)
+    }
+
+    func load(_ message: MailMessage) -> Loaded {
+        Loaded(message: message, segments: Segmenter.segment(message.body, quoteStartLine: message.quoteStartLine))
+    }
+
+    func assemble(_ loaded: [Loaded], failures: [IngestError], skipped: [SkippedInput], filesRead: Int) -> BatchResult {
+        let messages = loaded.map(\.message)
+        let attribution = Attribution(config: config,
+                                      inferredSupportDomains: Attribution.isConfigured(config) ? [] : Attribution.inferSupportDomains(messages))
+        var byID: [String: Int] = [:]
+        for (i, m) in messages.enumerated() { if let id = m.messageID, byID[id] == nil { byID[id] = i } }
+        let isAgent = messages.map { attribution.isAgentMessage($0) }
+        // With no agent rule and nothing inferable (one message, say), every message is a reply.
+        let anyAgent = isAgent.contains(true)
+        let context = CheckContext(config: config)
+
+        var replies: [ReplyRecord] = []
+        var customers = 0
+        for (i, item) in loaded.enumerated() {
+            let m = item.message
+            guard isAgent[i] || !anyAgent else { customers += 1; continue }
+            let question = findQuestion(for: i, loaded: loaded, byID: byID, isAgent: isAgent)
+            let reply = Reply(
+                file: m.path, messageID: m.messageID, agent: attribution.agent(of: m),
+                channel: attribution.channel(of: m), date: m.date, subject: m.subject,
+                fromAddress: m.from?.address,
+                recipients: (m.to + m.cc).map { a in a.name.map { "\($0) <\(a.address)>" } ?? a.address },
+                authored: item.segments.authored, signature: item.segments.signature,
+                footer: item.segments.footer, quoted: item.segments.quoted, question: question,
+                attachments: m.attachments)
+            let findings = checkers.run(reply, in: context)
+            replies.append(ReplyRecord(reply: reply, location: m.location, segments: item.segments,
+                                       warnings: m.warnings, findings: findings))
+        }
+        return BatchResult(replies: replies, customerMessages: customers, failures: failures,
+                           skipped: skipped, filesRead: filesRead)
+    }
+
+    /// The customer's message a reply answers: up the In-Reply-To/References chain to the nearest
+    /// customer message in the batch, else the most recent message quoted inside the reply.
+    func findQuestion(for i: Int, loaded: [Loaded], byID: [String: Int], isAgent: [Bool]) -> CustomerQuestion? {
+        let m = loaded[i].message
+        var candidates: [String] = []
+        if let parent = m.inReplyTo { candidates.append(parent) }
+        candidates += m.references.reversed()
+        var seen = Set<String>()
+        for id in candidates where seen.insert(id).inserted {
+            guard let j = byID[id], j != i, !isAgent[j] || !isAgent.contains(true) else { continue }
+            let parent = loaded[j]
+            let text = parent.segments.authored
+            guard !text.isEmpty else { continue }
+            return CustomerQuestion(text: text, source: .thread, messageID: parent.message.messageID,
+                                    customerName: parent.message.from?.name, customerAddress: parent.message.from?.address)
+        }
+        if let quoted = loaded[i].segments.quotedMessage {
+            let recipient = m.to.first
+            return CustomerQuestion(text: quoted, source: .quote, messageID: nil,
+                                    customerName: recipient?.name, customerAddress: recipient?.address)
+        }
+        return nil
+    }
+}
+
+extension Attribution {
+    static func isConfigured(_ config: Configuration) -> Bool {
+        Attribution(config: config).isConfigured
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import MailIngest
+import ReplyQACore
+
+/// The JSON shape of `extract` and `check` output (schema `replyqa.replies`, version 1).
+public struct BatchDocument: Encodable {
+    public static let schema = "replyqa.replies/1"
+
+    struct ReplyOut: Encodable {
+        var file: String
+        var messageID: String?
+        var agent: String
+        var channel: String
+        var date: String?
+        var subject: String?
+        var from: String?
+        var authored: String
+        var question: QuestionOut?
+        var signature: String?
+        var footer: String?
+        var attachments: [Attachment]
+        var warnings: [String]
+        var findings: [FindingOut]?
+
+        enum CodingKeys: String, CodingKey {
+            case file, messageID = "message_id", agent, channel, date, subject, from, authored, question
+            case signature, footer, attachments, warnings, findings
+        }
+    }
+
+    struct QuestionOut: Encodable {
+        var text: String
+        var source: QuestionSource
+        var messageID: String?
+        var customerName: String?
+        var customerAddress: String?
+        enum CodingKeys: String, CodingKey {
+            case text, source, messageID = "message_id", customerName = "customer_name", customerAddress = "customer_address"
+        }
+    }
+
+    struct FindingOut: Encodable {
+        var category: Category
+        var rule: String
+        var severity: Severity
+        var start: Int
+        var end: Int
+        var text: String
+        var message: String
+        var suggestion: String?
+    }
+
+    let schema = BatchDocument.schema
+    var replies: [ReplyOut]
+    var customerMessages: Int
+    var errors: [IngestError]
+    var skipped: [SkippedInput]
+
+    enum CodingKeys: String, CodingKey {
+        case schema, replies, customerMessages = "customer_messages", errors, skipped
+    }
+
+    /// `includeFindings` is false for `extract`, which only shows what was read.
+    public init(_ result: BatchResult, includeFindings: Bool) {
+        let iso = ISO8601DateFormatter()
+        iso.timeZone = TimeZone(identifier: "UTC")
+        replies = result.replies.map { r in
+            let reply = r.reply
+            return ReplyOut(
+                file: r.location, messageID: reply.messageID, agent: reply.agent, channel: reply.channel,
+                date: reply.date.map { iso.string(from: $0) }, subject: reply.subject, from: reply.fromAddress,
+                authored: reply.authored,
+                question: reply.question.map {
+                    QuestionOut(text: $0.text, source: $0.source, messageID: $0.messageID,
+                                customerName: $0.customerName, customerAddress: $0.customerAddress)
+                },
+                signature: reply.signature, footer: reply.footer, attachments: reply.attachments,
+                warnings: r.warnings,
+                findings: includeFindings ? r.findings.map {
+                    FindingOut(category: $0.category, rule: $0.rule, severity: $0.severity, start: $0.span.start,
+                               end: $0.span.end, text: reply.authored.text(at: $0.span), message: $0.message,
+                               suggestion: $0.suggestion)
+                } : nil)
+        }
+        customerMessages = result.customerMessages
+        errors = result.failures
+        skipped = result.skipped
+    }
+
+    /// Pretty, key-sorted JSON: the same input gives the same bytes.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+}

@@ -1,0 +1,111 @@
+import ArgumentParser
+import Foundation
+import ReplyPipeline
+import MailIngest
+import ReplyQACore
+
+/// The `replyqa` command line.
+@main
+struct ReplyQA: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replyqa",
+        abstract: "Quality assurance for customer-support reply emails.",
+        discussion: """
+        ReplyQA reads the replies agents sent (.eml files, directories, mbox files, Maildir folders), \
+        separates what the agent wrote from quoted history and signatures, pairs each reply with the \
+        customer message it answers, and runs its checks.
+        """,
+        subcommands: [Check.self, Extract.self])
+}
+
+/// Options every command shares.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Configuration file (default: replyqa.yml in the current directory, if present).", valueName: "file"))
+    var config: String?
+
+    func loadConfiguration() throws -> Configuration {
+        do { return try Configuration.load(path: config) }
+        catch { throw ValidationError("\(error)") }
+    }
+}
+
+/// How a command prints its results.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+struct Extract: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show what ReplyQA reads from each reply: agent, channel, authored text, the customer's question.",
+        discussion: "Prints one record per reply and one error record per input that could not be read. Exits 1 when any input failed, after reading all of them.")
+
+    @OptionGroup var common: CommonOptions
+    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    @Argument(help: ArgumentHelp("Files (.eml, mbox), directories or Maildir folders.", valueName: "path"))
+    var paths: [String]
+
+    func run() throws {
+        let config = try common.loadConfiguration()
+        let result = BatchProcessor(config: config).run(paths: paths)
+        try Output.print(result, format: format, includeFindings: false)
+        if !result.failures.isEmpty { throw ExitCode(1) }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run every check over a batch of replies.",
+        discussion: "Reads every input, runs the registered checkers on each agent reply and prints each reply with its findings. Exits 1 when any input failed, after reading all of them.")
+
+    @OptionGroup var common: CommonOptions
+    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    @Argument(help: ArgumentHelp("Files (.eml, mbox), directories or Maildir folders.", valueName: "path"))
+    var paths: [String]
+
+    func run() throws {
+        let config = try common.loadConfiguration()
+        let result = BatchProcessor(config: config, checkers: Checkers.standard()).run(paths: paths)
+        try Output.print(result, format: format, includeFindings: true)
+        if !result.failures.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// The checkers a normal run uses.
+enum Checkers {
+    static func standard() -> CheckerRegistry { CheckerRegistry() }
+}
+
+enum Output {
+    static func print(_ result: BatchResult, format: OutputFormat, includeFindings: Bool) throws {
+        switch format {
+        case .json:
+            Swift.print(try BatchDocument(result, includeFindings: includeFindings).json())
+        case .text:
+            for r in result.replies {
+                let reply = r.reply
+                Swift.print("\(r.location): \(reply.agent) · \(reply.channel) · \(reply.subject ?? "(no subject)")")
+                if let q = reply.question {
+                    Swift.print("  answers (\(q.source.rawValue)): \(oneLine(q.text, max: 100))")
+                } else {
+                    Swift.print("  answers: no customer message found")
+                }
+                Swift.print("  wrote: \(oneLine(reply.authored, max: 100))")
+                for w in r.warnings { Swift.print("  warning: \(w)") }
+                if includeFindings {
+                    for f in r.findings {
+                        Swift.print("  \(f.severity.rawValue): \(f.message) [\(f.rule)] \"\(reply.authored.text(at: f.span))\"")
+                    }
+                }
+            }
+            for s in result.skipped { Swift.print("\(s.path): skipped: \(s.reason)") }
+            for e in result.failures { FileHandle.standardError.write(Data("\(e.path): error: \(e.reason)\n".utf8)) }
+            Swift.print("\(result.replies.count) replies, \(result.customerMessages) customer messages, "
+                + "\(result.skipped.count) skipped, \(result.failures.count) failed")
+        }
+    }
+
+    static func oneLine(_ s: String, max: Int) -> String {
+        let flat = s.split(whereSeparator: \.isNewline).joined(separator: " ⏎ ")
+        return flat.count > max ? String(flat.prefix(max)) + "…" : flat
+    }
+}
