@@ -38,6 +38,6 @@ let package = Package(
 
         .testTarget(name: "MailIngestTests", dependencies: ["MailIngest"]),
         .testTarget(name: "ReplySegmentationTests", dependencies: ["ReplySegmentation"]),
-        .testTarget(name: "ReplyPipelineTests", dependencies: ["ReplyPipeline"]),
+        .testTarget(name: "ReplyPipelineTests", dependencies: ["ReplyPipeline"], exclude: ["Fixtures"]),
     ]
 )

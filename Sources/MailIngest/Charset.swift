@@ -2,7 +2,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import CGMime
+internal import CGMime
 
 /// Decodes bytes in a declared charset to a valid Swift string; undecodable bytes become U+FFFD.
 public enum CharsetDecoder {

@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 /// Turns an HTML body into plain text that keeps its structure: paragraphs, line breaks, lists,
 /// link text, and quoted containers (`blockquote` lines get a "> " prefix).

@@ -1,5 +1,5 @@
 import Foundation
-import CGMime
+internal import CGMime
 import ReplyQACore
 
 /// Parses RFC 5322 messages and mbox files with GMime, keeping GLib types inside this file.

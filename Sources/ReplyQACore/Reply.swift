@@ -8,6 +8,7 @@ public struct Attachment: Codable, Hashable, Sendable {
     public init(filename: String?, contentType: String, size: Int) {
         self.filename = filename; self.contentType = contentType; self.size = size
     }
+    enum CodingKeys: String, CodingKey { case filename, contentType = "content_type", size }
 }
 
 /// Where the customer's question for a reply was found.
