@@ -257,7 +257,11 @@ public enum Segmenter {
         // "Sent from my iPhone" near the end.
         if let m = nonBlank.suffix(3).first(where: { Markers.matches(Markers.mobileSignature, lines[$0]) }) { return m }
         // "-Abhishek Kona" as one of the last lines.
-        if let d = nonBlank.suffix(3).first(where: { Markers.matches(Markers.dashName, lines[$0]) }), d != nonBlank.first { return d }
+        // (A list item "- Another Item" under other items is not a signature.)
+        for (k, d) in nonBlank.enumerated().suffix(3) where k > 0 && Markers.matches(Markers.dashName, lines[d]) {
+            let previous = lines[nonBlank[k - 1]].drop(while: { $0 == " " })
+            if !(previous.hasPrefix("-") || previous.hasPrefix("*") || previous.hasPrefix("•")) { return d }
+        }
         // "Best regards," then a short name/title/contact block: the close stays authored.
         for s in tail where Markers.matches(Markers.signOff, lines[s]) {
             let after = nonBlank.filter { $0 > s }
@@ -312,7 +316,12 @@ public enum Segmenter {
             body.append(line)
             i += 1
         }
-        let text = body.map(String.init).joined(separator: "\n")
+        // Interleaved replies leave gaps: keep at most one blank line between quoted paragraphs.
+        var compact: [Substring] = []
+        for line in body where !(line.trimmingCharacters(in: .whitespaces).isEmpty && (compact.last?.trimmingCharacters(in: .whitespaces).isEmpty ?? true)) {
+            compact.append(line)
+        }
+        let text = compact.map(String.init).joined(separator: "\n")
         let inner = segment(text, quoteStartLine: nil, depth: 1)
         let result = inner.authored.trimmingCharacters(in: .whitespacesAndNewlines)
         return result.isEmpty ? nil : result
