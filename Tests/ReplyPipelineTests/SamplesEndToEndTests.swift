@@ -1,0 +1,72 @@
+import XCTest
+import ReplyPipeline
+import ReplyQACore
+
+/// Runs the whole pipeline over Samples/ and compares every reply with the batch's manifest.
+final class SamplesEndToEndTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    struct Expected: Decodable {
+        struct Question: Decodable { var source: String; var message_id: String?; var contains: String? }
+        var message_id: String
+        var file: String
+        var agent: String
+        var channel: String
+        var question: Question
+        var authored: String
+        var signature_first_line: String?
+        var attachments: [String]
+    }
+
+    func loadExpected() throws -> [Expected] {
+        let url = Self.root.appendingPathComponent("Tests/ReplyPipelineTests/Fixtures/samples-expected.json")
+        return try JSONDecoder().decode([Expected].self, from: Data(contentsOf: url))
+    }
+
+    func runSamples() throws -> BatchResult {
+        let samples = Self.root.appendingPathComponent("Samples").path
+        let config = try Configuration.load(path: samples + "/replyqa.yml")
+        return BatchProcessor(config: config).run(paths: [samples])
+    }
+
+    func testEveryReplyIsReadAttributedPairedAndSegmented() throws {
+        let expected = try loadExpected()
+        let result = try runSamples()
+        XCTAssertEqual(result.failures, [])
+        XCTAssertEqual(result.replies.count, expected.count)
+        XCTAssertEqual(result.customerMessages, 30)
+        let byID = Dictionary(uniqueKeysWithValues: result.replies.map { ($0.reply.messageID ?? "", $0) })
+        for e in expected {
+            guard let r = byID[e.message_id] else { XCTFail("reply \(e.message_id) (\(e.file)) missing"); continue }
+            let where_ = "\(e.message_id) in \(e.file)"
+            XCTAssertTrue(r.location.hasPrefix(Self.root.appendingPathComponent("Samples/" + e.file).path), "\(where_): read from \(r.location)")
+            XCTAssertEqual(r.reply.agent, e.agent, where_)
+            XCTAssertEqual(r.reply.channel, e.channel, where_)
+            XCTAssertEqual(r.reply.authored, e.authored, where_)
+            XCTAssertEqual(r.reply.question?.source.rawValue, e.question.source, where_)
+            if let id = e.question.message_id { XCTAssertEqual(r.reply.question?.messageID, id, where_) }
+            if let text = e.question.contains { XCTAssertTrue(r.reply.question?.text.contains(text) ?? false, "\(where_): question \(r.reply.question?.text ?? "none")") }
+            if let sig = e.signature_first_line {
+                XCTAssertTrue(r.reply.signature?.contains(sig) ?? false, "\(where_): signature \(r.reply.signature ?? "none")")
+            }
+            XCTAssertEqual(r.reply.attachments.compactMap(\.filename), e.attachments, where_)
+            XCTAssertEqual(r.warnings, [], where_)
+        }
+    }
+
+    func testSamplesCoverWhatTheBatchPromises() throws {
+        let result = try runSamples()
+        XCTAssertGreaterThanOrEqual(Set(result.replies.map(\.reply.agent)).count, 5)
+        XCTAssertEqual(Set(result.replies.map(\.reply.channel)), ["email", "social", "chat"])
+        XCTAssertGreaterThanOrEqual(result.replies.count + result.customerMessages, 60)
+        // Non-mail files in the folder are reported as skipped, not lost.
+        XCTAssertEqual(result.skipped.map { ($0.path as NSString).lastPathComponent }.sorted(), ["README.md", "replyqa.yml"])
+    }
+
+    func testSameInputGivesSameJSON() throws {
+        let a = try BatchDocument(try runSamples(), includeFindings: true).json()
+        let b = try BatchDocument(try runSamples(), includeFindings: true).json()
+        XCTAssertEqual(a, b)
+        XCTAssertTrue(a.contains("\"schema\" : \"replyqa.replies/1\""))
+    }
+}
