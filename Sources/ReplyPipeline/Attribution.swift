@@ -38,7 +38,8 @@ public struct Attribution: Sendable {
     public func channel(of m: MailMessage) -> String {
         let addresses = Set(([m.from].compactMap { $0 } + m.to + m.cc).map { $0.address.lowercased() }
             + [m.header("delivered-to"), m.header("x-original-to")].compactMap { $0?.lowercased() })
-        let folders = Set(m.path.split(separator: "/").dropLast().map { $0.lowercased() })
+        // Maildir++ subfolders are named ".Folder"; match them without the dot.
+        let folders = Set(m.path.split(separator: "/").dropLast().map { $0.lowercased().drop(while: { $0 == "." }) }.map(String.init))
         for rule in config.channels {
             if let header = rule.header {
                 guard let value = m.header(header) else { continue }

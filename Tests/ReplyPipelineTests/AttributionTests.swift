@@ -43,6 +43,7 @@ final class AttributionTests: XCTestCase {
         XCTAssertEqual(a.channel(of: msg(from, id: "3", to: [MailAddress(name: nil, address: "Chat@example.com")])), "chat")
         XCTAssertEqual(a.channel(of: msg(from, id: "4", path: "mail/Voicemail/cur/1")), "phone")
         XCTAssertEqual(a.channel(of: msg(from, id: "5")), "email")
+        XCTAssertEqual(a.channel(of: msg(from, id: "6", path: "Maildir/.Voicemail/new/2")), "phone")
     }
 
     func testSupportDomainIsInferredWhenNotConfigured() {
