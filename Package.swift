@@ -25,8 +25,12 @@ let package = Package(
         .target(name: "MailIngest", dependencies: ["CGMime", "CLibXML2", "ReplyQACore"]),
         // Segment: authored text vs. quoted history, signature and footer.
         .target(name: "ReplySegmentation", dependencies: ["ReplyQACore"]),
+        // Words, sentences and skip zones of a reply's text.
+        .target(name: "TextAnalysis", dependencies: ["ReplyQACore"]),
+        // Check: spelling with Hunspell.
+        .target(name: "Spelling", dependencies: ["CHunspell", "TextAnalysis", "ReplyQACore"]),
         // Threading, attribution, running checkers, records.
-        .target(name: "ReplyPipeline", dependencies: ["MailIngest", "ReplySegmentation", "ReplyQACore"]),
+        .target(name: "ReplyPipeline", dependencies: ["MailIngest", "ReplySegmentation", "Spelling", "TextAnalysis", "ReplyQACore"]),
 
         .executableTarget(name: "replyqa", dependencies: [
             "ReplyPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -38,6 +42,8 @@ let package = Package(
 
         .testTarget(name: "MailIngestTests", dependencies: ["MailIngest"]),
         .testTarget(name: "ReplySegmentationTests", dependencies: ["ReplySegmentation"]),
+        .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis"]),
+        .testTarget(name: "SpellingTests", dependencies: ["Spelling"]),
         .testTarget(name: "ReplyPipelineTests", dependencies: ["ReplyPipeline"], exclude: ["Fixtures"]),
     ]
 )

@@ -39,6 +39,41 @@ public struct Limits: Codable, Hashable, Sendable {
     }
 }
 
+/// Spelling settings: languages, custom words, what counts as a word.
+public struct SpellingOptions: Codable, Hashable, Sendable {
+    /// The Hunspell dictionary used when nothing else decides (e.g. `en_US`).
+    public var language = "en_US"
+    /// Per-channel and per-agent languages; an agent's setting wins over the channel's.
+    public var channelLanguages: [String: String] = [:]
+    public var agentLanguages: [String: String] = [:]
+    /// Detect each reply's language among the installed dictionaries of `languages`.
+    public var detectLanguage = true
+    public var languages = ["en_US", "en_GB", "de_DE", "fr_FR", "es_ES"]
+    /// Extra words every dictionary accepts.
+    public var words: [String] = []
+    /// Skip ALL-CAPS words (acronyms, shouting).
+    public var skipAllCaps = true
+    /// Skip unknown capitalized words inside a sentence (names, brands); a sentence's first word is still checked.
+    public var skipCapitalized = true
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case language, channelLanguages = "channels", agentLanguages = "agents", detectLanguage = "detect_language"
+        case languages, words, skipAllCaps = "skip_all_caps", skipCapitalized = "skip_capitalized"
+    }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        language = try c.decodeIfPresent(String.self, forKey: .language) ?? language
+        channelLanguages = try c.decodeIfPresent([String: String].self, forKey: .channelLanguages) ?? [:]
+        agentLanguages = try c.decodeIfPresent([String: String].self, forKey: .agentLanguages) ?? [:]
+        detectLanguage = try c.decodeIfPresent(Bool.self, forKey: .detectLanguage) ?? detectLanguage
+        languages = try c.decodeIfPresent([String].self, forKey: .languages) ?? languages
+        words = try c.decodeIfPresent([String].self, forKey: .words) ?? []
+        skipAllCaps = try c.decodeIfPresent(Bool.self, forKey: .skipAllCaps) ?? skipAllCaps
+        skipCapitalized = try c.decodeIfPresent(Bool.self, forKey: .skipCapitalized) ?? skipCapitalized
+    }
+}
+
 /// The contents of `replyqa.yml`: who is an agent, which channel a message belongs to, limits.
 public struct Configuration: Codable, Hashable, Sendable {
     /// Address (lower-cased) to agent name.
@@ -51,12 +86,15 @@ public struct Configuration: Codable, Hashable, Sendable {
     public var defaultChannel: String = "email"
     public var disabledRules: [String] = []
     public var limits = Limits()
+    /// The `Dictionaries/` folder (word lists, lexicons, rule files); found automatically when nil.
+    public var dictionaries: String?
+    public var spelling = SpellingOptions()
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case agents, channels, defaultChannel = "default_channel", disabledRules = "disabled_rules"
-        case limits, supportDomains = "support_domains"
+        case limits, supportDomains = "support_domains", dictionaries, spelling
     }
     enum AgentKeys: String, CodingKey { case header, addresses }
 
@@ -73,6 +111,8 @@ public struct Configuration: Codable, Hashable, Sendable {
         defaultChannel = try c.decodeIfPresent(String.self, forKey: .defaultChannel) ?? defaultChannel
         disabledRules = try c.decodeIfPresent([String].self, forKey: .disabledRules) ?? []
         limits = try c.decodeIfPresent(Limits.self, forKey: .limits) ?? Limits()
+        dictionaries = try c.decodeIfPresent(String.self, forKey: .dictionaries)
+        spelling = try c.decodeIfPresent(SpellingOptions.self, forKey: .spelling) ?? SpellingOptions()
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -85,6 +125,8 @@ public struct Configuration: Codable, Hashable, Sendable {
         try c.encode(defaultChannel, forKey: .defaultChannel)
         try c.encode(disabledRules, forKey: .disabledRules)
         try c.encode(limits, forKey: .limits)
+        try c.encodeIfPresent(dictionaries, forKey: .dictionaries)
+        try c.encode(spelling, forKey: .spelling)
     }
 
     /// Parses YAML text; an empty document is the default configuration.

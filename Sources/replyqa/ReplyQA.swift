@@ -64,15 +64,13 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let config = try common.loadConfiguration()
-        let result = BatchProcessor(config: config, checkers: Checkers.standard()).run(paths: paths)
+        let checkers: CheckerRegistry
+        do { checkers = try StandardCheckers.make(config: config) }
+        catch { throw ValidationError("\(error)") }
+        let result = BatchProcessor(config: config, checkers: checkers).run(paths: paths)
         try Output.print(result, format: format, includeFindings: true)
         if !result.failures.isEmpty { throw ExitCode(1) }
     }
-}
-
-/// The checkers a normal run uses.
-enum Checkers {
-    static func standard() -> CheckerRegistry { CheckerRegistry() }
 }
 
 enum Output {
