@@ -37,7 +37,7 @@ let package = Package(
         ]),
         // Quality evaluation over external corpora (one adapter per corpus).
         .executableTarget(name: "replyqa-eval", dependencies: [
-            "ReplyPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ReplyPipeline", "Spelling", "TextAnalysis", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "MailIngestTests", dependencies: ["MailIngest"]),

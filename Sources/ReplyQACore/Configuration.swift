@@ -51,6 +51,8 @@ public struct SpellingOptions: Codable, Hashable, Sendable {
     public var languages = ["en_US", "en_GB", "de_DE", "fr_FR", "es_ES"]
     /// Extra words every dictionary accepts.
     public var words: [String] = []
+    /// Spelling variants also accepted for an English reply (e.g. "cancelled" with en_US), when installed.
+    public var alsoAccept: [String] = []
     /// Skip ALL-CAPS words (acronyms, shouting).
     public var skipAllCaps = true
     /// Skip unknown capitalized words inside a sentence (names, brands); a sentence's first word is still checked.
@@ -59,7 +61,7 @@ public struct SpellingOptions: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case language, channelLanguages = "channels", agentLanguages = "agents", detectLanguage = "detect_language"
-        case languages, words, skipAllCaps = "skip_all_caps", skipCapitalized = "skip_capitalized"
+        case languages, words, alsoAccept = "also_accept", skipAllCaps = "skip_all_caps", skipCapitalized = "skip_capitalized"
     }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -69,6 +71,7 @@ public struct SpellingOptions: Codable, Hashable, Sendable {
         detectLanguage = try c.decodeIfPresent(Bool.self, forKey: .detectLanguage) ?? detectLanguage
         languages = try c.decodeIfPresent([String].self, forKey: .languages) ?? languages
         words = try c.decodeIfPresent([String].self, forKey: .words) ?? []
+        alsoAccept = try c.decodeIfPresent([String].self, forKey: .alsoAccept) ?? alsoAccept
         skipAllCaps = try c.decodeIfPresent(Bool.self, forKey: .skipAllCaps) ?? skipAllCaps
         skipCapitalized = try c.decodeIfPresent(Bool.self, forKey: .skipCapitalized) ?? skipCapitalized
     }

@@ -30,7 +30,10 @@ public final class Speller: @unchecked Sendable {
         lock.lock()
         if let cached = suggestions[word] { lock.unlock(); return cached }
         lock.unlock()
-        let result = Array(hunspell.suggest(word).prefix(limit))
+        // Hunspell also proposes splits such as "until l"; a split with a one-letter part is noise.
+        let result = Array(hunspell.suggest(word).filter { s in
+            !s.split(separator: " ").contains { $0.count == 1 && $0 != "a" && $0 != "I" }
+        }.prefix(limit))
         lock.lock(); suggestions[word] = result; lock.unlock()
         return result
     }
@@ -41,6 +44,8 @@ public final class SpellingService: @unchecked Sendable {
     public let options: SpellingOptions
     public let locator: DictionaryLocator
     private let customWords: [String]
+    /// Informal spellings ("pls", "gonna") and what to write instead, from `Dictionaries/informal-spellings.txt`.
+    public let informal: [String: String]
     private let detector: LanguageDetector
     private let lock = NSLock()
     private var spellers: [String: Speller] = [:]
@@ -57,6 +62,14 @@ public final class SpellingService: @unchecked Sendable {
         }
         customWords = locator.files(in: "words", ext: "txt").flatMap(DictionaryLocator.wordList) + options.words
         detector = LanguageDetector(locator: locator)
+        var informal: [String: String] = [:]
+        if let url = locator.file("informal-spellings.txt") {
+            for entry in DictionaryLocator.wordList(url) {
+                let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                if parts.count == 2 { informal[parts[0].lowercased()] = parts[1] }
+            }
+        }
+        self.informal = informal
     }
 
     /// The speller for a language, or nil when that dictionary is not installed.
@@ -98,12 +111,20 @@ public struct SpellingChecker: Checker {
     public func check(_ reply: Reply, in context: CheckContext) -> [Finding] {
         let language = service.language(for: reply)
         guard let speller = service.speller(for: language) ?? service.speller(for: service.options.language) else { return [] }
-        let names = Self.names(in: reply)
-        return check(reply.authored, speller: speller, names: names)
+        return check(reply.authored, speller: speller, names: Self.names(in: reply))
     }
 
-    /// Checks plain text; `names` (lower-cased) are accepted as words.
+    /// Checks plain text with a given dictionary; `names` (lower-cased) are accepted as words.
     public func check(_ text: String, speller: Speller, names: Set<String> = []) -> [Finding] {
+        // Regional variants of the same language ("cancelled" in an en_US reply) are not mistakes.
+        let language = speller.hunspell.language
+        let variants = service.options.alsoAccept.filter { $0 != language && $0.prefix(3) == language.prefix(3) }
+            .compactMap { service.speller(for: $0) }
+        return check(text, spellers: [speller] + variants, names: names)
+    }
+
+    func check(_ text: String, spellers: [Speller], names: Set<String>) -> [Finding] {
+        let speller = spellers[0]
         let tokens = tokenizer.tokenize(text)
         var sentenceStarts = Set<Int>()
         for s in SentenceSplitter.split(tokens) {
@@ -112,8 +133,21 @@ public struct SpellingChecker: Checker {
         }
         var findings: [Finding] = []
         for (i, token) in tokens.enumerated() where token.isWord {
-            for (part, span) in parts(of: token) where !accepts(part, speller: speller, names: names,
-                                                                 capitalizedInside: !sentenceStarts.contains(i) || span.start != token.span.start) {
+            if let better = service.informal[token.normalized] {
+                findings.append(Finding(category: .spelling, rule: "informal-spelling", severity: .info, span: token.span,
+                                        message: "“\(token.text)” is informal; write “\(better)”.", suggestion: better))
+                continue
+            }
+            // A capitalized word that opens a sentence and is followed by a comma addresses someone: "Sahil, ..."
+            let vocative = i + 1 < tokens.count && [",", "!"].contains(tokens[i + 1].text)
+            let parts = parts(of: token)
+            for (k, (part, span)) in parts.enumerated() {
+                let inside = !sentenceStarts.contains(i) || span.start != token.span.start
+                if accepts(part, spellers: spellers, names: names, capitalizedInside: inside,
+                           hyphenPrefix: parts.count > 1 && k < parts.count - 1) { continue }
+                // ...unless it is one letter away from a real word ("Therfore, ...").
+                if !inside, vocative, accepts(part, spellers: spellers, names: names, capitalizedInside: true, hyphenPrefix: false),
+                   !speller.suggest(part).contains(where: { Self.editDistance($0.lowercased(), part.lowercased()) <= 1 }) { continue }
                 let suggestions = speller.suggest(part)
                 let message = suggestions.isEmpty
                     ? "“\(part)” is not in the \(speller.hunspell.language) dictionary."
@@ -139,18 +173,52 @@ public struct SpellingChecker: Checker {
         return result
     }
 
-    func accepts(_ word: String, speller: Speller, names: Set<String>, capitalizedInside: Bool) -> Bool {
+    /// Prefixes that stand alone before a hyphen: pre-order, re-enter, co-worker, e-mail.
+    static let hyphenPrefixes: Set<String> = ["pre", "re", "co", "non", "un", "multi", "anti", "sub", "self", "ex", "post",
+                                              "semi", "mid", "e", "de", "inter", "over", "under", "bi", "tri", "mini", "micro"]
+
+    func accepts(_ word: String, spellers: [Speller], names: Set<String>, capitalizedInside: Bool, hyphenPrefix: Bool) -> Bool {
         if word.unicodeScalars.count < 2 { return true }
-        if speller.isCorrect(word) { return true }
+        if spellers.contains(where: { $0.isCorrect(word) }) { return true }
+        if hyphenPrefix, Self.hyphenPrefixes.contains(word.lowercased()) { return true }
+        // Brand names and joined names keep inner capitals: AirPods, MacBook, AnnieBallard.
+        if let first = word.first, first.isUppercase, Self.hasInnerCapital(word) { return true }
         let lower = word.lowercased()
         if names.contains(lower) { return true }
         // Possessives of words the dictionary knows: the customer's, the Parks'.
         for suffix in ["'s", "'"] where lower.hasSuffix(suffix) {
             let base = String(word.dropLast(suffix.count))
-            if base.count > 1, speller.isCorrect(base) || names.contains(base.lowercased()) { return true }
+            if base.count > 1, spellers.contains(where: { $0.isCorrect(base) }) || names.contains(base.lowercased()) { return true }
         }
-        // An unknown capitalized word inside a sentence is most likely a name or a brand.
-        if service.options.skipCapitalized, capitalizedInside, let first = word.first, first.isUppercase { return true }
+        // An unknown capitalized word inside a sentence is most likely a name or a brand
+        // (but "NIce" or "THe" is a slip of the shift key).
+        if service.options.skipCapitalized, capitalizedInside, let first = word.first, first.isUppercase,
+           word.dropFirst().allSatisfy({ !$0.isUppercase }) { return true }
+        return false
+    }
+
+    /// Levenshtein distance, for telling a typo from a name.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + [Int](repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+
+    /// A lower-case letter followed by a capital, as in "MacBook".
+    static func hasInnerCapital(_ word: String) -> Bool {
+        var previousLower = false
+        for c in word {
+            if c.isUppercase && previousLower { return true }
+            previousLower = c.isLowercase
+        }
         return false
     }
 

@@ -44,14 +44,15 @@ public struct Tokenizer: Sendable {
         (.handle, #"(?<![\w@])@\w{1,30}"#),
         (.hashtag, #"(?<![\w&])#[\p{L}_][\p{L}\d_]*"#),
         (.phone, #"(?<![\w+])\+?\(?\d{1,4}\)?(?:[ .-]?\(?\d{2,4}\)?){2,5}(?![\w])"#),
-        (.code, #"`[^`\n]+`|\b\w+\(\)|\b[a-z]+_\w+\b|\b[a-z]+[A-Z][a-zA-Z]*\b"#),
+        (.code, #"`[^`\n]+`|\b\w+\(\)|\b[a-z]+_\w+\b"#),
         (.path, #"(?<![\w/])(?:~|\.{1,2})?/[\w.\-]+(?:/[\w.\-]+)+/?|\b[A-Za-z]:\\[\w\\.\- ]+|\b[\w\-]+\.(?:pdf|jpe?g|png|gif|docx?|xlsx?|csv|txt|zip|exe|dmg|apk|log|json|xml|html?)\b"#),
         (.identifier, #"#\d[\w-]*|\b[A-Z]{1,6}-\d[\w-]*\b"#),
         (.measurement, #"(?i)\b\d+(?:[.,]\d+)?\s?(?:%|mb|gb|tb|kb|kg|lbs?|oz|km|cm|mm|mi|ft|ml|mph|°[cf]|hrs?|mins?|ms|px|pt)(?![\p{L}])"#),
         (.alphanumeric, #"\b(?=[\p{L}\d]*\d)(?=[\p{L}\d]*\p{L})[\p{L}\d]+\b"#),
-        (.initials, #"(?<![\w^*])[\^*][A-Z]{1,3}\b"#),
+        // Social agents sign with initials or a name: "^LF", "*XY", "~Braden", "-Massiel" at a line's end.
+        (.initials, #"(?<![\w^*~])[\^*~]\p{Lu}[\p{L}]{0,20}\b|(?<=\s)[-–—]\s?\p{Lu}\p{Ll}{1,20}(?=\s*$)"#),
     ]
-    nonisolated(unsafe) static let zones: [(SkipKind, NSRegularExpression)] = zonePatterns.map { ($0.0, try! NSRegularExpression(pattern: $0.1)) }
+    nonisolated(unsafe) static let zones: [(SkipKind, NSRegularExpression)] = zonePatterns.map { ($0.0, try! NSRegularExpression(pattern: $0.1, options: [.anchorsMatchLines])) }
     nonisolated(unsafe) static let acronym = try! NSRegularExpression(pattern: #"\b\p{Lu}{2,}s?\b"#)
 
     /// Tokenizes `text`; spans are Unicode-scalar offsets into it.
