@@ -29,21 +29,24 @@ let package = Package(
         .target(name: "TextAnalysis", dependencies: ["ReplyQACore"]),
         // Check: spelling with Hunspell.
         .target(name: "Spelling", dependencies: ["CHunspell", "TextAnalysis", "ReplyQACore"]),
+        // Check: grammar and style rules read from Dictionaries/grammar.
+        .target(name: "Grammar", dependencies: ["TextAnalysis", "ReplyQACore", .product(name: "Yams", package: "Yams")]),
         // Threading, attribution, running checkers, records.
-        .target(name: "ReplyPipeline", dependencies: ["MailIngest", "ReplySegmentation", "Spelling", "TextAnalysis", "ReplyQACore"]),
+        .target(name: "ReplyPipeline", dependencies: ["MailIngest", "ReplySegmentation", "Spelling", "Grammar", "TextAnalysis", "ReplyQACore"]),
 
         .executableTarget(name: "replyqa", dependencies: [
             "ReplyPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Quality evaluation over external corpora (one adapter per corpus).
         .executableTarget(name: "replyqa-eval", dependencies: [
-            "ReplyPipeline", "Spelling", "TextAnalysis", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ReplyPipeline", "Spelling", "Grammar", "TextAnalysis", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "MailIngestTests", dependencies: ["MailIngest"]),
         .testTarget(name: "ReplySegmentationTests", dependencies: ["ReplySegmentation"]),
         .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis"]),
         .testTarget(name: "SpellingTests", dependencies: ["Spelling"]),
+        .testTarget(name: "GrammarTests", dependencies: ["Grammar"]),
         .testTarget(name: "ReplyPipelineTests", dependencies: ["ReplyPipeline"], exclude: ["Fixtures"]),
     ]
 )

@@ -1,3 +1,4 @@
+import Grammar
 import ReplyQACore
 import Spelling
 
@@ -5,7 +6,9 @@ import Spelling
 public enum StandardCheckers {
     public static func make(config: Configuration) throws -> CheckerRegistry {
         var registry = CheckerRegistry()
-        registry.register(SpellingChecker(service: try SpellingService(config: config)))
+        let spelling = try SpellingService(config: config)
+        registry.register(SpellingChecker(service: spelling))
+        registry.register(try GrammarChecker(ruleSet: RuleSet.load(language: "en", locator: spelling.locator)))
         return registry
     }
 }

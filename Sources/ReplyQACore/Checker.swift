@@ -11,7 +11,13 @@ public struct CheckContext: Sendable {
 public protocol Checker: Sendable {
     /// A short stable name, used in configuration and reports.
     var name: String { get }
+    /// The rules this checker can report, with examples.
+    var rules: [RuleDescription] { get }
     func check(_ reply: Reply, in context: CheckContext) -> [Finding]
+}
+
+extension Checker {
+    public var rules: [RuleDescription] { [] }
 }
 
 /// The ordered set of checkers a run uses; later features register theirs here.
@@ -20,11 +26,19 @@ public struct CheckerRegistry: Sendable {
     public init(_ checkers: [any Checker] = []) { self.checkers = checkers }
     public mutating func register(_ checker: any Checker) { checkers.append(checker) }
 
+    /// Every rule of every checker.
+    public var rules: [RuleDescription] { checkers.flatMap(\.rules) }
+
     /// Runs every checker and returns their findings ordered by position, then rule.
+    ///
+    /// Where a specific rule and the general spelling check flag the same words ("alot"), only
+    /// the specific finding is kept.
     public func run(_ reply: Reply, in context: CheckContext) -> [Finding] {
         let disabled = Set(context.config.disabledRules)
-        return checkers.flatMap { $0.check(reply, in: context) }
-            .filter { !disabled.contains($0.rule) }
-            .sorted { ($0.span.start, $0.span.end, $0.rule) < ($1.span.start, $1.span.end, $1.rule) }
+        let all = checkers.flatMap { $0.check(reply, in: context) }.filter { !disabled.contains($0.rule) }
+        let specific = all.filter { $0.rule != "spelling" }
+        return all.filter { f in
+            f.rule != "spelling" || !specific.contains { $0.span.start <= f.span.start && f.span.end <= $0.span.end && $0.span.length > 0 }
+        }.sorted { ($0.span.start, $0.span.end, $0.rule) < ($1.span.start, $1.span.end, $1.rule) }
     }
 }

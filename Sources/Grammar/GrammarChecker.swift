@@ -1,0 +1,71 @@
+import Foundation
+import ReplyQACore
+import TextAnalysis
+
+/// A rule set loaded from `Dictionaries/grammar/<lang>.yml` and its lexicon.
+public struct RuleSet: Sendable {
+    public var language: String
+    public var rules: [GrammarRule]
+    public var lexicon: Lexicon
+
+    /// Loads `grammar/<lang>.yml` and `grammar/<lang>-lexicon.yml` from the dictionaries folder.
+    public static func load(language: String, locator: DictionaryLocator) throws -> RuleSet {
+        guard let rulesURL = locator.file("grammar/\(language).yml") else {
+            throw GrammarError(description: "no grammar rules for \(language): expected \(locator.root?.path ?? "Dictionaries")/grammar/\(language).yml")
+        }
+        let lexicon = try locator.file("grammar/\(language)-lexicon.yml").map(Lexicon.load) ?? Lexicon(classes: [:])
+        let rules = try YAMLDecoding.decode([GrammarRule].self, from: String(contentsOf: rulesURL, encoding: .utf8), file: rulesURL.lastPathComponent)
+        var seen = Set<String>()
+        for r in rules {
+            guard seen.insert(r.id).inserted else { throw GrammarError(description: "\(rulesURL.lastPathComponent): rule id \(r.id) is used twice") }
+            for c in r.pattern.flatMap(Self.classes) where !["vowel-sound", "consonant-sound"].contains(c) && lexicon.classes[c] == nil {
+                throw GrammarError(description: "\(rulesURL.lastPathComponent): rule \(r.id) uses unknown word class \(c)")
+            }
+        }
+        return RuleSet(language: language, rules: rules, lexicon: lexicon)
+    }
+
+    static func classes(_ e: TokenElement) -> [String] { (e.wordClass ?? []) + (e.not.map(classes) ?? []) }
+}
+
+/// Runs token-pattern and built-in grammar rules over a reply's authored text.
+public struct GrammarChecker: Checker {
+    public var name: String { "grammar" }
+    public let ruleSet: RuleSet
+    let compiled: [CompiledRule]
+    let tokenizer = Tokenizer(options: TokenizerOptions(skipAllCaps: false))
+
+    public init(ruleSet: RuleSet) throws {
+        self.ruleSet = ruleSet
+        compiled = try ruleSet.rules.map { try CompiledRule($0, lexicon: ruleSet.lexicon) }
+    }
+
+    public var rules: [RuleDescription] { ruleSet.rules.map(\.summary) }
+
+    public func check(_ reply: Reply, in context: CheckContext) -> [Finding] {
+        check(reply.authored)
+    }
+
+    /// Every rule's findings on plain text (optionally only the rules whose id is in `only`).
+    public func check(_ text: String, only: Set<String>? = nil) -> [Finding] {
+        let analysis = Analysis(text: text, tokens: tokenizer.tokenize(text))
+        var findings: [Finding] = []
+        for rule in compiled where only?.contains(rule.rule.id) ?? true {
+            findings += rule.findings(in: analysis)
+        }
+        return findings
+    }
+}
+
+/// Tokens and sentences of one text, shared by every rule.
+struct Analysis {
+    let text: String
+    let tokens: [Token]
+    let sentences: [Sentence]
+
+    init(text: String, tokens: [Token]) {
+        self.text = text
+        self.tokens = tokens
+        sentences = SentenceSplitter.split(tokens)
+    }
+}

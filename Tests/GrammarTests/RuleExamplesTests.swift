@@ -1,0 +1,66 @@
+import XCTest
+import ReplyQACore
+@testable import Grammar
+
+/// Runs every rule's own examples: each trigger must produce exactly its «marked» findings, and
+/// no pass example may produce any. This is the only test a new rule needs.
+final class RuleExamplesTests: XCTestCase {
+    static let ruleSet: RuleSet = try! RuleSet.load(language: "en", locator: DictionaryLocator(config: Configuration()))
+
+    func testEveryRuleHasExamples() {
+        XCTAssertGreaterThanOrEqual(Self.ruleSet.rules.count, 60)
+        for rule in Self.ruleSet.rules {
+            XCTAssertFalse(rule.triggers.isEmpty, "\(rule.id) has no triggering example")
+            XCTAssertFalse(rule.passes.isEmpty, "\(rule.id) has no passing example")
+        }
+    }
+
+    func testEveryRuleExample() throws {
+        let checker = try GrammarChecker(ruleSet: Self.ruleSet)
+        for rule in Self.ruleSet.rules {
+            for example in rule.triggers {
+                let (text, spans) = RuleDescription.parseExample(example)
+                XCTAssertFalse(spans.isEmpty, "\(rule.id): trigger example without «markers»: \(example)")
+                let found = checker.check(text, only: [rule.id]).map(\.span)
+                XCTAssertEqual(found, spans, "\(rule.id) on “\(text)”: found \(found.map { text.text(at: $0) }), expected \(spans.map { text.text(at: $0) })")
+            }
+            for example in rule.passes {
+                let found = checker.check(example, only: [rule.id])
+                XCTAssertEqual(found.map { example.text(at: $0.span) }, [], "\(rule.id) must not trigger on “\(example)”")
+            }
+        }
+    }
+
+    func testSuggestionsKeepCapitalsAndFillTemplates() throws {
+        let checker = try GrammarChecker(ruleSet: Self.ruleSet)
+        XCTAssertEqual(checker.check("Its covered.", only: ["its-it-is"]).first?.suggestion, "It's")
+        XCTAssertEqual(checker.check("We could of sent it.", only: ["could-of"]).first?.suggestion, "could have")
+        XCTAssertEqual(checker.check("Thanks alot.", only: ["joined-words"]).first?.suggestion, "a lot")
+        XCTAssertEqual(checker.check("Their is a fee.", only: ["their-there"]).first?.message, "Here you mean “there” (there is / there are), not “their”.")
+    }
+
+    func testBadRuleFilesGiveClearErrors() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rules-\(UUID())")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("grammar"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var config = Configuration()
+        config.dictionaries = dir.path
+        let locator = DictionaryLocator(config: config)
+        XCTAssertThrowsError(try RuleSet.load(language: "en", locator: locator)) { XCTAssertTrue("\($0)".contains("no grammar rules for en"), "\($0)") }
+        try "- id: x\n  message: m\n  pattern: [{class: nope}]\n  examples: {trigger: [], pass: []}\n"
+            .write(to: dir.appendingPathComponent("grammar/en.yml"), atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try RuleSet.load(language: "en", locator: locator)) { XCTAssertTrue("\($0)".contains("unknown word class nope"), "\($0)") }
+        try "- id: x\n  pattern: [{word: a}]\n  examples: {}\n".write(to: dir.appendingPathComponent("grammar/en.yml"), atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try RuleSet.load(language: "en", locator: locator)) { XCTAssertTrue("\($0)".contains("en.yml"), "\($0)") }
+    }
+
+    func testVowelSounds() {
+        let l = Self.ruleSet.lexicon
+        for w in ["hour", "honest", "apple", "SMS", "FAQ", "MRI", "8", "11", "18th", "umbrella", "X-ray"] {
+            XCTAssertTrue(l.startsWithVowelSound(w), w)
+        }
+        for w in ["user", "one-time", "European", "USB", "unique", "university", "house", "NASA", "12", "URL"] {
+            XCTAssertFalse(l.startsWithVowelSound(w), w)
+        }
+    }
+}
