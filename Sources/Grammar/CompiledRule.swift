@@ -15,7 +15,11 @@ struct CompiledRule: @unchecked Sendable {
         if let e = rule.notAfter { elements.append(e) }
         if let e = rule.notBefore { elements.append(e) }
         var all: [TokenElement] = []
-        while let e = elements.popLast() { all.append(e); if let n = e.not { elements.append(n) } }
+        while let e = elements.popLast() {
+            all.append(e)
+            if let n = e.not { elements.append(n) }
+            if let p = e.previous { elements.append(p) }
+        }
         for e in all {
             if let r = e.regex {
                 do { regexes[ObjectIdentifier(e)] = try NSRegularExpression(pattern: "^(?:\(r))$") }
@@ -95,6 +99,11 @@ struct CompiledRule: @unchecked Sendable {
             guard same < captured.count, captured[same] >= 0, a.tokens[captured[same]].normalized == norm else { return false }
         }
         if let n = e.not, matches(n, a, i, sentence: sentence, captured: captured) { return false }
+        if let p = e.previous {
+            guard i > 0 else { return false }
+            let whole = Sentence(tokens: 0..<a.tokens.count, span: Span(start: 0, end: 0))
+            if !matches(p, a, i - 1, sentence: whole, captured: []) { return false }
+        }
         return true
     }
 

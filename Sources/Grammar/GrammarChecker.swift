@@ -25,7 +25,9 @@ public struct RuleSet: Sendable {
         return RuleSet(language: language, rules: rules, lexicon: lexicon)
     }
 
-    static func classes(_ e: TokenElement) -> [String] { (e.wordClass ?? []) + (e.not.map(classes) ?? []) }
+    static func classes(_ e: TokenElement) -> [String] {
+        (e.wordClass ?? []) + (e.not.map(classes) ?? []) + (e.previous.map(classes) ?? [])
+    }
 }
 
 /// Runs token-pattern and built-in grammar rules over a reply's authored text.

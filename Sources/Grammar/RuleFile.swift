@@ -25,11 +25,13 @@ public final class TokenElement: Decodable, Sendable {
     public let not: TokenElement?
     /// The element may match nothing.
     public let optional: Bool?
+    /// The token just before this one, even across a sentence boundary, must match this element.
+    public let previous: TokenElement?
 
     enum CodingKeys: String, CodingKey {
         case word, regex, wordClass = "class", textCase = "case", kind, spaceBefore = "space_before"
         case newlineBefore = "newline_before", sentenceStart = "sentence_start", sentenceEnd = "sentence_end"
-        case sameAs = "same_as", not, optional
+        case sameAs = "same_as", not, optional, previous
     }
 
     public init(from decoder: Decoder) throws {
@@ -46,6 +48,7 @@ public final class TokenElement: Decodable, Sendable {
         sameAs = try c.decodeIfPresent(Int.self, forKey: .sameAs)
         not = try c.decodeIfPresent(TokenElement.self, forKey: .not)
         optional = try c.decodeIfPresent(Bool.self, forKey: .optional)
+        previous = try c.decodeIfPresent(TokenElement.self, forKey: .previous)
     }
 
     static func stringOrList(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> [String]? {

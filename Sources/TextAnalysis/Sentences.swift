@@ -4,6 +4,7 @@ import ReplyQACore
 public struct Sentence: Sendable, Equatable {
     public var tokens: Range<Int>
     public var span: Span
+    public init(tokens: Range<Int>, span: Span) { self.tokens = tokens; self.span = span }
 }
 
 /// Splits a token stream into sentences: after `.`, `!`, `?` (not after abbreviations), at blank

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Grammar
 import ReplyQACore
 import Spelling
 
@@ -46,6 +47,82 @@ struct JFLEGEval: ParsableCommand {
             print("  false alarms: " + falsePositives.prefix(examples).joined(separator: ", "))
             print("  misses: " + misses.prefix(examples).joined(separator: ", "))
         }
+        try grammar(src: src, refs: try lines("dev.ref0"), m2: try lines("dev.ref.m2"), locator: service.locator)
+    }
+
+    /// Edits per sentence: source token ranges [start, end) and the annotator who made each.
+    func parseM2(_ lines: [String]) -> [[(Int, Int, Int)]] {
+        var sentences: [[(Int, Int, Int)]] = []
+        for line in lines {
+            if line.hasPrefix("S ") { sentences.append([]) }
+            else if line.hasPrefix("A "), !sentences.isEmpty {
+                let fields = line.dropFirst(2).components(separatedBy: "|||")
+                let range = fields[0].split(separator: " ").compactMap { Int($0) }
+                if range.count == 2, range[0] >= 0, fields.count > 5, fields[1] != "noop" {
+                    sentences[sentences.count - 1].append((range[0], range[1], Int(fields[5]) ?? 0))
+                }
+            }
+        }
+        return sentences
+    }
+
+    static func overlaps(_ s: Int, _ e: Int, _ a: Int, _ b: Int) -> Bool {
+        s == e ? (a <= s && s <= b) : (s < b && a < e)
+    }
+
+    func grammar(src: [String], refs: [String], m2: [String], locator: DictionaryLocator) throws {
+        let checker = try GrammarChecker(ruleSet: RuleSet.load(language: "en", locator: locator))
+        let edits = parseM2(m2)
+        var precision = Ratio(hits: 0, total: 0)
+        var perRule: [String: (hit: Int, total: Int)] = [:]
+        var wrong: [String] = []
+        var editedTokens = 0, foundTokens = 0
+        var editRecall = Ratio(hits: 0, total: 0)
+        for (i, line) in src.enumerated() where !line.isEmpty && i < edits.count {
+            let det = Detokenized(line)
+            var covered = Set<Int>()
+            var rightRanges: [(Int, Int)] = []
+            for f in checker.check(det.text) where f.category == .grammar {
+                let tokens = det.tokens(overlapping: f.span)
+                guard let a = tokens.first, let b = tokens.last.map({ $0 + 1 }) else { continue }
+                let right = edits[i].contains { s, e, _ in Self.overlaps(s, e, a, b) }
+                precision.total += 1
+                perRule[f.rule, default: (0, 0)].total += 1
+                if right { precision.hits += 1; perRule[f.rule, default: (0, 0)].hit += 1; covered.formUnion(a..<b); rightRanges.append((a, b)) }
+                else if wrong.count < examples { wrong.append("[\(f.rule)] \(det.text.text(at: f.span)) in: \(det.text)") }
+            }
+            // Recall over edited source tokens (insertions count their neighbour).
+            let edited = Set(edits[i].flatMap { s, e, _ in s == e ? [max(0, s - 1)] : Array(s..<e) })
+            // Edit-level recall against the annotator it suits best, as the M2 scorer does.
+            let annotators = Set(edits[i].map(\.2))
+            let best = annotators.map { ann -> (Int, Int) in
+                let mine = edits[i].filter { $0.2 == ann }
+                return (mine.filter { s, e, _ in rightRanges.contains { Self.overlaps(s, e, $0.0, $0.1) } }.count, mine.count)
+            }.max { ($0.0, -$0.1) < ($1.0, -$1.1) } ?? (0, 0)
+            editRecall.hits += best.0
+            editRecall.total += best.1
+            editedTokens += edited.count
+            foundTokens += edited.intersection(covered).count
+        }
+        var alarms = 0, sentences = 0
+        var alarmExamples: [String] = []
+        for line in refs where !line.isEmpty {
+            sentences += 1
+            let det = Detokenized(line)
+            for f in checker.check(det.text) where f.category == .grammar {
+                alarms += 1
+                if alarmExamples.count < examples { alarmExamples.append("[\(f.rule)] \(det.text.text(at: f.span)) in: \(det.text)") }
+            }
+        }
+        // Style advice (clarity, tone-fit: long sentences, "kindly", "!!!") is not what JFLEG's
+        // references correct, so only findings of category grammar are scored here.
+        print("grammar precision (category grammar): \(precision)")
+        print("grammar recall, edits found (best annotator per sentence): \(editRecall)")
+        print("grammar recall, edited tokens covered by a right finding: \(Ratio(hits: foundTokens, total: editedTokens))")
+        print(String(format: "grammar false alarms on dev.ref0: %d in %d sentences = %.2f per 100 sentences", alarms, sentences, Double(alarms) * 100 / Double(max(sentences, 1))))
+        print("by rule (right/total): " + perRule.sorted { $0.value.total > $1.value.total }.map { "\($0.key) \($0.value.hit)/\($0.value.total)" }.joined(separator: ", "))
+        for w in wrong { print("  not an edit: \(w)") }
+        for w in alarmExamples { print("  false alarm: \(w)") }
     }
 }
 
