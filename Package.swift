@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "replyqa", targets: ["replyqa"]),
         .executable(name: "replyqa-eval", targets: ["replyqa-eval"]),
+        .executable(name: "replyqa-bench", targets: ["replyqa-bench"]),
         .library(name: "ReplyPipeline", targets: ["ReplyPipeline"]),
     ],
     dependencies: [
@@ -40,6 +41,11 @@ let package = Package(
         // Quality evaluation over external corpora (one adapter per corpus).
         .executableTarget(name: "replyqa-eval", dependencies: [
             "ReplyPipeline", "Spelling", "Grammar", "TextAnalysis", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Speed and latency measurements (one home for every benchmark).
+        .executableTarget(name: "replyqa-bench", dependencies: [
+            "ReplyPipeline", "Spelling", "TextAnalysis", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "MailIngestTests", dependencies: ["MailIngest"]),

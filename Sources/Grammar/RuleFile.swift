@@ -114,7 +114,8 @@ public struct GrammarRule: Decodable, Sendable {
     }
 
     public var summary: RuleDescription {
-        RuleDescription(id: id, category: category, severity: severity, summary: description ?? message,
+        RuleDescription(id: id, category: category, severity: severity,
+                        summary: description ?? message.replacingOccurrences(of: #"\{\d+\}"#, with: "…", options: .regularExpression),
                         triggers: triggers, passes: passes)
     }
 }

@@ -100,6 +100,16 @@ public final class SpellingService: @unchecked Sendable {
 /// Flags words the reply's dictionary does not know, with up to three suggestions.
 public struct SpellingChecker: Checker {
     public var name: String { "spelling" }
+
+    public var rules: [RuleDescription] {
+        [RuleDescription(id: "spelling", category: .spelling, severity: .warning,
+                         summary: "A word the reply's Hunspell dictionary (plus Dictionaries/words and the names in the headers) does not know, with up to three suggestions.",
+                         triggers: ["We will «recieve» it «untill» Friday."],
+                         passes: ["We will receive it until Friday, Linda. See https://example.com or call +1 555 010 2040."]),
+         RuleDescription(id: "informal-spelling", category: .spelling, severity: .info,
+                         summary: "Informal spellings from Dictionaries/informal-spellings.txt (pls, thx, gonna...), with the word to write instead.",
+                         triggers: ["«Pls» send the photo, «thx»!"], passes: ["Please send the photo, thanks!"])]
+    }
     public let service: SpellingService
     let tokenizer: Tokenizer
 
@@ -115,15 +125,16 @@ public struct SpellingChecker: Checker {
     }
 
     /// Checks plain text with a given dictionary; `names` (lower-cased) are accepted as words.
-    public func check(_ text: String, speller: Speller, names: Set<String> = []) -> [Finding] {
+    /// `suggest: false` skips Hunspell's slow suggestions (findings then carry none).
+    public func check(_ text: String, speller: Speller, names: Set<String> = [], suggest: Bool = true) -> [Finding] {
         // Regional variants of the same language ("cancelled" in an en_US reply) are not mistakes.
         let language = speller.hunspell.language
         let variants = service.options.alsoAccept.filter { $0 != language && $0.prefix(3) == language.prefix(3) }
             .compactMap { service.speller(for: $0) }
-        return check(text, spellers: [speller] + variants, names: names)
+        return check(text, spellers: [speller] + variants, names: names, suggest: suggest)
     }
 
-    func check(_ text: String, spellers: [Speller], names: Set<String>) -> [Finding] {
+    func check(_ text: String, spellers: [Speller], names: Set<String>, suggest: Bool = true) -> [Finding] {
         let speller = spellers[0]
         let tokens = tokenizer.tokenize(text)
         var sentenceStarts = Set<Int>()
@@ -147,8 +158,8 @@ public struct SpellingChecker: Checker {
                            hyphenPrefix: parts.count > 1 && k < parts.count - 1) { continue }
                 // ...unless it is one letter away from a real word ("Therfore, ...").
                 if !inside, vocative, accepts(part, spellers: spellers, names: names, capitalizedInside: true, hyphenPrefix: false),
-                   !speller.suggest(part).contains(where: { Self.editDistance($0.lowercased(), part.lowercased()) <= 1 }) { continue }
-                let suggestions = speller.suggest(part)
+                   !suggest || !speller.suggest(part).contains(where: { Self.editDistance($0.lowercased(), part.lowercased()) <= 1 }) { continue }
+                let suggestions = suggest ? speller.suggest(part) : []
                 let message = suggestions.isEmpty
                     ? "“\(part)” is not in the \(speller.hunspell.language) dictionary."
                     : "“\(part)” may be misspelled; did you mean " + Self.list(suggestions.map { "“\($0)”" }) + "?"
@@ -161,8 +172,9 @@ public struct SpellingChecker: Checker {
 
     /// A hyphenated compound is checked part by part, unless the dictionary knows it whole.
     func parts(of token: Token) -> [(String, Span)] {
-        let word = token.text.replacingOccurrences(of: "’", with: "'")
-        guard word.contains("-") else { return [(word, token.span)] }
+        let word = token.text.unicodeScalars.contains("’")
+            ? String(String.UnicodeScalarView(token.text.unicodeScalars.map { $0 == "’" ? "'" : $0 })) : token.text
+        guard word.utf8.contains(UInt8(ascii: "-")) else { return [(word, token.span)] }
         var result: [(String, Span)] = []
         var offset = token.span.start
         for piece in word.split(separator: "-", omittingEmptySubsequences: false) {

@@ -22,7 +22,11 @@ public struct Token: Sendable, Equatable {
 
     public var isWord: Bool { kind == .word }
     /// The word with curly apostrophes made straight, lower-cased.
-    public var normalized: String { text.replacingOccurrences(of: "’", with: "'").lowercased() }
+    public var normalized: String {
+        // Plain ASCII words skip Foundation's slower string replacement.
+        let lower = text.lowercased()
+        return lower.unicodeScalars.contains("’") ? String(String.UnicodeScalarView(lower.unicodeScalars.map { $0 == "’" ? "'" : $0 })) : lower
+    }
 }
 
 /// Options for what the tokenizer treats as a skip zone.
@@ -38,22 +42,43 @@ public struct Tokenizer: Sendable {
     public var options: TokenizerOptions
     public init(options: TokenizerOptions = TokenizerOptions()) { self.options = options }
 
-    static let zonePatterns: [(SkipKind, String)] = [
-        (.url, #"(?i)\b(?:https?://|www\.)[^\s<>()"']*[^\s<>()"'.,;:!?]"#),
-        (.email, #"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"#),
-        (.handle, #"(?<![\w@])@\w{1,30}"#),
-        (.hashtag, #"(?<![\w&])#[\p{L}_][\p{L}\d_]*"#),
-        (.phone, #"(?<![\w+])\+?\(?\d{1,4}\)?(?:[ .-]?\(?\d{2,4}\)?){2,5}(?![\w])"#),
-        (.code, #"`[^`\n]+`|\b\w+\(\)|\b[a-z]+_\w+\b"#),
-        (.path, #"(?<![\w/])(?:~|\.{1,2})?/[\w.\-]+(?:/[\w.\-]+)+/?|\b[A-Za-z]:\\[\w\\.\- ]+|\b[\w\-]+\.(?:pdf|jpe?g|png|gif|docx?|xlsx?|csv|txt|zip|exe|dmg|apk|log|json|xml|html?)\b"#),
-        (.identifier, #"#\d[\w-]*|\b[A-Z]{1,6}-\d[\w-]*\b"#),
-        (.measurement, #"(?i)\b\d+(?:[.,]\d+)?\s?(?:%|mb|gb|tb|kb|kg|lbs?|oz|km|cm|mm|mi|ft|ml|mph|°[cf]|hrs?|mins?|ms|px|pt)(?![\p{L}])"#),
-        (.alphanumeric, #"\b(?=[\p{L}\d]*\d)(?=[\p{L}\d]*\p{L})[\p{L}\d]+\b"#),
+    /// A skip-zone pattern. Most zones lie inside one whitespace-free chunk ("local"): those run
+    /// only on chunks holding a trigger character, which keeps tokenizing fast on long replies.
+    struct ZonePattern: @unchecked Sendable {
+        let kind: SkipKind
+        let regex: NSRegularExpression
+        let local: Bool
+        /// ASCII code units of which the chunk must hold at least one (local patterns).
+        let triggers: Set<UInt16>
+        let needsDigit: Bool
+
+        init(_ kind: SkipKind, _ pattern: String, local: Bool, triggers: String = "", needsDigit: Bool = false) {
+            self.kind = kind
+            regex = try! NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines])
+            self.local = local
+            self.triggers = Set(triggers.utf16)
+            self.needsDigit = needsDigit
+        }
+    }
+
+    nonisolated(unsafe) static let zones: [ZonePattern] = [
+        ZonePattern(.url, #"(?i)\b(?:https?://|www\.)[^\s<>()"']*[^\s<>()"'.,;:!?]"#, local: true, triggers: "/."),
+        ZonePattern(.email, #"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"#, local: true, triggers: "@"),
+        ZonePattern(.handle, #"(?<![\w@])@\w{1,30}"#, local: true, triggers: "@"),
+        ZonePattern(.hashtag, #"(?<![\w&])#[\p{L}_][\p{L}\d_]*"#, local: true, triggers: "#"),
+        ZonePattern(.phone, #"(?<![\w+])\+?\(?\d{1,4}\)?(?:[ .-]?\(?\d{2,4}\)?){2,5}(?![\w])"#, local: false, needsDigit: true),
+        ZonePattern(.code, #"`[^`\n]+`"#, local: false, triggers: "`"),
+        ZonePattern(.code, #"\b\w+\(\)|\b[a-z]+_\w+\b"#, local: true, triggers: "(_"),
+        ZonePattern(.path, #"(?<![\w/])(?:~|\.{1,2})?/[\w.\-]+(?:/[\w.\-]+)+/?|\b[\w\-]+\.(?:pdf|jpe?g|png|gif|docx?|xlsx?|csv|txt|zip|exe|dmg|apk|log|json|xml|html?)\b"#, local: true, triggers: "/."),
+        ZonePattern(.path, #"\b[A-Za-z]:\\[\w\\.\- ]+"#, local: false, triggers: "\\"),
+        ZonePattern(.identifier, #"#\d[\w-]*|\b[A-Z]{1,6}-\d[\w-]*\b"#, local: true, triggers: "#-", needsDigit: true),
+        ZonePattern(.measurement, #"(?i)\b\d+(?:[.,]\d+)?\s?(?:%|mb|gb|tb|kb|kg|lbs?|oz|km|cm|mm|mi|ft|ml|mph|°[cf]|hrs?|mins?|ms|px|pt)(?![\p{L}])"#, local: false, needsDigit: true),
+        ZonePattern(.alphanumeric, #"\b(?=[\p{L}\d]*\d)(?=[\p{L}\d]*\p{L})[\p{L}\d]+\b"#, local: true, needsDigit: true),
         // Social agents sign with initials or a name: "^LF", "*XY", "~Braden", "-Massiel" at a line's end.
-        (.initials, #"(?<![\w^*~])[\^*~]\p{Lu}[\p{L}]{0,20}\b|(?<=\s)[-–—]\s?\p{Lu}\p{Ll}{1,20}(?=\s*$)"#),
+        ZonePattern(.initials, #"(?<![\w^*~])[\^*~]\p{Lu}[\p{L}]{0,20}\b"#, local: true, triggers: "^*~"),
+        ZonePattern(.initials, #"(?<=\s)[-–—]\s?\p{Lu}\p{Ll}{1,20}(?=\s*$)"#, local: false),
     ]
-    nonisolated(unsafe) static let zones: [(SkipKind, NSRegularExpression)] = zonePatterns.map { ($0.0, try! NSRegularExpression(pattern: $0.1, options: [.anchorsMatchLines])) }
-    nonisolated(unsafe) static let acronym = try! NSRegularExpression(pattern: #"\b\p{Lu}{2,}s?\b"#)
+    nonisolated(unsafe) static let acronym = ZonePattern(.acronym, #"\b\p{Lu}{2,}s?\b"#, local: true)
 
     /// Tokenizes `text`; spans are Unicode-scalar offsets into it.
     public func tokenize(_ text: String) -> [Token] {
@@ -72,15 +97,51 @@ public struct Tokenizer: Sendable {
         var zoneAt = [SkipKind?](repeating: nil, count: scalars.count)
         var zoneEnd = [Int](repeating: 0, count: scalars.count)
         let full = NSRange(location: 0, length: text.utf16.count)
+        // Whitespace-free chunks, as UTF-16 ranges, with what they hold.
+        var chunks: [(range: NSRange, units: Set<UInt16>, digit: Bool, upper: Int)] = []
+        var start = -1
+        var units = Set<UInt16>(), digit = false, upper = 0
+        var offset = 0
+        for unit in text.utf16 {
+            let white = unit == 32 || unit == 10 || unit == 9 || unit == 13 || unit == 0xA0
+            if white {
+                if start >= 0 { chunks.append((NSRange(location: start, length: offset - start), units, digit, upper)) }
+                start = -1
+            } else {
+                if start < 0 { start = offset; units = []; digit = false; upper = 0 }
+                if unit < 128 {
+                    units.insert(unit)
+                    if unit >= 48 && unit <= 57 { digit = true }
+                    if unit >= 65 && unit <= 90 { upper += 1 }
+                } else { upper += 1 }  // non-ASCII letters may be capitals: let the regex decide
+            }
+            offset += 1
+        }
+        if start >= 0 { chunks.append((NSRange(location: start, length: offset - start), units, digit, upper)) }
+        let hasDigit = chunks.contains(where: \.digit)
+
         var patterns = Self.zones
-        if options.skipAllCaps { patterns.append((.acronym, Self.acronym)) }
-        for (kind, regex) in patterns {
-            for m in regex.matches(in: text, range: full) {
-                let lo = u16ToScalar[m.range.location], hi = u16ToScalar[m.range.location + m.range.length]
-                guard lo < hi, (lo..<hi).allSatisfy({ zoneAt[$0] == nil }) else { continue }
-                if kind == .phone, scalars[lo..<hi].filter({ $0.properties.numericType != nil }).count < 7 { continue }
-                for i in lo..<hi { zoneAt[i] = kind }
-                zoneEnd[lo] = hi
+        if options.skipAllCaps { patterns.append(Self.acronym) }
+        for p in patterns {
+            var ranges: [NSRange]
+            if p.local {
+                ranges = chunks.filter { c in
+                    (p.triggers.isEmpty || !c.units.isDisjoint(with: p.triggers)) && (!p.needsDigit || c.digit)
+                        && (p.kind != .acronym || c.upper >= 2)
+                }.map(\.range)
+            } else {
+                if p.needsDigit && !hasDigit { continue }
+                if !p.triggers.isEmpty, !chunks.contains(where: { !$0.units.isDisjoint(with: p.triggers) }) { continue }
+                ranges = [full]
+            }
+            for range in ranges {
+                for m in p.regex.matches(in: text, range: range) {
+                    let lo = u16ToScalar[m.range.location], hi = u16ToScalar[m.range.location + m.range.length]
+                    guard lo < hi, (lo..<hi).allSatisfy({ zoneAt[$0] == nil }) else { continue }
+                    if p.kind == .phone, scalars[lo..<hi].filter({ $0.properties.numericType != nil }).count < 7 { continue }
+                    for i in lo..<hi { zoneAt[i] = p.kind }
+                    zoneEnd[lo] = hi
+                }
             }
         }
 

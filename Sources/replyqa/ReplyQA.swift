@@ -15,7 +15,7 @@ struct ReplyQA: ParsableCommand {
         separates what the agent wrote from quoted history and signatures, pairs each reply with the \
         customer message it answers, and runs its checks.
         """,
-        subcommands: [Check.self, Extract.self])
+        subcommands: [Check.self, Extract.self, Rules.self, Explain.self])
 }
 
 /// Options every command shares.
@@ -26,6 +26,64 @@ struct CommonOptions: ParsableArguments {
     func loadConfiguration() throws -> Configuration {
         do { return try Configuration.load(path: config) }
         catch { throw ValidationError("\(error)") }
+    }
+}
+
+extension CommonOptions {
+    func loadCheckers(_ config: Configuration) throws -> CheckerRegistry {
+        do { return try StandardCheckers.make(config: config) }
+        catch { throw ValidationError("\(error)") }
+    }
+}
+
+struct Rules: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List every rule with its category, severity and summary.")
+    @OptionGroup var common: CommonOptions
+    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+
+    func run() throws {
+        let config = try common.loadConfiguration()
+        let rules = try common.loadCheckers(config).rules
+        let disabled = Set(config.disabledRules)
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(rules), as: UTF8.self))
+        case .text:
+            let width = rules.map(\.id.count).max() ?? 10
+            for r in rules {
+                let id = r.id.padding(toLength: width, withPad: " ", startingAt: 0)
+                let state = disabled.contains(r.id) ? " (disabled)" : ""
+                print("\(id)  \(r.category.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(r.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(r.summary)\(state)")
+            }
+            print("\(rules.count) rules. `replyqa explain RULE` shows one with its examples.")
+        }
+    }
+}
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show one rule: what it flags, and examples that do and do not trigger it.")
+    @OptionGroup var common: CommonOptions
+    @Argument(help: "The rule id, as `replyqa rules` lists it.") var rule: String
+
+    func run() throws {
+        let config = try common.loadConfiguration()
+        let rules = try common.loadCheckers(config).rules
+        guard let r = rules.first(where: { $0.id == rule }) else {
+            let close = rules.map(\.id).filter { $0.contains(rule) || rule.contains($0) }
+            throw ValidationError("no rule \(rule)" + (close.isEmpty ? "" : "; did you mean \(close.joined(separator: ", "))?"))
+        }
+        print("\(r.id) (\(r.category.rawValue), \(r.severity.rawValue))")
+        print("  \(r.summary)")
+        if !r.triggers.isEmpty {
+            print("\nFlags (the «marked» text is what the finding points at):")
+            for t in r.triggers { print("  ✗ \(t)") }
+        }
+        if !r.passes.isEmpty {
+            print("\nDoes not flag:")
+            for p in r.passes { print("  ✓ \(p)") }
+        }
     }
 }
 
@@ -64,9 +122,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let config = try common.loadConfiguration()
-        let checkers: CheckerRegistry
-        do { checkers = try StandardCheckers.make(config: config) }
-        catch { throw ValidationError("\(error)") }
+        let checkers = try common.loadCheckers(config)
         let result = BatchProcessor(config: config, checkers: checkers).run(paths: paths)
         try Output.print(result, format: format, includeFindings: true)
         if !result.failures.isEmpty { throw ExitCode(1) }

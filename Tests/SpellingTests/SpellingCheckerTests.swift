@@ -85,3 +85,19 @@ final class SpellingCheckerTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(start), 0.05)
     }
 }
+
+final class SpellingRuleExamplesTests: XCTestCase {
+    func testRuleExamples() throws {
+        let checker = SpellingChecker(service: try SpellingService(config: Configuration()))
+        let speller = checker.service.speller(for: "en_US")!
+        for rule in checker.rules {
+            for example in rule.triggers {
+                let (text, spans) = RuleDescription.parseExample(example)
+                XCTAssertEqual(checker.check(text, speller: speller).filter { $0.rule == rule.id }.map(\.span), spans, "\(rule.id): \(example)")
+            }
+            for example in rule.passes {
+                XCTAssertEqual(checker.check(example, speller: speller).filter { $0.rule == rule.id }, [], "\(rule.id): \(example)")
+            }
+        }
+    }
+}
