@@ -32,8 +32,12 @@ let package = Package(
         .target(name: "Spelling", dependencies: ["CHunspell", "TextAnalysis", "ReplyQACore"]),
         // Check: grammar and style rules read from Dictionaries/grammar.
         .target(name: "Grammar", dependencies: ["TextAnalysis", "ReplyQACore", .product(name: "Yams", package: "Yams")]),
+        // Check: privacy and safety (customer data, internal notes, placeholders, attachments, names).
+        .target(name: "Safety", dependencies: ["TextAnalysis", "ReplyQACore", .product(name: "Yams", package: "Yams")]),
+        // Score: findings to 0-100 category scores and an overall score.
+        .target(name: "Scoring", dependencies: ["ReplyQACore"]),
         // Threading, attribution, running checkers, records.
-        .target(name: "ReplyPipeline", dependencies: ["MailIngest", "ReplySegmentation", "Spelling", "Grammar", "TextAnalysis", "ReplyQACore"]),
+        .target(name: "ReplyPipeline", dependencies: ["MailIngest", "ReplySegmentation", "Spelling", "Grammar", "Safety", "Scoring", "TextAnalysis", "ReplyQACore"]),
 
         .executableTarget(name: "replyqa", dependencies: [
             "ReplyPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -53,6 +57,8 @@ let package = Package(
         .testTarget(name: "TextAnalysisTests", dependencies: ["TextAnalysis"]),
         .testTarget(name: "SpellingTests", dependencies: ["Spelling"]),
         .testTarget(name: "GrammarTests", dependencies: ["Grammar"]),
+        .testTarget(name: "SafetyTests", dependencies: ["Safety"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
         .testTarget(name: "ReplyPipelineTests", dependencies: ["ReplyPipeline"], exclude: ["Fixtures"]),
     ]
 )

@@ -35,7 +35,13 @@ public struct CheckerRegistry: Sendable {
     /// the specific finding is kept.
     public func run(_ reply: Reply, in context: CheckContext) -> [Finding] {
         let disabled = Set(context.config.disabledRules)
+        let overrides = context.config.severities
         let all = checkers.flatMap { $0.check(reply, in: context) }.filter { !disabled.contains($0.rule) }
+            .map { f -> Finding in
+                var f = f
+                if let s = overrides[f.rule] { f.severity = s }
+                return f
+            }
         let specific = all.filter { $0.rule != "spelling" }
         return all.filter { f in
             f.rule != "spelling" || !specific.contains { $0.span.start <= f.span.start && f.span.end <= $0.span.end && $0.span.length > 0 }

@@ -77,6 +77,25 @@ public struct SpellingOptions: Codable, Hashable, Sendable {
     }
 }
 
+/// How findings become 0-100 scores: weights per category, penalty per severity, auto-fail rules.
+public struct ScorecardOptions: Codable, Hashable, Sendable {
+    /// Category weights for the overall score (categories not listed weigh 1).
+    public var weights: [String: Double] = [:]
+    /// Points a finding costs its category, by severity.
+    public var penalties: [String: Double] = ["error": 30, "warning": 10, "info": 3]
+    /// Rules whose finding fails the whole reply (overall score 0).
+    public var autoFail = ["card-number", "iban", "ssn", "password-in-clear", "api-key", "template-placeholder", "internal-note"]
+    public init() {}
+
+    enum CodingKeys: String, CodingKey { case weights, penalties, autoFail = "auto_fail" }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        weights = try c.decodeIfPresent([String: Double].self, forKey: .weights) ?? [:]
+        penalties = penalties.merging(try c.decodeIfPresent([String: Double].self, forKey: .penalties) ?? [:]) { $1 }
+        autoFail = try c.decodeIfPresent([String].self, forKey: .autoFail) ?? autoFail
+    }
+}
+
 /// The contents of `replyqa.yml`: who is an agent, which channel a message belongs to, limits.
 public struct Configuration: Codable, Hashable, Sendable {
     /// Address (lower-cased) to agent name.
@@ -88,6 +107,11 @@ public struct Configuration: Codable, Hashable, Sendable {
     public var channels: [ChannelRule] = []
     public var defaultChannel: String = "email"
     public var disabledRules: [String] = []
+    /// Per-rule severity overrides (`rule-id: error|warning|info`).
+    public var severities: [String: Severity] = [:]
+    public var scorecard = ScorecardOptions()
+    /// Channels where @handles are normal (social media); elsewhere an @mention is an internal leak.
+    public var handleChannels = ["social", "twitter", "x", "instagram", "facebook"]
     public var limits = Limits()
     /// The `Dictionaries/` folder (word lists, lexicons, rule files); found automatically when nil.
     public var dictionaries: String?
@@ -97,7 +121,8 @@ public struct Configuration: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case agents, channels, defaultChannel = "default_channel", disabledRules = "disabled_rules"
-        case limits, supportDomains = "support_domains", dictionaries, spelling
+        case limits, supportDomains = "support_domains", dictionaries, spelling, severities, scorecard
+        case handleChannels = "handle_channels"
     }
     enum AgentKeys: String, CodingKey { case header, addresses }
 
@@ -116,6 +141,9 @@ public struct Configuration: Codable, Hashable, Sendable {
         limits = try c.decodeIfPresent(Limits.self, forKey: .limits) ?? Limits()
         dictionaries = try c.decodeIfPresent(String.self, forKey: .dictionaries)
         spelling = try c.decodeIfPresent(SpellingOptions.self, forKey: .spelling) ?? SpellingOptions()
+        severities = try c.decodeIfPresent([String: Severity].self, forKey: .severities) ?? [:]
+        scorecard = try c.decodeIfPresent(ScorecardOptions.self, forKey: .scorecard) ?? ScorecardOptions()
+        handleChannels = try c.decodeIfPresent([String].self, forKey: .handleChannels) ?? handleChannels
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -130,6 +158,9 @@ public struct Configuration: Codable, Hashable, Sendable {
         try c.encode(limits, forKey: .limits)
         try c.encodeIfPresent(dictionaries, forKey: .dictionaries)
         try c.encode(spelling, forKey: .spelling)
+        try c.encode(severities, forKey: .severities)
+        try c.encode(scorecard, forKey: .scorecard)
+        try c.encode(handleChannels, forKey: .handleChannels)
     }
 
     /// Parses YAML text; an empty document is the default configuration.

@@ -1,0 +1,62 @@
+import XCTest
+import ReplyQACore
+import Safety
+
+final class SafetyRuleTests: XCTestCase {
+    static let checker: SafetyChecker = try! SafetyChecker(lexicon: SafetyLexicon.load(language: "en", locator: DictionaryLocator(config: Configuration())))
+    let context = CheckContext(config: Configuration())
+
+    func testEveryRuleExample() {
+        for rule in Self.checker.rules {
+            XCTAssertFalse(rule.triggers.isEmpty || rule.passes.isEmpty, rule.id)
+            for example in rule.triggers {
+                let (text, spans) = RuleDescription.parseExample(example)
+                let reply = SafetyChecker.exampleReply(text)
+                let found = Self.checker.check(reply, in: context).filter { $0.rule == rule.id }.map(\.span)
+                XCTAssertEqual(found, spans, "\(rule.id) on “\(text)”: found \(found.map { text.text(at: $0) })")
+            }
+            for example in rule.passes {
+                let found = Self.checker.check(SafetyChecker.exampleReply(example), in: context).filter { $0.rule == rule.id }
+                XCTAssertEqual(found.map { example.text(at: $0.span) }, [], "\(rule.id) must not trigger on “\(example)”")
+            }
+        }
+    }
+
+    func testAttachmentClaimIsFineWithAnAttachment() {
+        var reply = SafetyChecker.exampleReply("Please find attached the label.")
+        reply.attachments = [Attachment(filename: "label.pdf", contentType: "application/pdf", size: 1200)]
+        XCTAssertEqual(Self.checker.check(reply, in: context).filter { $0.rule == "attachment-missing" }, [])
+    }
+
+    func testHandlesAreFineOnSocialChannels() {
+        var reply = SafetyChecker.exampleReply("Thanks @linda_p, it shipped!")
+        reply.channel = "social"
+        XCTAssertEqual(Self.checker.check(reply, in: context).filter { $0.rule == "colleague-mention" }, [])
+    }
+
+    func testWrongNameSuggestsTheCustomersNameAndAcceptsShortForms() {
+        let f = Self.checker.check(SafetyChecker.exampleReply("Hi Karen,\nDone."), in: context).first { $0.rule == "wrong-name" }
+        XCTAssertEqual(f?.suggestion, "Linda")
+        var ben = SafetyChecker.exampleReply("Hi Ben,\nDone.")
+        ben.question?.customerName = "Benjamin Hall"
+        XCTAssertEqual(Self.checker.check(ben, in: context).filter { $0.rule == "wrong-name" }, [])
+        var handle = SafetyChecker.exampleReply("Hi Kai! The tent fits two.")
+        handle.question = CustomerQuestion(text: "does it fit 3?", source: .thread, customerName: "@campwithkai", customerAddress: "campwithkai@dm.example")
+        XCTAssertEqual(Self.checker.check(handle, in: context).filter { $0.rule == "wrong-name" }, [])
+    }
+
+    func testEmptyReplyKinds() {
+        var r = SafetyChecker.exampleReply("")
+        r.signature = "Maya Chen"
+        XCTAssertEqual(Self.checker.check(r, in: context).first?.message, "The reply holds only a signature.")
+        r.signature = nil; r.quoted = "> hi"
+        XCTAssertEqual(Self.checker.check(r, in: context).first?.message, "The reply holds only quoted text.")
+    }
+
+    func testSuggestionsMaskData() {
+        let f = Self.checker.check(SafetyChecker.exampleReply("Card 4111 1111 1111 1111 failed."), in: context).first { $0.rule == "card-number" }
+        XCTAssertEqual(f?.suggestion, "•••• 1111")
+        let p = Self.checker.check(SafetyChecker.exampleReply("Hi {{first_name}},"), in: context).first { $0.rule == "template-placeholder" }
+        XCTAssertEqual(p?.suggestion, "Linda")
+    }
+}

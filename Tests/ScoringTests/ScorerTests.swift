@@ -1,0 +1,27 @@
+import XCTest
+import ReplyQACore
+import Scoring
+
+final class ScorerTests: XCTestCase {
+    let rules = [RuleDescription(id: "spelling", category: .spelling, severity: .warning, summary: "", triggers: [], passes: []),
+                 RuleDescription(id: "card-number", category: .privacy, severity: .error, summary: "", triggers: [], passes: [])]
+    func f(_ rule: String, _ c: Category, _ s: Severity) -> Finding { Finding(category: c, rule: rule, severity: s, span: Span(start: 0, end: 1), message: "") }
+
+    func testScoresOnlyCheckedCategoriesWithDiminishingRepeats() {
+        let scorer = Scorer(options: ScorecardOptions(), rules: rules)
+        XCTAssertEqual(scorer.score([]), ReplyScore(overall: 100, categories: ["spelling": 100, "privacy": 100], autoFailed: []))
+        let s = scorer.score([f("spelling", .spelling, .warning), f("spelling", .spelling, .warning), f("spelling", .spelling, .warning)])
+        XCTAssertEqual(s.categories["spelling"], 83)  // 10 + 5 + 2.5
+        XCTAssertEqual(s.overall, 92)
+    }
+
+    func testAutoFailAndWeights() {
+        var options = ScorecardOptions()
+        options.weights = ["spelling": 3]
+        let scorer = Scorer(options: options, rules: rules)
+        XCTAssertEqual(scorer.score([f("card-number", .privacy, .error)]).overall, 0)
+        XCTAssertEqual(scorer.score([f("card-number", .privacy, .error)]).autoFailed, ["card-number"])
+        options.autoFail = []
+        XCTAssertEqual(Scorer(options: options, rules: rules).score([f("card-number", .privacy, .error)]).overall, 93)  // (3*100 + 70) / 4
+    }
+}
