@@ -2,6 +2,7 @@ import Foundation
 import MailIngest
 import ReplySegmentation
 import ReplyQACore
+import Scoring
 
 /// A reply as the pipeline produced it: the checker input plus how it was read.
 public struct ReplyRecord: Sendable {
@@ -11,6 +12,8 @@ public struct ReplyRecord: Sendable {
     public var segments: Segments
     public var warnings: [String]
     public var findings: [Finding]
+    /// Category and overall scores; nil when no checker ran.
+    public var score: ReplyScore?
 }
 
 /// Everything a run read: scored replies, customer messages kept as context, and every input
@@ -105,20 +108,49 @@ public struct BatchProcessor: Sendable {
             let m = item.message
             guard isAgent[i] || !anyAgent else { customers += 1; continue }
             let question = findQuestion(for: i, loaded: loaded, byID: byID, isAgent: isAgent)
-            let reply = Reply(
-                file: m.path, messageID: m.messageID, agent: attribution.agent(of: m),
-                channel: attribution.channel(of: m), date: m.date, subject: m.subject,
-                fromAddress: m.from?.address,
-                recipients: (m.to + m.cc).map { a in a.name.map { "\($0) <\(a.address)>" } ?? a.address },
-                authored: item.segments.authored, signature: item.segments.signature,
-                footer: item.segments.footer, quoted: item.segments.quoted, question: question,
-                attachments: m.attachments)
-            let findings = checkers.run(reply, in: context)
-            replies.append(ReplyRecord(reply: reply, location: m.location, segments: item.segments,
-                                       warnings: m.warnings, findings: findings))
+            let reply = makeReply(m, segments: item.segments, question: question, attribution: attribution)
+            replies.append(check(reply, message: m, segments: item.segments, context: context))
         }
         return BatchResult(replies: replies, customerMessages: customers, failures: failures,
                            skipped: skipped, filesRead: filesRead)
+    }
+
+    /// The checker input for one message.
+    func makeReply(_ m: MailMessage, segments: Segments, question: CustomerQuestion?, attribution: Attribution,
+                   agent: String? = nil, channel: String? = nil) -> Reply {
+        Reply(file: m.path, messageID: m.messageID, agent: agent ?? attribution.agent(of: m),
+              channel: channel ?? attribution.channel(of: m), date: m.date, subject: m.subject,
+              fromAddress: m.from?.address,
+              recipients: (m.to + m.cc).map { a in a.name.map { "\($0) <\(a.address)>" } ?? a.address },
+              authored: segments.authored, signature: segments.signature, footer: segments.footer,
+              quoted: segments.quoted, question: question, attachments: m.attachments)
+    }
+
+    /// Runs the checkers and scores one reply.
+    func check(_ reply: Reply, message m: MailMessage, segments: Segments, context: CheckContext) -> ReplyRecord {
+        let findings = checkers.run(reply, in: context)
+        let score = checkers.checkers.isEmpty ? nil : Scorer(options: config.scorecard, rules: checkers.rules).score(findings)
+        return ReplyRecord(reply: reply, location: m.location, segments: segments, warnings: m.warnings,
+                           findings: findings, score: score)
+    }
+
+    /// Lints one reply on its own: it is a reply whatever its sender; the customer's message is
+    /// `question` when given, else what the reply quotes.
+    public func lint(_ message: MailMessage, question: MailMessage?, agent: String?, channel: String?) -> ReplyRecord {
+        let segments = Segmenter.segment(message.body, quoteStartLine: message.quoteStartLine)
+        var customer: CustomerQuestion? = nil
+        if let q = question {
+            let qs = Segmenter.segment(q.body, quoteStartLine: q.quoteStartLine)
+            customer = CustomerQuestion(text: qs.authored, source: .thread, messageID: q.messageID,
+                                        customerName: q.from?.name ?? message.to.first?.name,
+                                        customerAddress: q.from?.address ?? message.to.first?.address)
+        } else if let quoted = segments.quotedMessage {
+            customer = CustomerQuestion(text: quoted, source: .quote, customerName: message.to.first?.name,
+                                        customerAddress: message.to.first?.address)
+        }
+        let attribution = Attribution(config: config)
+        let reply = makeReply(message, segments: segments, question: customer, attribution: attribution, agent: agent, channel: channel)
+        return check(reply, message: message, segments: segments, context: CheckContext(config: config))
     }
 
     /// The customer's message a reply answers: up the In-Reply-To/References chain to the nearest

@@ -1,6 +1,7 @@
 import Foundation
 import MailIngest
 import ReplyQACore
+import Scoring
 
 /// The JSON shape of `extract` and `check` output (schema `replyqa.replies`, version 1).
 public struct BatchDocument: Encodable {
@@ -21,10 +22,11 @@ public struct BatchDocument: Encodable {
         var attachments: [Attachment]
         var warnings: [String]
         var findings: [FindingOut]?
+        var scores: ReplyScore?
 
         enum CodingKeys: String, CodingKey {
             case file, messageID = "message_id", agent, channel, date, subject, from, authored, question
-            case signature, footer, attachments, warnings, findings
+            case signature, footer, attachments, warnings, findings, scores
         }
     }
 
@@ -62,9 +64,15 @@ public struct BatchDocument: Encodable {
 
     /// `includeFindings` is false for `extract`, which only shows what was read.
     public init(_ result: BatchResult, includeFindings: Bool) {
+        self.init(replies: result.replies, customerMessages: result.customerMessages, errors: result.failures,
+                  skipped: result.skipped, includeFindings: includeFindings)
+    }
+
+    public init(replies records: [ReplyRecord], customerMessages: Int = 0, errors: [IngestError] = [],
+                skipped: [SkippedInput] = [], includeFindings: Bool) {
         let iso = ISO8601DateFormatter()
         iso.timeZone = TimeZone(identifier: "UTC")
-        replies = result.replies.map { r in
+        replies = records.map { r in
             let reply = r.reply
             return ReplyOut(
                 file: r.location, messageID: reply.messageID, agent: reply.agent, channel: reply.channel,
@@ -80,11 +88,12 @@ public struct BatchDocument: Encodable {
                     FindingOut(category: $0.category, rule: $0.rule, severity: $0.severity, start: $0.span.start,
                                end: $0.span.end, text: reply.authored.text(at: $0.span), message: $0.message,
                                suggestion: $0.suggestion)
-                } : nil)
+                } : nil,
+                scores: includeFindings ? r.score : nil)
         }
-        customerMessages = result.customerMessages
-        errors = result.failures
-        skipped = result.skipped
+        self.customerMessages = customerMessages
+        self.errors = errors
+        self.skipped = skipped
     }
 
     /// Pretty, key-sorted JSON: the same input gives the same bytes.

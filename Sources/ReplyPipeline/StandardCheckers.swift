@@ -1,5 +1,6 @@
 import Grammar
 import ReplyQACore
+import Safety
 import Spelling
 
 /// The checkers a normal run uses, built once per run from the configuration.
@@ -9,6 +10,7 @@ public enum StandardCheckers {
         let spelling = try SpellingService(config: config)
         registry.register(SpellingChecker(service: spelling))
         registry.register(try GrammarChecker(ruleSet: RuleSet.load(language: "en", locator: spelling.locator)))
+        registry.register(try SafetyChecker(lexicon: SafetyLexicon.load(language: "en", locator: spelling.locator)))
         return registry
     }
 }

@@ -15,7 +15,24 @@ struct ReplyQA: ParsableCommand {
         separates what the agent wrote from quoted history and signatures, pairs each reply with the \
         customer message it answers, and runs its checks.
         """,
-        subcommands: [Check.self, Extract.self, Rules.self, Explain.self])
+        subcommands: [Check.self, Lint.self, Extract.self, Rules.self, Explain.self])
+
+    static let version = "0.3.0"
+
+    /// `lint` promises exit 2 for bad usage (ArgumentParser's default is 64).
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            if arguments.first == "lint", exitCode(for: error).rawValue == 64 {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every command shares.
@@ -33,6 +50,75 @@ extension CommonOptions {
     func loadCheckers(_ config: Configuration) throws -> CheckerRegistry {
         do { return try StandardCheckers.make(config: config) }
         catch { throw ValidationError("\(error)") }
+    }
+}
+
+/// Output formats of `lint`.
+enum LintFormat: String, ExpressibleByArgument, CaseIterable { case text, json, sarif }
+extension Severity: ExpressibleByArgument {}
+
+/// When to colour diagnostics.
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
+
+struct Lint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check one reply before it is sent; exit 1 when a finding reaches --fail-on.",
+        discussion: """
+        The input is a MIME message, an HTML fragment or plain text, from FILE or standard input (-). \
+        Diagnostics point at line:column of the reply's body (for MIME input, the decoded body). \
+        Exit status: 0 nothing at or above --fail-on, 1 something is, 2 bad usage or unreadable input.
+        """)
+
+    @OptionGroup var common: CommonOptions
+    @Argument(help: ArgumentHelp("The reply: a file, or - for standard input.", valueName: "file")) var input = "-"
+    @Option(help: ArgumentHelp("The customer's message, when the reply does not quote it.", valueName: "file")) var question: String?
+    @Option(help: "The channel, when the headers don't say (e.g. email, chat, social).") var channel: String?
+    @Option(help: "The agent, when the headers don't say.") var agent: String?
+    @Option(help: "Output format: text, json or sarif.") var format: LintFormat = .text
+    @Option(name: .customLong("fail-on"), help: "Lowest severity that fails the reply: error, warning or info.") var failOn: Severity = .error
+    @Option(help: "Colour: auto (on a terminal), always or never.") var color: ColorChoice = .auto
+
+    func read(_ path: String) throws -> [UInt8] {
+        if path == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            FileHandle.standardError.write(Data("replyqa lint: cannot read \(path)\n".utf8))
+            throw ExitCode(2)
+        }
+        return [UInt8](data)
+    }
+
+    func run() throws {
+        let config: Configuration
+        let checkers: CheckerRegistry
+        do {
+            config = try common.loadConfiguration()
+            checkers = try common.loadCheckers(config)
+        } catch {
+            FileHandle.standardError.write(Data("replyqa lint: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let name = input == "-" ? "<stdin>" : input
+        let message: MailMessage, questionMessage: MailMessage?
+        do {
+            message = try LooseInput.read(try read(input), name: name, limits: config.limits).0
+            questionMessage = try question.map { try LooseInput.read(try read($0), name: $0, limits: config.limits).0 }
+        } catch let error as IngestError {
+            FileHandle.standardError.write(Data("replyqa lint: \(error.path): \(error.reason)\n".utf8))
+            throw ExitCode(2)
+        }
+        let record = BatchProcessor(config: config, checkers: checkers).lint(message, question: questionMessage, agent: agent, channel: channel)
+        switch format {
+        case .text:
+            let useColor = color == .always || (color == .auto && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+            print(Diagnostics.render(record, body: message.body, name: name, color: useColor), terminator: "")
+            let counts = Severity.allCases.reversed().map { s in "\(record.findings.filter { $0.severity == s }.count) \(s.rawValue)" }
+            print("\(counts.joined(separator: ", "))" + (record.score.map { "; score \($0.overall)/100" } ?? ""))
+        case .json:
+            print(try BatchDocument(replies: [record], includeFindings: true).json())
+        case .sarif:
+            print(try Sarif.document(record, body: message.body, uri: input == "-" ? "stdin" : input, rules: checkers.rules, version: ReplyQA.version))
+        }
+        if record.findings.contains(where: { $0.severity >= failOn }) { throw ExitCode(1) }
     }
 }
 

@@ -63,8 +63,8 @@ final class SamplesEndToEndTests: XCTestCase {
         XCTAssertEqual(result.skipped.map { ($0.path as NSString).lastPathComponent }.sorted(), ["README.md", "replyqa.yml"])
     }
 
-    /// Every deliberate typo and grammar slip of the sample week is found, and nothing else.
-    func testSpellingAndGrammarFindExactlyTheSampleMistakes() throws {
+    /// Every deliberate typo, grammar slip and safety problem of the sample week is found, and nothing else.
+    func testChecksFindExactlyTheSampleMistakes() throws {
         let samples = Self.root.appendingPathComponent("Samples").path
         let config = try Configuration.load(path: samples + "/replyqa.yml")
         let result = BatchProcessor(config: config, checkers: try StandardCheckers.make(config: config)).run(paths: [samples])
@@ -72,14 +72,16 @@ final class SamplesEndToEndTests: XCTestCase {
             "c01-r@northwind.example": ["spelling: definately", "spelling: recieve"],
             "c02-r@northwind.example": ["its-it-is: its", "spelling: untill", "spelling: untill"],
             "c05-r@northwind.example": ["a-before-vowel-sound: a"],
-            "t11-r@northwind.example": ["you-are-your: you're", "their-there: Their", "a-other: a other"],
+            "t05-r@northwind.example": ["wrong-name: Karen"],
+            "t08-r@northwind.example": ["template-placeholder: {{first_name}}"],
+            "t11-r@northwind.example": ["card-number: 4111 1111 1111 1111", "you-are-your: you're", "their-there: Their", "a-other: a other"],
             "t12-r@northwind.example": ["its-it-is: Its", "then-than: then"],
-            "t14-r@northwind.example": ["spelling: recieve"],
+            "t14-r@northwind.example": ["attachment-missing: Please find attached", "spelling: recieve"],
             "t16-r@northwind.example": ["spelling: definately"],
         ]
         XCTAssertEqual(result.replies.count, 31)
         for r in result.replies {
-            let found = r.findings.filter { $0.category == .spelling || $0.category == .grammar }
+            let found = r.findings.filter { [.spelling, .grammar, .privacy, .greeting].contains($0.category) }
                 .map { "\($0.rule): \(r.reply.authored.text(at: $0.span))" }
             XCTAssertEqual(found, expected[r.reply.messageID ?? ""] ?? [], "\(r.location)")
         }
