@@ -13,7 +13,12 @@ public struct RuleSet: Sendable {
         guard let rulesURL = locator.file("grammar/\(language).yml") else {
             throw GrammarError(description: "no grammar rules for \(language): expected \(locator.root?.path ?? "Dictionaries")/grammar/\(language).yml")
         }
-        let lexicon = try locator.file("grammar/\(language)-lexicon.yml").map(Lexicon.load) ?? Lexicon(classes: [:])
+        let lexiconURL = locator.file("grammar/\(language)-lexicon.yml")
+        let cache = RuleCache(files: [rulesURL] + (lexiconURL.map { [$0] } ?? []), language: language)
+        if let cached = cache.read() {
+            return RuleSet(language: language, rules: cached.rules, lexicon: Lexicon(classes: cached.classes.mapValues(Set.init)))
+        }
+        let lexicon = try lexiconURL.map(Lexicon.load) ?? Lexicon(classes: [:])
         let rules = try YAMLDecoding.decode([GrammarRule].self, from: String(contentsOf: rulesURL, encoding: .utf8), file: rulesURL.lastPathComponent)
         var seen = Set<String>()
         for r in rules {
@@ -22,6 +27,7 @@ public struct RuleSet: Sendable {
                 throw GrammarError(description: "\(rulesURL.lastPathComponent): rule \(r.id) uses unknown word class \(c)")
             }
         }
+        cache.write(RuleCache.Content(rules: rules, classes: lexicon.classes.mapValues { $0.sorted() }))
         return RuleSet(language: language, rules: rules, lexicon: lexicon)
     }
 

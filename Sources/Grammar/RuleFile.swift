@@ -2,7 +2,7 @@ import Foundation
 import ReplyQACore
 
 /// One token of a rule's pattern, as written in a rule file.
-public final class TokenElement: Decodable, Sendable {
+public final class TokenElement: Codable, Sendable {
     /// The token is one of these words (case-insensitive; curly apostrophes count as straight).
     public let word: [String]?
     /// The token's text fully matches this regular expression.
@@ -51,14 +51,44 @@ public final class TokenElement: Decodable, Sendable {
         previous = try c.decodeIfPresent(TokenElement.self, forKey: .previous)
     }
 
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(word, forKey: .word)
+        try c.encodeIfPresent(regex, forKey: .regex)
+        try c.encodeIfPresent(wordClass, forKey: .wordClass)
+        try c.encodeIfPresent(textCase, forKey: .textCase)
+        try c.encodeIfPresent(kind, forKey: .kind)
+        try c.encodeIfPresent(spaceBefore, forKey: .spaceBefore)
+        try c.encodeIfPresent(newlineBefore, forKey: .newlineBefore)
+        try c.encodeIfPresent(sentenceStart, forKey: .sentenceStart)
+        try c.encodeIfPresent(sentenceEnd, forKey: .sentenceEnd)
+        try c.encodeIfPresent(sameAs, forKey: .sameAs)
+        try c.encodeIfPresent(not, forKey: .not)
+        try c.encodeIfPresent(optional, forKey: .optional)
+        try c.encodeIfPresent(previous, forKey: .previous)
+    }
+
+    /// A word list, or one word; bare `true` or `12` in a list count as the words "true" and "12".
     static func stringOrList(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> [String]? {
-        if let list = try? c.decodeIfPresent([String].self, forKey: key) { return list }
-        return try c.decodeIfPresent(String.self, forKey: key).map { [$0] }
+        if let list = try? c.decodeIfPresent([LenientString].self, forKey: key) { return list.map(\.value) }
+        return try c.decodeIfPresent(LenientString.self, forKey: key).map { [$0.value] }
+    }
+}
+
+/// A scalar read as text, whatever type YAML gave it.
+struct LenientString: Decodable {
+    var value: String
+    init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let s = try? c.decode(String.self) { value = s }
+        else if let b = try? c.decode(Bool.self) { value = b ? "true" : "false" }
+        else if let i = try? c.decode(Int.self) { value = String(i) }
+        else { value = String(try c.decode(Double.self)) }
     }
 }
 
 /// A grammar or style rule as written in a rule file (LanguageTool-style: rules are data).
-public struct GrammarRule: Decodable, Sendable {
+public struct GrammarRule: Codable, Sendable {
     public var id: String
     public var category: Category
     public var severity: Severity
@@ -111,6 +141,26 @@ public struct GrammarRule: Decodable, Sendable {
         if pattern.isEmpty && builtin == nil {
             throw DecodingError.dataCorruptedError(forKey: .pattern, in: c, debugDescription: "rule \(id) has neither a pattern nor a builtin")
         }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(category, forKey: .category)
+        try c.encode(severity, forKey: .severity)
+        try c.encode(message, forKey: .message)
+        try c.encodeIfPresent(suggestion, forKey: .suggestion)
+        try c.encodeIfPresent(suggestions, forKey: .suggestions)
+        if !pattern.isEmpty { try c.encode(pattern, forKey: .pattern) }
+        try c.encodeIfPresent(mark, forKey: .mark)
+        try c.encodeIfPresent(notAfter, forKey: .notAfter)
+        try c.encodeIfPresent(notBefore, forKey: .notBefore)
+        try c.encodeIfPresent(builtin, forKey: .builtin)
+        try c.encode(parameters, forKey: .parameters)
+        try c.encodeIfPresent(description, forKey: .description)
+        var e = c.nestedContainer(keyedBy: ExampleKeys.self, forKey: .examples)
+        try e.encode(triggers, forKey: .trigger)
+        try e.encode(passes, forKey: .pass)
     }
 
     public var summary: RuleDescription {

@@ -1,3 +1,4 @@
+import Foundation
 import Grammar
 import ReplyQACore
 import Safety
@@ -8,6 +9,10 @@ public enum StandardCheckers {
     public static func make(config: Configuration) throws -> CheckerRegistry {
         var registry = CheckerRegistry()
         let spelling = try SpellingService(config: config)
+        // Loading a Hunspell dictionary takes tens of milliseconds: do it on the other core while
+        // the rule files are parsed (a checker that needs it first waits for it).
+        let language = config.spelling.language
+        Thread.detachNewThread { _ = spelling.speller(for: language) }
         registry.register(SpellingChecker(service: spelling))
         registry.register(try GrammarChecker(ruleSet: RuleSet.load(language: "en", locator: spelling.locator)))
         registry.register(try SafetyChecker(lexicon: SafetyLexicon.load(language: "en", locator: spelling.locator)))

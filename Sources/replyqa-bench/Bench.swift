@@ -11,7 +11,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replyqa-bench",
         abstract: "Measure ReplyQA's speed (build with -c release for real figures).",
-        subcommands: [SpellingBench.self, SpellingWorker.self])
+        subcommands: [SpellingBench.self, SpellingWorker.self, LintLatency.self])
 }
 
 /// Median of several runs, in seconds.
@@ -20,20 +20,27 @@ func median(_ xs: [Double]) -> Double {
     return s.isEmpty ? 0 : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2)
 }
 
-/// Runs a program and returns its wall time and standard output.
+/// Runs a program and returns its wall time and standard output. Uses posix_spawn directly:
+/// Foundation's Process adds tens of milliseconds of its own on Linux.
 func timed(_ executable: String, _ arguments: [String]) throws -> (seconds: Double, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
+    let output = FileManager.default.temporaryDirectory.appendingPathComponent("replyqa-bench-out-\(getpid())")
+    defer { unlink(output.path) }
+    var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
     let start = DispatchTime.now().uptimeNanoseconds
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+    guard rc == 0 else { throw ValidationError("cannot run \(executable): error \(rc)") }
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    return (seconds, String(decoding: data, as: UTF8.self))
+    return (seconds, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
 }
 
 func which(_ name: String) -> String? {
@@ -126,5 +133,78 @@ struct SpellingWorker: ParsableCommand {
         var out = ""
         for f in findings where f.rule == "spelling" { out += text.text(at: f.span) + "\n" }
         FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}
+
+/// Nearest-rank percentile of sorted values.
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    guard !sorted.isEmpty else { return 0 }
+    return sorted[min(sorted.count - 1, max(0, Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1))]
+}
+
+struct LintLatency: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint-latency",
+        abstract: "Latency of `replyqa lint`, one process per reply, over every agent reply under PATH.",
+        discussion: "Each reply is written to its own file (mbox messages are split out) and linted with --format json, several rounds; reports the median and 95th percentile of all runs.")
+
+    @Argument(help: "Mail whose agent replies are linted.") var path = "Samples"
+    @Option(help: "The replyqa executable to time (build it with -c release --static-swift-stdlib).") var replyqa = ".build/release/replyqa"
+    @Option(help: "Configuration file passed to lint.") var config: String?
+    @Option(help: "Rounds over all replies.") var rounds = 5
+
+    func run() throws {
+        let configPath = config ?? (FileManager.default.fileExists(atPath: "\(path)/replyqa.yml") ? "\(path)/replyqa.yml" : nil)
+        let configuration = try Configuration.load(path: configPath)
+        let result = BatchProcessor(config: configuration).run(paths: [path])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("replyqa-latency-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var files: [String] = []
+        var mboxes: [String: [Data]] = [:]
+        for (n, r) in result.replies.enumerated() {
+            let parts = r.location.split(separator: "#")
+            let source = String(parts[0])
+            let data: Data
+            if parts.count == 2, let index = Int(parts[1]) {
+                if mboxes[source] == nil { mboxes[source] = Self.splitMbox(try Data(contentsOf: URL(fileURLWithPath: source))) }
+                data = mboxes[source]![index - 1]
+            } else {
+                data = try Data(contentsOf: URL(fileURLWithPath: source))
+            }
+            let file = dir.appendingPathComponent("reply-\(n).eml")
+            try data.write(to: file)
+            files.append(file.path)
+        }
+        guard FileManager.default.isExecutableFile(atPath: replyqa) else {
+            throw ValidationError("\(replyqa) is not built: swift build -c release --static-swift-stdlib --product replyqa")
+        }
+        var times: [Double] = []
+        for _ in 0..<rounds {
+            for f in files {
+                times.append(try timed(replyqa, ["lint", "--format", "json"] + (configPath.map { ["--config", $0] } ?? []) + [f]).seconds)
+            }
+        }
+        let sorted = times.sorted()
+        print("lint latency over \(files.count) replies x \(rounds) rounds (one process each):")
+        print(String(format: "  median %.1f ms, p95 %.1f ms, min %.1f ms, max %.1f ms", median(times) * 1000, percentile(sorted, 95) * 1000,
+                     sorted.first! * 1000, sorted.last! * 1000))
+    }
+
+    /// Splits an mbox into its messages (the "From " separator lines removed, ">From " unescaped).
+    static func splitMbox(_ data: Data) -> [Data] {
+        let text = String(decoding: data, as: UTF8.self)
+        var messages: [String] = []
+        var current: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("From ") {
+                if !current.isEmpty { messages.append(current.joined(separator: "\n")) }
+                current = []
+            } else {
+                current.append(line.hasPrefix(">From ") ? line.dropFirst() : line)
+            }
+        }
+        if !current.isEmpty { messages.append(current.joined(separator: "\n")) }
+        return messages.map { Data($0.utf8) }
     }
 }

@@ -77,6 +77,7 @@ struct Lint: ParsableCommand {
     @Option(help: "Output format: text, json or sarif.") var format: LintFormat = .text
     @Option(name: .customLong("fail-on"), help: "Lowest severity that fails the reply: error, warning or info.") var failOn: Severity = .error
     @Option(help: "Colour: auto (on a terminal), always or never.") var color: ColorChoice = .auto
+    @Flag(help: .hidden) var timings = false
 
     func read(_ path: String) throws -> [UInt8] {
         if path == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
@@ -88,11 +89,16 @@ struct Lint: ParsableCommand {
     }
 
     func run() throws {
+        let started = DispatchTime.now().uptimeNanoseconds
+        var marks: [(String, UInt64)] = []
+        func mark(_ what: String) { if timings { marks.append((what, DispatchTime.now().uptimeNanoseconds)) } }
         let config: Configuration
         let checkers: CheckerRegistry
         do {
             config = try common.loadConfiguration()
+            mark("config")
             checkers = try common.loadCheckers(config)
+            mark("checkers")
         } catch {
             FileHandle.standardError.write(Data("replyqa lint: \(error)\n".utf8))
             throw ExitCode(2)
@@ -106,7 +112,9 @@ struct Lint: ParsableCommand {
             FileHandle.standardError.write(Data("replyqa lint: \(error.path): \(error.reason)\n".utf8))
             throw ExitCode(2)
         }
+        mark("read")
         let record = BatchProcessor(config: config, checkers: checkers).lint(message, question: questionMessage, agent: agent, channel: channel)
+        mark("check")
         switch format {
         case .text:
             let useColor = color == .always || (color == .auto && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
@@ -118,7 +126,15 @@ struct Lint: ParsableCommand {
         case .sarif:
             print(try Sarif.document(record, body: message.body, uri: input == "-" ? "stdin" : input, rules: checkers.rules, version: ReplyQA.version))
         }
-        if record.findings.contains(where: { $0.severity >= failOn }) { throw ExitCode(1) }
+        mark("output")
+        if timings {
+            var last = started
+            let line = marks.map { m -> String in defer { last = m.1 }; return "\(m.0) \((m.1 - last) / 1000) µs" }.joined(separator: ", ")
+            FileHandle.standardError.write(Data("timings: \(line)\n".utf8))
+        }
+        // Exit here: tearing down the loaded dictionaries would only cost a send pipeline time.
+        fflush(nil)
+        Foundation.exit(record.findings.contains(where: { $0.severity >= failOn }) ? 1 : 0)
     }
 }
 
