@@ -64,3 +64,28 @@ final class RuleExamplesTests: XCTestCase {
         }
     }
 }
+
+final class RuleCacheTests: XCTestCase {
+    func testCachedRulesMatchTheParsedOnesAndFollowEdits() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cache-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let rules = dir.appendingPathComponent("en.yml")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try "- id: a\n  message: m\n  pattern: [{word: [no, on, true]}]\n  examples: {trigger: [], pass: []}\n".write(to: rules, atomically: true, encoding: .utf8)
+        let env = ["XDG_CACHE_HOME": dir.appendingPathComponent("cache").path]
+        let cache = RuleCache(files: [rules], language: "en", environment: env)
+        XCTAssertNil(cache.read())
+        let parsed = try YAMLDecoding.decode([GrammarRule].self, from: String(contentsOf: rules, encoding: .utf8), file: "en.yml")
+        // YAML 1.1 booleans stay words.
+        XCTAssertEqual(parsed[0].pattern[0].word, ["no", "on", "true"])
+        cache.write(RuleCache.Content(rules: parsed, classes: ["x": ["y"]]))
+        let back = try XCTUnwrap(cache.read())
+        XCTAssertEqual(back.rules.map(\.id), ["a"])
+        XCTAssertEqual(back.rules[0].pattern[0].word, ["no", "on", "true"])
+        XCTAssertEqual(back.classes, ["x": ["y"]])
+        // Editing the file changes the key: the stale cache is not used.
+        try "- id: b\n  message: m\n  pattern: [{word: x}]\n  examples: {trigger: [], pass: []}\n".write(to: rules, atomically: true, encoding: .utf8)
+        XCTAssertNil(RuleCache(files: [rules], language: "en", environment: env).read())
+        XCTAssertNil(RuleCache(files: [rules], language: "en", environment: env.merging(["REPLYQA_NO_CACHE": "1"]) { $1 }).url)
+    }
+}
