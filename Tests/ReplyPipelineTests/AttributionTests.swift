@@ -145,6 +145,11 @@ final class CheckerSeamTests: XCTestCase {
         XCTAssertEqual(asap.count, 2)
         XCTAssertEqual(asap.map { reply.reply.authored.text(at: $0.span) }, ["ASAP", "ASAP"])
         XCTAssertEqual(asap.first?.span, Span(start: 20, end: 24))
+        // Severities can be overridden per rule.
+        var louder = config
+        louder.severities = ["no-asap": .error]
+        XCTAssertEqual(Set(BatchProcessor(config: louder, checkers: CheckerRegistry([AsapChecker()])).run(messages: [m]).replies[0]
+            .findings.filter { $0.rule == "no-asap" }.map(\.severity)), [.error])
         // Disabled rules are dropped; findings are sorted by position.
         config.disabledRules = ["always"]
         let filtered = BatchProcessor(config: config, checkers: CheckerRegistry([AsapChecker()])).run(messages: [m])
