@@ -194,20 +194,25 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 }
 
+/// What the batch commands read and how they print it.
+struct BatchOptions: ParsableArguments {
+    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    @Argument(help: ArgumentHelp("Files (.eml, mbox), directories or Maildir folders.", valueName: "path"))
+    var paths: [String]
+}
+
 struct Extract: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what ReplyQA reads from each reply: agent, channel, authored text, the customer's question.",
         discussion: "Prints one record per reply and one error record per input that could not be read. Exits 1 when any input failed, after reading all of them.")
 
     @OptionGroup var common: CommonOptions
-    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
-    @Argument(help: ArgumentHelp("Files (.eml, mbox), directories or Maildir folders.", valueName: "path"))
-    var paths: [String]
+    @OptionGroup var batch: BatchOptions
 
     func run() throws {
         let config = try common.loadConfiguration()
-        let result = BatchProcessor(config: config).run(paths: paths)
-        try Output.print(result, format: format, includeFindings: false)
+        let result = BatchProcessor(config: config).run(paths: batch.paths)
+        try Output.print(result, format: batch.format, includeFindings: false)
         if !result.failures.isEmpty { throw ExitCode(1) }
     }
 }
@@ -218,15 +223,13 @@ struct Check: ParsableCommand {
         discussion: "Reads every input, runs the registered checkers on each agent reply and prints each reply with its findings. Exits 1 when any input failed, after reading all of them.")
 
     @OptionGroup var common: CommonOptions
-    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
-    @Argument(help: ArgumentHelp("Files (.eml, mbox), directories or Maildir folders.", valueName: "path"))
-    var paths: [String]
+    @OptionGroup var batch: BatchOptions
 
     func run() throws {
         let config = try common.loadConfiguration()
         let checkers = try common.loadCheckers(config)
-        let result = BatchProcessor(config: config, checkers: checkers).run(paths: paths)
-        try Output.print(result, format: format, includeFindings: true)
+        let result = BatchProcessor(config: config, checkers: checkers).run(paths: batch.paths)
+        try Output.print(result, format: batch.format, includeFindings: true)
         if !result.failures.isEmpty { throw ExitCode(1) }
     }
 }
