@@ -251,6 +251,10 @@ enum Output {
                 Swift.print("  wrote: \(oneLine(reply.authored, max: 100))")
                 for w in r.warnings { Swift.print("  warning: \(w)") }
                 if includeFindings {
+                    if let score = r.score {
+                        let parts = score.categories.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                        Swift.print("  score \(score.overall)/100" + (score.autoFailed.isEmpty ? "" : " (failed: \(score.autoFailed.joined(separator: ", ")))") + " · \(parts)")
+                    }
                     for f in r.findings {
                         Swift.print("  \(f.severity.rawValue): \(f.message) [\(f.rule)] \"\(reply.authored.text(at: f.span))\"")
                     }
