@@ -54,3 +54,42 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(Set(failed.keys).union(replies.keys).union(skipped), all)
     }
 }
+
+/// Random and mangled input through the whole pipeline: every file is accounted for, nothing crashes.
+final class FuzzInputTests: XCTestCase {
+    func testMangledMessagesNeverCrashOrVanish() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("replyqa-fuzz-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var rng = SystemRandomNumberGenerator()
+        let seed = """
+        From: Agent <agent@acme.example>\nTo: Ann <ann@home.example>\nMessage-ID: <m@acme.example>\nMIME-Version: 1.0
+        Content-Type: multipart/alternative; boundary="b"\n\n--b\nContent-Type: text/plain; charset=iso-8859-1
+        Content-Transfer-Encoding: quoted-printable\n\nHi Ann,=0A=0AIt ships today.\n\nOn Mon, Ann wrote:\n> Where is it?
+        --b\nContent-Type: text/html; charset=utf-8\n\n<div>Hi Ann,</div><blockquote><p>Where <b>is</i> it?</blockquote>
+        --b--\n
+        """
+        let base = Array(seed.utf8)
+        let pieces: [[UInt8]] = ["--b\n", "<div>", "</blockquote>", "=\n", "=C3", "\0", ">>>", "On Mon, X wrote:\n", "Content-Type: multipart/mixed; boundary=b\n"].map { Array($0.utf8) }
+        for n in 0..<150 {
+            var bytes = base
+            for _ in 0..<Int.random(in: 1...12, using: &rng) {
+                let at = Int.random(in: 0...bytes.count, using: &rng)
+                switch Int.random(in: 0..<4, using: &rng) {
+                case 0: bytes.insert(contentsOf: pieces.randomElement(using: &rng)!, at: at)
+                case 1: if at < bytes.count { bytes.remove(at: at) }
+                case 2: if at < bytes.count { bytes[at] = UInt8.random(in: 0...255, using: &rng) }
+                default: bytes = Array(bytes.prefix(at))
+                }
+            }
+            try Data(bytes).write(to: dir.appendingPathComponent("f\(n).eml"))
+        }
+        let result = BatchProcessor(config: try Configuration.parse(yaml: "support_domains: [acme.example]"),
+                                    checkers: try StandardCheckers.make(config: Configuration())).run(paths: [dir.path])
+        XCTAssertEqual(result.replies.count + result.customerMessages + result.failures.count, 150)
+        for r in result.replies {
+            // Every finding points inside the authored text.
+            for f in r.findings { XCTAssertLessThanOrEqual(f.span.end, r.reply.authored.unicodeScalars.count) }
+        }
+    }
+}
