@@ -15,6 +15,7 @@ struct ReplyQA: ParsableCommand {
         separates what the agent wrote from quoted history and signatures, pairs each reply with the \
         customer message it answers, and runs its checks.
         """,
+        version: ReplyQA.version,
         subcommands: [Check.self, Lint.self, Extract.self, Rules.self, Explain.self])
 
     static let version = "0.3.0"
