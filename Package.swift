@@ -34,10 +34,12 @@ let package = Package(
         .target(name: "Grammar", dependencies: ["TextAnalysis", "ReplyQACore", .product(name: "Yams", package: "Yams")]),
         // Check: privacy and safety (customer data, internal notes, placeholders, attachments, names).
         .target(name: "Safety", dependencies: ["TextAnalysis", "ReplyQACore", .product(name: "Yams", package: "Yams")]),
+        // Check: near-duplicate (canned) replies across a batch.
+        .target(name: "NearDuplicates", dependencies: ["TextAnalysis", "ReplyQACore"]),
         // Score: findings to 0-100 category scores and an overall score.
         .target(name: "Scoring", dependencies: ["ReplyQACore"]),
         // Threading, attribution, running checkers, records.
-        .target(name: "ReplyPipeline", dependencies: ["MailIngest", "ReplySegmentation", "Spelling", "Grammar", "Safety", "Scoring", "TextAnalysis", "ReplyQACore"]),
+        .target(name: "ReplyPipeline", dependencies: ["MailIngest", "ReplySegmentation", "Spelling", "Grammar", "Safety", "Scoring", "NearDuplicates", "TextAnalysis", "ReplyQACore"]),
 
         .executableTarget(name: "replyqa", dependencies: [
             "ReplyPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -49,7 +51,7 @@ let package = Package(
 
         // Speed and latency measurements (one home for every benchmark).
         .executableTarget(name: "replyqa-bench", dependencies: [
-            "ReplyPipeline", "Spelling", "TextAnalysis", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ReplyPipeline", "Spelling", "TextAnalysis", "NearDuplicates", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "MailIngestTests", dependencies: ["MailIngest"]),
@@ -59,6 +61,7 @@ let package = Package(
         .testTarget(name: "GrammarTests", dependencies: ["Grammar"]),
         .testTarget(name: "SafetyTests", dependencies: ["Safety"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
+        .testTarget(name: "NearDuplicatesTests", dependencies: ["NearDuplicates"]),
         .testTarget(name: "ReplyPipelineTests", dependencies: ["ReplyPipeline"], exclude: ["Fixtures"]),
     ]
 )

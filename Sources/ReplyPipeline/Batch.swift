@@ -1,5 +1,6 @@
 import Foundation
 import MailIngest
+import NearDuplicates
 import ReplySegmentation
 import ReplyQACore
 import Scoring
@@ -14,6 +15,16 @@ public struct ReplyRecord: Sendable {
     public var findings: [Finding]
     /// Category and overall scores; nil when no checker ran.
     public var score: ReplyScore?
+    /// The near-duplicate cluster the reply belongs to, if any (an index into `BatchResult.clusters`).
+    public var cluster: Int?
+}
+
+/// Replies of a batch that are (nearly) the same text: canned answers.
+public struct ClusterSummary: Sendable, Equatable {
+    public var id: Int
+    /// Indices into `BatchResult.replies`.
+    public var members: [Int]
+    public var agents: [String]
 }
 
 /// Everything a run read: scored replies, customer messages kept as context, and every input
@@ -24,6 +35,7 @@ public struct BatchResult: Sendable {
     public var failures: [IngestError]
     public var skipped: [SkippedInput]
     public var filesRead: Int
+    public var clusters: [ClusterSummary] = []
 }
 
 /// Runs ingest, segmentation, threading, attribution and the checkers over a set of paths.
@@ -111,8 +123,31 @@ public struct BatchProcessor: Sendable {
             let reply = makeReply(m, segments: item.segments, question: question, attribution: attribution)
             replies.append(check(reply, message: m, segments: item.segments, context: context))
         }
+        let clusters = Self.cluster(&replies)
         return BatchResult(replies: replies, customerMessages: customers, failures: failures,
-                           skipped: skipped, filesRead: filesRead)
+                           skipped: skipped, filesRead: filesRead, clusters: clusters)
+    }
+
+    /// Finds the near-duplicate replies and marks each member with its cluster.
+    static func cluster(_ replies: inout [ReplyRecord]) -> [ClusterSummary] {
+        let normalizer = TemplateNormalizer()
+        let hasher = MinHasher()
+        var sizes: [Int] = []
+        let signatures = replies.map { r -> [UInt32] in
+            var names = Set<String>()
+            for n in [r.reply.agent, r.reply.question?.customerName ?? ""] + r.reply.recipients {
+                for piece in n.lowercased().split(whereSeparator: { !$0.isLetter }) where piece.count > 1 { names.insert(String(piece)) }
+            }
+            let shingles = MinHasher.shingles(normalizer.words(r.reply.authored, names: names))
+            sizes.append(shingles.count)
+            return hasher.signature(shingles)
+        }
+        let groups = NearDuplicateClusterer().clusters(signatures, sizes: sizes)
+        return groups.enumerated().map { id, group in
+            for m in group.members { replies[m].cluster = id }
+            let agents = Array(Set(group.members.map { replies[$0].reply.agent })).sorted()
+            return ClusterSummary(id: id, members: group.members, agents: agents)
+        }
     }
 
     /// The checker input for one message.

@@ -23,10 +23,11 @@ public struct BatchDocument: Encodable {
         var warnings: [String]
         var findings: [FindingOut]?
         var scores: ReplyScore?
+        var cluster: Int?
 
         enum CodingKeys: String, CodingKey {
             case file, messageID = "message_id", agent, channel, date, subject, from, authored, question
-            case signature, footer, attachments, warnings, findings, scores
+            case signature, footer, attachments, warnings, findings, scores, cluster
         }
     }
 
@@ -52,24 +53,38 @@ public struct BatchDocument: Encodable {
         var suggestion: String?
     }
 
+    /// A group of near-identical replies (canned answers), with who sent them.
+    struct ClusterOut: Encodable {
+        var id: Int
+        var size: Int
+        var agents: [String]
+        var members: [String]
+        var sample: String
+    }
+
     let schema = BatchDocument.schema
     var replies: [ReplyOut]
+    var clusters: [ClusterOut]
     var customerMessages: Int
     var errors: [IngestError]
     var skipped: [SkippedInput]
 
     enum CodingKeys: String, CodingKey {
-        case schema, replies, customerMessages = "customer_messages", errors, skipped
+        case schema, replies, clusters, customerMessages = "customer_messages", errors, skipped
     }
 
     /// `includeFindings` is false for `extract`, which only shows what was read.
     public init(_ result: BatchResult, includeFindings: Bool) {
         self.init(replies: result.replies, customerMessages: result.customerMessages, errors: result.failures,
-                  skipped: result.skipped, includeFindings: includeFindings)
+                  skipped: result.skipped, clusters: result.clusters, includeFindings: includeFindings)
     }
 
     public init(replies records: [ReplyRecord], customerMessages: Int = 0, errors: [IngestError] = [],
-                skipped: [SkippedInput] = [], includeFindings: Bool) {
+                skipped: [SkippedInput] = [], clusters: [ClusterSummary] = [], includeFindings: Bool) {
+        self.clusters = clusters.map { c in
+            ClusterOut(id: c.id, size: c.members.count, agents: c.agents, members: c.members.map { records[$0].location },
+                       sample: String(records[c.members[0]].reply.authored.prefix(160)))
+        }
         let iso = ISO8601DateFormatter()
         iso.timeZone = TimeZone(identifier: "UTC")
         replies = records.map { r in
@@ -89,7 +104,8 @@ public struct BatchDocument: Encodable {
                                end: $0.span.end, text: reply.authored.text(at: $0.span), message: $0.message,
                                suggestion: $0.suggestion)
                 } : nil,
-                scores: includeFindings ? r.score : nil)
+                scores: includeFindings ? r.score : nil,
+                cluster: r.cluster)
         }
         self.customerMessages = customerMessages
         self.errors = errors

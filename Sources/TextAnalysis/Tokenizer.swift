@@ -3,7 +3,7 @@ import ReplyQACore
 
 /// What a skipped stretch of text is; spelling and grammar rules never look inside it.
 public enum SkipKind: String, Sendable, CaseIterable, Codable {
-    case url, email, handle, hashtag, phone, identifier, path, code, measurement, alphanumeric, acronym, initials
+    case url, email, handle, hashtag, date, phone, identifier, path, code, measurement, alphanumeric, acronym, initials
 }
 
 /// One token of a reply's text, with its exact place.
@@ -66,6 +66,7 @@ public struct Tokenizer: Sendable {
         ZonePattern(.email, #"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"#, local: true, triggers: "@"),
         ZonePattern(.handle, #"(?<![\w@])@\w{1,30}"#, local: true, triggers: "@"),
         ZonePattern(.hashtag, #"(?<![\w&])#[\p{L}_][\p{L}\d_]*"#, local: true, triggers: "#"),
+        ZonePattern(.date, #"\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b"#, local: true, triggers: "-./", needsDigit: true),
         ZonePattern(.phone, #"(?<![\w+])\+?\(?\d{1,4}\)?(?:[ .-]?\(?\d{2,4}\)?){2,5}(?![\w])"#, local: false, needsDigit: true),
         ZonePattern(.code, #"`[^`\n]+`"#, local: false, triggers: "`"),
         ZonePattern(.code, #"\b\w+\(\)|\b[a-z]+_\w+\b"#, local: true, triggers: "(_"),

@@ -87,6 +87,17 @@ final class SamplesEndToEndTests: XCTestCase {
         }
     }
 
+    /// The two macros of the sample week come out as clusters, with nothing else clustered.
+    func testCannedRepliesAreClustered() throws {
+        let result = try runSamples()
+        let clusters = result.clusters.map { c in Set(c.members.map { result.replies[$0].reply.messageID ?? "" }) }
+        XCTAssertEqual(clusters, [
+            ["t07-r@northwind.example", "t08-r@northwind.example", "t09-r@northwind.example", "t10-r@northwind.example"],
+            ["t12-r@northwind.example", "t13-r@northwind.example", "c04-r@northwind.example"],
+        ])
+        XCTAssertEqual(result.clusters[1].agents, ["Priya Raman", "Sam Patel"])
+    }
+
     func testSameInputGivesSameJSON() throws {
         let a = try BatchDocument(try runSamples(), includeFindings: true).json()
         let b = try BatchDocument(try runSamples(), includeFindings: true).json()

@@ -32,6 +32,8 @@ final class TokenizerTests: XCTestCase {
         XCTAssertEqual(zones["`npm install`"], "code")
         XCTAssertEqual(zones["fooBar()"], "code")
         XCTAssertEqual(zones["^LF"], "initials")
+        XCTAssertEqual(skipped("on 2026-11-20 or 20.11.2026")["2026-11-20"], "date")
+        XCTAssertEqual(skipped("on 2026-11-20 or 20.11.2026")["20.11.2026"], "date")
         // Short digit runs are numbers, not phone numbers.
         XCTAssertEqual(tokenizer.tokenize("3 to 5 days").map(\.text), ["3", "to", "5", "days"])
     }
