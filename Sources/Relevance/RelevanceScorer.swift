@@ -1,0 +1,161 @@
+import Foundation
+import ReplyQACore
+import TextAnalysis
+
+/// What kind of answer a customer's question wants.
+public enum AnswerType: String, Codable, Sendable {
+    case time, amount, steps, reason, place, yesNo = "yes-no", other
+}
+
+/// One thing the customer asked or requested.
+public struct CustomerAsk: Codable, Sendable, Equatable {
+    public var text: String
+    public var type: AnswerType
+    public var terms: [String]
+}
+
+/// How well a reply covers its question, with the evidence.
+public struct RelevanceResult: Codable, Sendable, Equatable {
+    /// 0 (unrelated) to 1 (covers everything asked).
+    public var score: Double
+    /// IDF-weighted share of the customer's key terms the reply uses.
+    public var coverage: Double
+    public var entities: Double?
+    public var typeFit: Double?
+    public var asks: [CustomerAsk]
+    /// Customer key terms and entities the reply never mentions, most telling first.
+    public var missing: [String]
+    /// Asks the reply does not address.
+    public var unanswered: [String]
+    /// Share of the customer's five most telling terms the reply restates (active listening).
+    public var listening: Double
+
+    enum CodingKeys: String, CodingKey {
+        case score, coverage, entities, typeFit = "type_fit", asks, missing, unanswered, listening
+    }
+}
+
+/// Document frequencies of a batch, for IDF weights.
+public struct TermStatistics: Sendable {
+    public var documentFrequency: [String: Int] = [:]
+    public var documents = 0
+    public init() {}
+
+    public mutating func add(_ terms: [String]) {
+        documents += 1
+        for t in Set(terms) { documentFrequency[t, default: 0] += 1 }
+    }
+}
+
+/// Scores a reply against the customer's message: weighted term coverage (synonyms and light
+/// stemming), entity echo, and whether each question gets the kind of answer it asks for.
+public struct RelevanceScorer: Sendable {
+    public let extractor: TermExtractor
+    /// The weights of the three parts of the score (renormalized over the parts that apply).
+    public static let weights = (coverage: 0.6, entities: 0.25, typeFit: 0.15)
+    /// Only the customer's most telling terms count, so a long message does not dilute the score.
+    public static let termLimit = 12
+    /// Below this score a reply is taken to be about something else.
+    public static let offTopicThreshold = 0.1
+
+    public init(extractor: TermExtractor) { self.extractor = extractor }
+
+    func idf(_ term: String, _ stats: TermStatistics) -> Double {
+        let df = Double(stats.documentFrequency[term] ?? 0)
+        let value = log((Double(stats.documents) + 1) / (df + 1)) + 1
+        return extractor.lexicon.common.contains(term) ? value * 0.2 : value
+    }
+
+    public func asks(in text: String) -> [CustomerAsk] {
+        let tokens = extractor.tokens(text)
+        return SentenceSplitter.split(tokens).compactMap { s in
+            let sentenceTokens = Array(tokens[s.tokens])
+            let lower = text.text(at: s.span).lowercased().replacingOccurrences(of: "’", with: "'")
+            let first = sentenceTokens.first { $0.isWord }?.normalized ?? ""
+            let isQuestion = lower.hasSuffix("?") || Self.questionOpeners.contains(first)
+            let isRequest = Self.requestMarkers.contains { lower.contains($0) }
+            guard isQuestion || isRequest else { return nil }
+            let terms = extractor.terms(sentenceTokens)
+            guard !terms.isEmpty else { return nil }
+            return CustomerAsk(text: text.text(at: s.span), type: Self.type(of: lower, first: first), terms: terms)
+        }
+    }
+
+    static let questionOpeners: Set<String> = ["how", "what", "when", "where", "why", "which", "who", "can", "could", "would",
+                                               "will", "is", "are", "do", "does", "did", "should", "may", "has", "have"]
+    static let requestMarkers = ["i need", "i want", "i would like", "i'd like", "please", "can you", "could you", "help me",
+                                 "how do i", "how can i", "i'm looking for", "let me know"]
+
+    static func type(of s: String, first: String) -> AnswerType {
+        if s.contains("how long") || s.contains("what time") || s.hasPrefix("when") || s.contains("by when") || s.contains(" when ") { return .time }
+        if s.contains("how much") || s.contains("price") || s.contains(" cost") { return .amount }
+        if s.contains("how do i") || s.contains("how can i") || s.contains("how to") || s.contains("what do i need to do")
+            || s.contains("what should i do") || s.contains("what can i do") || s.contains("what do i do") { return .steps }
+        if first == "why" { return .reason }
+        if first == "where" { return .place }
+        if ["can", "could", "do", "does", "is", "are", "will", "would", "did", "should", "has", "have"].contains(first) { return .yesNo }
+        return .other
+    }
+
+    /// Whether the reply holds the kind of answer `type` wants.
+    func fits(_ type: AnswerType, reply: String, tokens: [Token]) -> Bool? {
+        let lower = reply.lowercased()
+        func any(_ words: [String]) -> Bool { words.contains { lower.range(of: "\\b\($0)\\b", options: .regularExpression) != nil } }
+        switch type {
+        case .time:
+            return tokens.contains { if case .skipped(.date) = $0.kind { return true }; return false }
+                || any(["today", "tomorrow", "tonight", "within", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                        "sunday", "days?", "hours?", "weeks?", "minutes?", "morning", "afternoon", "evening", "\\d{1,2}(:\\d{2})? ?(am|pm)", "asap", "now"])
+        case .amount:
+            return lower.contains("$") || lower.contains("€") || lower.contains("£") || any(["free", "dollars?", "euros?", "no cost", "charge", "fee", "price"])
+        case .steps:
+            return tokens.contains { if case .skipped(.url) = $0.kind { return true }; return false }
+                || any(["go to", "click", "tap", "open", "choose", "select", "follow", "enter", "sign in", "visit", "use", "reply with", "send us"])
+        case .reason:
+            return any(["because", "due to", "since", "caused by", "the reason", "as a result", "which is why", "that's why"])
+        case .place:
+            return tokens.contains { if case .skipped(.url) = $0.kind { return true }; return false } || any(["at our", "located", "address", "store", "in \\w+"])
+        case .yesNo:
+            return any(["yes", "no", "yep", "sure", "unfortunately", "we do", "we don't", "you can", "you can't", "it is", "it isn't", "we can", "we can't"])
+        case .other:
+            return nil
+        }
+    }
+
+    public func score(reply: String, question: String, stats: TermStatistics) -> RelevanceResult {
+        let qTokens = extractor.tokens(question), rTokens = extractor.tokens(reply)
+        let qTerms = extractor.terms(qTokens), rTerms = Set(extractor.terms(rTokens))
+        var weights: [String: Double] = [:]
+        for t in qTerms { weights[t] = idf(t, stats) }
+        let key = weights.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(Self.termLimit)
+        let total = key.map(\.value).reduce(0, +)
+        let covered = key.filter { rTerms.contains($0.key) }.map(\.value).reduce(0, +)
+        let coverage = total > 0 ? covered / total : 0
+
+        let qEntities = extractor.entities(qTokens)
+        let rText = reply.lowercased()
+        let echoed = qEntities.filter { rText.contains($0) }
+        let entities: Double? = qEntities.isEmpty ? nil : Double(echoed.count) / Double(qEntities.count)
+
+        let asks = asks(in: question)
+        let verdicts = asks.compactMap { self.fits($0.type, reply: reply, tokens: rTokens) }
+        let typeFit: Double? = verdicts.isEmpty ? nil : Double(verdicts.filter { $0 }.count) / Double(verdicts.count)
+
+        var parts: [(Double, Double)] = [(Self.weights.coverage, coverage)]
+        if let e = entities { parts.append((Self.weights.entities, e)) }
+        if let f = typeFit { parts.append((Self.weights.typeFit, f)) }
+        let score = parts.map { $0.0 * $0.1 }.reduce(0, +) / parts.map(\.0).reduce(0, +)
+
+        let unanswered = asks.filter { ask in
+            let t = Set(ask.terms).filter { !extractor.lexicon.common.contains($0) }
+            let hit = !t.isDisjoint(with: rTerms)
+            let fit = self.fits(ask.type, reply: reply, tokens: rTokens) ?? true
+            return !(hit && fit) && !(hit && t.count > 2)
+        }.map(\.text)
+        let missing = key.filter { !rTerms.contains($0.key) }.map(\.key) + qEntities.subtracting(echoed).sorted()
+        let top = key.prefix(5)
+        let listening = top.isEmpty ? 0 : Double(top.filter { rTerms.contains($0.key) }.count) / Double(top.count)
+        return RelevanceResult(score: score, coverage: coverage, entities: entities, typeFit: typeFit, asks: asks,
+                               missing: missing, unanswered: asks.count >= 2 ? unanswered : [], listening: listening)
+    }
+}

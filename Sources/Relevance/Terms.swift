@@ -1,0 +1,101 @@
+import Foundation
+import ReplyQACore
+import TextAnalysis
+
+/// Word lists for relevance: stopwords, very common support words, and synonym groups
+/// (`Dictionaries/relevance/`).
+public struct RelevanceLexicon: Sendable {
+    public var stopwords: Set<String>
+    public var common: Set<String>
+    /// Multi-word synonyms, longest first, as word sequences with their group name.
+    var phrases: [([String], String)]
+    /// Single-word synonym -> group name.
+    var words: [String: String]
+
+    public init(stopwords: Set<String>, common: Set<String>, synonymGroups: [[String]]) {
+        self.stopwords = stopwords
+        self.common = common
+        var phrases: [([String], String)] = [], words: [String: String] = [:]
+        for group in synonymGroups where !group.isEmpty {
+            let name = group[0].lowercased()
+            for entry in group {
+                let parts = entry.lowercased().split(whereSeparator: { $0 == " " || $0 == "-" }).map(String.init)
+                if parts.count > 1 { phrases.append((parts, name)) } else if let w = parts.first { words[w] = name }
+            }
+        }
+        self.phrases = phrases.sorted { $0.0.count > $1.0.count }
+        self.words = words
+    }
+
+    public static func load(locator: DictionaryLocator) throws -> RelevanceLexicon {
+        func list(_ name: String) throws -> [String] {
+            guard let url = locator.file("relevance/\(name)") else {
+                throw RelevanceError(description: "missing \(locator.root?.path ?? "Dictionaries")/relevance/\(name)")
+            }
+            return DictionaryLocator.wordList(url)
+        }
+        let groups = try list("synonyms.txt").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        return RelevanceLexicon(stopwords: Set(try list("stopwords.txt").map { $0.lowercased() }),
+                                common: Set(try list("common-words.txt").map { $0.lowercased() }), synonymGroups: groups)
+    }
+}
+
+/// A word list that cannot be used.
+public struct RelevanceError: Error, CustomStringConvertible { public var description: String }
+
+/// Turns text into comparable terms: synonyms folded into their group, light stemming, no
+/// function words; and picks out entities (order numbers, ids, amounts, product names).
+public struct TermExtractor: Sendable {
+    public let lexicon: RelevanceLexicon
+    let tokenizer = Tokenizer(options: TokenizerOptions(skipAllCaps: false))
+
+    public init(lexicon: RelevanceLexicon) { self.lexicon = lexicon }
+
+    /// Light suffix stripping: enough to meet "refunds"/"refunded", not a full stemmer.
+    public static func stem(_ w: String) -> String {
+        for suffix in ["ing", "ed", "es", "s", "ly"] where w.hasSuffix(suffix) && w.count - suffix.count >= 4 {
+            return String(w.dropLast(suffix.count))
+        }
+        return w
+    }
+
+    public func tokens(_ text: String) -> [Token] { tokenizer.tokenize(text) }
+
+    /// Content terms in order of appearance (repeats kept).
+    public func terms(_ tokens: [Token]) -> [String] {
+        let words = tokens.filter(\.isWord).map(\.normalized)
+        var out: [String] = []
+        var i = 0
+        outer: while i < words.count {
+            for (phrase, group) in lexicon.phrases where i + phrase.count <= words.count && Array(words[i..<i + phrase.count]) == phrase {
+                out.append(group); i += phrase.count; continue outer
+            }
+            let w = words[i]
+            i += 1
+            if let group = lexicon.words[w] { out.append(group); continue }
+            if lexicon.stopwords.contains(w) || w.count < 3 { continue }
+            let s = Self.stem(w)
+            out.append(lexicon.words[s] ?? s)
+        }
+        return out
+    }
+
+    /// Order and ticket numbers, ids, amounts, and capitalized names inside sentences.
+    public func entities(_ tokens: [Token]) -> Set<String> {
+        var found = Set<String>()
+        let starts = Set(SentenceSplitter.split(tokens).compactMap { s in s.tokens.first { tokens[$0].isWord } })
+        for (i, t) in tokens.enumerated() {
+            switch t.kind {
+            case .skipped(.identifier), .skipped(.alphanumeric):
+                found.insert(t.text.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "#")))
+            case .number where t.text.filter(\.isNumber).count >= 3:
+                found.insert(t.text)
+            case .word where !starts.contains(i) && t.text.first?.isUppercase == true && t.text.count > 2
+                && !lexicon.stopwords.contains(t.normalized):
+                found.insert(t.normalized)
+            default: break
+            }
+        }
+        return found
+    }
+}

@@ -1,0 +1,51 @@
+import XCTest
+import ReplyQACore
+import Relevance
+
+final class RelevanceScorerTests: XCTestCase {
+    static let scorer = RelevanceScorer(extractor: TermExtractor(lexicon: try! RelevanceLexicon.load(locator: DictionaryLocator(config: Configuration()))))
+    var scorer: RelevanceScorer { Self.scorer }
+
+    func stats(_ texts: [String]) -> TermStatistics {
+        var s = TermStatistics()
+        for t in texts { s.add(scorer.extractor.terms(scorer.extractor.tokens(t))) }
+        return s
+    }
+
+    func testTermsFoldSynonymsAndStems() {
+        let terms = scorer.extractor.terms(scorer.extractor.tokens("I want my money back for the damaged tents, I was charged twice."))
+        XCTAssertEqual(terms, ["want", "refund", "broken", "tent", "charge", "twice"])
+    }
+
+    func testEntitiesAreIdsNumbersAndNames() {
+        let e = scorer.extractor.entities(scorer.extractor.tokens("Order 48213 and ticket TCK-1234 for my Ridgeline tent."))
+        XCTAssertEqual(e, ["48213", "tck-1234", "ridgeline"])
+    }
+
+    func testAnswerTypesOfQuestions() {
+        let asks = scorer.asks(in: "When will my refund arrive? How much is shipping to Canada? How do I reset my password? Why was I charged twice?")
+        XCTAssertEqual(asks.map(\.type), [.time, .amount, .steps, .reason])
+    }
+
+    func testRelevantReplyOutscoresACannedOneAndNamesWhatIsMissing() {
+        let question = "Hello, I returned the camping stove from order 48213 two weeks ago and I still have not received my refund. When will I get my money back?"
+        let fitting = "Hi Sofia, I checked order 48213: your refund for the stove was issued today and reaches your card within 3 business days."
+        let canned = "To reset your password, open the app, choose Sign in, then Forgot password, and follow the link we email you."
+        let s = stats([question, fitting, canned])
+        let good = scorer.score(reply: fitting, question: question, stats: s)
+        let bad = scorer.score(reply: canned, question: question, stats: s)
+        XCTAssertGreaterThan(good.score, 0.5)
+        XCTAssertGreaterThan(good.score, 4 * bad.score)
+        XCTAssertLessThan(bad.score, RelevanceScorer.offTopicThreshold)
+        XCTAssertEqual(good.typeFit, 1)
+        XCTAssertEqual(good.entities, 1)
+        XCTAssertTrue(bad.missing.contains("refund") && bad.missing.contains("48213"), "\(bad.missing)")
+    }
+
+    func testUnansweredSecondQuestion() {
+        let question = "Do you ship to Canada? And are the Summit boots waterproof?"
+        let reply = "Yes, we ship to Canada within 5 to 10 business days."
+        let r = scorer.score(reply: reply, question: question, stats: stats([question, reply]))
+        XCTAssertEqual(r.unanswered, ["And are the Summit boots waterproof?"])
+    }
+}
