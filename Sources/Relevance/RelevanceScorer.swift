@@ -130,7 +130,16 @@ public struct RelevanceScorer: Sendable {
         let key = weights.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(Self.termLimit)
         let total = key.map(\.value).reduce(0, +)
         let covered = key.filter { rTerms.contains($0.key) }.map(\.value).reduce(0, +)
-        let coverage = total > 0 ? covered / total : 0
+        let forward = total > 0 ? covered / total : 0
+        // ...and how much of what the reply talks about comes from the question: a reply padded
+        // with unrelated macro text covers less of itself.
+        let qSet = Set(qTerms)
+        var rWeights: [String: Double] = [:]
+        for t in rTerms { rWeights[t] = idf(t, stats) }
+        let rKey = rWeights.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(Self.termLimit)
+        let rTotal = rKey.map(\.value).reduce(0, +)
+        let backward = rTotal > 0 ? rKey.filter { qSet.contains($0.key) }.map(\.value).reduce(0, +) / rTotal : 0
+        let coverage = (forward + backward) / 2
 
         let qEntities = extractor.entities(qTokens)
         let rText = reply.lowercased()

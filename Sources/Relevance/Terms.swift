@@ -61,9 +61,21 @@ public struct TermExtractor: Sendable {
 
     public func tokens(_ text: String) -> [Token] { tokenizer.tokenize(text) }
 
+    /// Words in a link's path often name the topic: help.example.com/photoshop/crash-on-start.
+    static let urlNoise: Set<String> = ["http", "https", "www", "html", "htm", "php", "aspx", "answer", "answers", "help", "support",
+                                        "com", "org", "net", "web", "archive", "docs", "article", "articles", "community", "en-us", "hl"]
+
     /// Content terms in order of appearance (repeats kept).
     public func terms(_ tokens: [Token]) -> [String] {
-        let words = tokens.filter(\.isWord).map(\.normalized)
+        var words: [String] = []
+        for t in tokens {
+            if t.isWord { words.append(t.normalized) }
+            else if case .skipped(.url) = t.kind {
+                for piece in t.text.lowercased().split(whereSeparator: { !$0.isLetter }) where piece.count >= 4 && !Self.urlNoise.contains(String(piece)) {
+                    words.append(String(piece))
+                }
+            }
+        }
         var out: [String] = []
         var i = 0
         outer: while i < words.count {
