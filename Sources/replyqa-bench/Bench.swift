@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NearDuplicates
 import ReplyPipeline
 import ReplyQACore
 import Spelling
@@ -11,7 +12,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replyqa-bench",
         abstract: "Measure ReplyQA's speed (build with -c release for real figures).",
-        subcommands: [SpellingBench.self, SpellingWorker.self, LintLatency.self])
+        subcommands: [SpellingBench.self, SpellingWorker.self, LintLatency.self, ClusteringBench.self])
 }
 
 /// Median of several runs, in seconds.
@@ -208,5 +209,64 @@ struct LintLatency: ParsableCommand {
         }
         if !current.isEmpty { messages.append(current.joined(separator: "\n")) }
         return messages.map { Data($0.utf8) }
+    }
+}
+
+struct ClusteringBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clustering",
+        abstract: "Near-duplicate clustering of generated replies at growing batch sizes, on one core.",
+        discussion: "Generates replies (60% from 300 macros with names, numbers and a sentence varied, 40% unique), then times normalizing, MinHash signatures and LSH clustering together. Time per reply should stay flat as the batch grows.")
+
+    @Option(help: "Batch sizes, comma-separated.") var sizes = "12500,25000,50000,100000"
+    @Option(help: "Random seed.") var seed: UInt64 = 42
+
+    static let vocabulary = ("order refund parcel tent boots jacket delivery warehouse carrier label return exchange size colour card payment " +
+        "account password email link app update crash store hours weekend discount code newsletter warranty stove valve pole strap " +
+        "backpack fleece headlamp battery charger shipping tracking address invoice receipt subscription cancel renew upgrade plan " +
+        "weather trail camp river mountain lake forest city road bridge train flight hotel ticket seat window aisle coffee breakfast").split(separator: " ").map(String.init)
+
+    func run() throws {
+        var rng = BenchRandom(state: seed)
+        func words(_ n: Int) -> String { (0..<n).map { _ in Self.vocabulary[Int(rng.next() % UInt64(Self.vocabulary.count))] }.joined(separator: " ") }
+        let macros = (0..<300).map { _ in words(40) + ". " + words(25) + "." }
+        let names = ["Linda", "Omar", "Sofia", "Liam", "Grace", "Noah", "Ava", "Mia", "Ethan", "Chloé"]
+        let normalizer = TemplateNormalizer(), hasher = MinHasher()
+        print("replies   seconds   µs per reply   clusters")
+        var previous: Double? = nil
+        for size in sizes.split(separator: ",").compactMap({ Int($0) }) {
+            let texts: [String] = (0..<size).map { i in
+                if rng.next() % 10 < 6 {
+                    let name = names[Int(rng.next() % UInt64(names.count))]
+                    return "Hi \(name),\n\n" + macros[Int(rng.next() % 300)] + " Order \(40000 + i) is noted. " + (rng.next() % 2 == 0 ? words(8) + "." : "") + "\n\nBest,"
+                }
+                return "Hi there,\n\n" + words(45) + ".\n\nThanks,"
+            }
+            let start = DispatchTime.now().uptimeNanoseconds
+            var sizesOut: [Int] = []
+            let signatures = texts.map { t -> [UInt32] in
+                let s = MinHasher.shingles(normalizer.words(t))
+                sizesOut.append(s.count)
+                return hasher.signature(s)
+            }
+            let clusters = NearDuplicateClusterer().clusters(signatures, sizes: sizesOut)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let per = seconds / Double(size) * 1e6
+            print(String(format: "%7d   %7.2f   %12.1f   %8d", size, seconds, per, clusters.count)
+                  + (previous.map { String(format: "   (x%.2f per reply vs. the previous size)", per / $0) } ?? ""))
+            previous = per
+        }
+    }
+}
+
+/// splitmix64, for reproducible generated batches.
+struct BenchRandom {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
     }
 }
