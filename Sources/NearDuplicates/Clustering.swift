@@ -24,7 +24,8 @@ public struct NearDuplicateClusterer: Sendable {
         self.minimumShingles = minimumShingles
     }
 
-    func linked(_ a: [UInt32], _ na: Int, _ b: [UInt32], _ nb: Int) -> Bool {
+    /// Whether two texts (signatures and shingle counts) are the same template.
+    public func linked(_ a: [UInt32], _ na: Int, _ b: [UInt32], _ nb: Int) -> Bool {
         let j = MinHasher.similarity(a, b)
         if j >= threshold { return true }
         let smaller = min(na, nb)

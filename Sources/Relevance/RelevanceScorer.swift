@@ -29,9 +29,12 @@ public struct RelevanceResult: Codable, Sendable, Equatable {
     public var unanswered: [String]
     /// Share of the customer's five most telling terms the reply restates (active listening).
     public var listening: Double
+    /// IDF-weighted share of the customer's key terms found in the reply (the first half of `coverage`).
+    public var forwardCoverage: Double
 
     enum CodingKeys: String, CodingKey {
         case score, coverage, entities, typeFit = "type_fit", asks, missing, unanswered, listening
+        case forwardCoverage = "forward_coverage"
     }
 }
 
@@ -64,6 +67,15 @@ public struct RelevanceScorer: Sendable {
         let df = Double(stats.documentFrequency[term] ?? 0)
         let value = log((Double(stats.documents) + 1) / (df + 1)) + 1
         return extractor.lexicon.common.contains(term) ? value * 0.2 : value
+    }
+
+    /// Term -> the first word of the text that produced it ("receiv" -> "received").
+    func surfaceForms(_ tokens: [Token]) -> [String: String] {
+        var forms: [String: String] = [:]
+        for t in tokens where t.isWord {
+            for term in extractor.terms([t]) where forms[term] == nil { forms[term] = t.normalized }
+        }
+        return forms
     }
 
     public func asks(in text: String) -> [CustomerAsk] {
@@ -122,9 +134,10 @@ public struct RelevanceScorer: Sendable {
         }
     }
 
-    public func score(reply: String, question: String, stats: TermStatistics) -> RelevanceResult {
+    /// `ignore` holds lower-cased names (customer, agent) that say nothing about the topic.
+    public func score(reply: String, question: String, stats: TermStatistics, ignore: Set<String> = []) -> RelevanceResult {
         let qTokens = extractor.tokens(question), rTokens = extractor.tokens(reply)
-        let qTerms = extractor.terms(qTokens), rTerms = Set(extractor.terms(rTokens))
+        let qTerms = extractor.terms(qTokens).filter { !ignore.contains($0) }, rTerms = Set(extractor.terms(rTokens))
         var weights: [String: Double] = [:]
         for t in qTerms { weights[t] = idf(t, stats) }
         let key = weights.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(Self.termLimit)
@@ -141,7 +154,7 @@ public struct RelevanceScorer: Sendable {
         let backward = rTotal > 0 ? rKey.filter { qSet.contains($0.key) }.map(\.value).reduce(0, +) / rTotal : 0
         let coverage = (forward + backward) / 2
 
-        let qEntities = extractor.entities(qTokens)
+        let qEntities = extractor.entities(qTokens).subtracting(ignore)
         let rText = reply.lowercased()
         let echoed = qEntities.filter { rText.contains($0) }
         let entities: Double? = qEntities.isEmpty ? nil : Double(echoed.count) / Double(qEntities.count)
@@ -156,15 +169,22 @@ public struct RelevanceScorer: Sendable {
         let score = parts.map { $0.0 * $0.1 }.reduce(0, +) / parts.map(\.0).reduce(0, +)
 
         let unanswered = asks.filter { ask in
-            let t = Set(ask.terms).filter { !extractor.lexicon.common.contains($0) }
+            let t = Set(ask.terms).filter { !extractor.lexicon.common.contains($0) && !ignore.contains($0) }
+            // "Can you help?" names nothing to answer.
+            guard !t.isEmpty else { return false }
             let hit = !t.isDisjoint(with: rTerms)
             let fit = self.fits(ask.type, reply: reply, tokens: rTokens) ?? true
             return !(hit && fit) && !(hit && t.count > 2)
         }.map(\.text)
-        let missing = key.filter { !rTerms.contains($0.key) }.map(\.key) + qEntities.subtracting(echoed).sorted()
+        // Evidence in the customer's own words: entities first, then the missing terms as written.
+        let surface = surfaceForms(qTokens)
+        var missing: [String] = []
+        for m in qEntities.subtracting(echoed).sorted() + key.filter({ !rTerms.contains($0.key) }).map({ surface[$0.key] ?? $0.key })
+            where !missing.contains(m) { missing.append(m) }
         let top = key.prefix(5)
         let listening = top.isEmpty ? 0 : Double(top.filter { rTerms.contains($0.key) }.count) / Double(top.count)
         return RelevanceResult(score: score, coverage: coverage, entities: entities, typeFit: typeFit, asks: asks,
-                               missing: missing, unanswered: asks.count >= 2 ? unanswered : [], listening: listening)
+                               missing: missing, unanswered: asks.count >= 2 ? unanswered : [], listening: listening,
+                               forwardCoverage: forward)
     }
 }

@@ -82,8 +82,9 @@ public struct TermExtractor: Sendable {
             for (phrase, group) in lexicon.phrases where i + phrase.count <= words.count && Array(words[i..<i + phrase.count]) == phrase {
                 out.append(group); i += phrase.count; continue outer
             }
-            let w = words[i]
+            var w = words[i]
             i += 1
+            if w.hasSuffix("'s") { w = String(w.dropLast(2)) } else if w.hasSuffix("'") { w = String(w.dropLast()) }
             if let group = lexicon.words[w] { out.append(group); continue }
             if lexicon.stopwords.contains(w) || w.count < 3 { continue }
             let s = Self.stem(w)

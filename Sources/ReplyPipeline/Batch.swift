@@ -25,6 +25,24 @@ public struct ClusterSummary: Sendable, Equatable {
     /// Indices into `BatchResult.replies`.
     public var members: [Int]
     public var agents: [String]
+    /// The approved macro the cluster's text matches, if any.
+    public var macro: String?
+}
+
+/// An approved macro (`templates:` folder, one text file each; the file name names it).
+public struct Template: Sendable {
+    public var name: String
+    public var text: String
+    public init(name: String, text: String) { self.name = name; self.text = text }
+
+    /// The `.txt` files of a folder, sorted by name.
+    public static func load(folder: String) -> [Template] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { $0.hasSuffix(".txt") }.sorted().compactMap { n in
+            (try? String(contentsOfFile: (folder as NSString).appendingPathComponent(n), encoding: .utf8))
+                .map { Template(name: String(n.dropLast(4)), text: $0) }
+        }
+    }
 }
 
 /// Everything a run read: scored replies, customer messages kept as context, and every input
@@ -42,10 +60,13 @@ public struct BatchResult: Sendable {
 public struct BatchProcessor: Sendable {
     public var config: Configuration
     public var checkers: CheckerRegistry
+    /// Approved macros, from the configuration's `templates` folder.
+    public var templates: [Template]
 
     public init(config: Configuration, checkers: CheckerRegistry = CheckerRegistry()) {
         self.config = config
         self.checkers = checkers
+        templates = config.templates.map(Template.load) ?? []
     }
 
     /// A message read and segmented, before threading decides what it is.
@@ -112,42 +133,67 @@ public struct BatchProcessor: Sendable {
         let isAgent = messages.map { attribution.isAgentMessage($0) }
         // With no agent rule and nothing inferable (one message, say), every message is a reply.
         let anyAgent = isAgent.contains(true)
-        let context = CheckContext(config: config)
 
-        var replies: [ReplyRecord] = []
+        var pending: [(Reply, MailMessage, Segments)] = []
         var customers = 0
         for (i, item) in loaded.enumerated() {
             let m = item.message
             guard isAgent[i] || !anyAgent else { customers += 1; continue }
             let question = findQuestion(for: i, loaded: loaded, byID: byID, isAgent: isAgent)
-            let reply = makeReply(m, segments: item.segments, question: question, attribution: attribution)
-            replies.append(check(reply, message: m, segments: item.segments, context: context))
+            pending.append((makeReply(m, segments: item.segments, question: question, attribution: attribution), m, item.segments))
         }
-        let clusters = Self.cluster(&replies)
+        // A pass over the whole batch (canned texts, word statistics), then each reply.
+        let (clusters, batch) = prepare(pending.map(\.0))
+        let context = CheckContext(config: config, batch: batch)
+        var replies = pending.map { check($0.0, message: $0.1, segments: $0.2, context: context) }
+        for c in clusters { for m in c.members { replies[m].cluster = c.id } }
         return BatchResult(replies: replies, customerMessages: customers, failures: failures,
                            skipped: skipped, filesRead: filesRead, clusters: clusters)
     }
 
-    /// Finds the near-duplicate replies and marks each member with its cluster.
-    static func cluster(_ replies: inout [ReplyRecord]) -> [ClusterSummary] {
+    /// Clusters near-duplicate replies, matches them to the approved macros, and lets the
+    /// batch-aware checkers look over the batch.
+    func prepare(_ replies: [Reply]) -> ([ClusterSummary], BatchContext) {
         let normalizer = TemplateNormalizer()
         let hasher = MinHasher()
         var sizes: [Int] = []
         let signatures = replies.map { r -> [UInt32] in
             var names = Set<String>()
-            for n in [r.reply.agent, r.reply.question?.customerName ?? ""] + r.reply.recipients {
+            for n in [r.agent, r.question?.customerName ?? ""] + r.recipients {
                 for piece in n.lowercased().split(whereSeparator: { !$0.isLetter }) where piece.count > 1 { names.insert(String(piece)) }
             }
-            let shingles = MinHasher.shingles(normalizer.words(r.reply.authored, names: names))
+            let shingles = MinHasher.shingles(normalizer.words(r.authored, names: names))
             sizes.append(shingles.count)
             return hasher.signature(shingles)
         }
-        let groups = NearDuplicateClusterer().clusters(signatures, sizes: sizes)
-        return groups.enumerated().map { id, group in
-            for m in group.members { replies[m].cluster = id }
-            let agents = Array(Set(group.members.map { replies[$0].reply.agent })).sorted()
-            return ClusterSummary(id: id, members: group.members, agents: agents)
+        let clusterer = NearDuplicateClusterer()
+        let groups = clusterer.clusters(signatures, sizes: sizes)
+        var batch = BatchContext()
+        let macros = templates.map { t -> (String, [UInt32], Int) in
+            let s = MinHasher.shingles(normalizer.words(t.text))
+            return (t.name, hasher.signature(s), s.count)
         }
+        var macroOf: [Int: String] = [:]
+        for (i, sig) in signatures.enumerated() {
+            let best = macros.filter { clusterer.linked($0.1, $0.2, sig, sizes[i]) }
+                .max { MinHasher.similarity($0.1, sig) < MinHasher.similarity($1.1, sig) }
+            if let best { macroOf[i] = best.0 }
+        }
+        var grouped = Set<Int>()
+        let clusters = groups.enumerated().map { id, group -> ClusterSummary in
+            let agents = Array(Set(group.members.map { replies[$0].agent })).sorted()
+            let macro = group.members.compactMap { macroOf[$0] }.first
+            for m in group.members {
+                grouped.insert(m)
+                batch.canned[replies[m].key] = CannedReply(count: group.members.count, agents: agents, macro: macroOf[m] ?? macro)
+            }
+            return ClusterSummary(id: id, members: group.members, agents: agents, macro: macro)
+        }
+        for (i, name) in macroOf where !grouped.contains(i) {
+            batch.canned[replies[i].key] = CannedReply(count: 1, agents: [replies[i].agent], macro: name)
+        }
+        checkers.prepare(replies, into: &batch)
+        return (clusters, batch)
     }
 
     /// The checker input for one message.
@@ -185,7 +231,8 @@ public struct BatchProcessor: Sendable {
         }
         let attribution = Attribution(config: config)
         let reply = makeReply(message, segments: segments, question: customer, attribution: attribution, agent: agent, channel: channel)
-        return check(reply, message: message, segments: segments, context: CheckContext(config: config))
+        let (_, batch) = prepare([reply])
+        return check(reply, message: message, segments: segments, context: CheckContext(config: config, batch: batch))
     }
 
     /// The customer's message a reply answers: up the In-Reply-To/References chain to the nearest

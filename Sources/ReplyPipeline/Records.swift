@@ -60,6 +60,7 @@ public struct BatchDocument: Encodable {
         var agents: [String]
         var members: [String]
         var sample: String
+        var macro: String?
     }
 
     let schema = BatchDocument.schema
@@ -83,7 +84,7 @@ public struct BatchDocument: Encodable {
                 skipped: [SkippedInput] = [], clusters: [ClusterSummary] = [], includeFindings: Bool) {
         self.clusters = clusters.map { c in
             ClusterOut(id: c.id, size: c.members.count, agents: c.agents, members: c.members.map { records[$0].location },
-                       sample: String(records[c.members[0]].reply.authored.prefix(160)))
+                       sample: String(records[c.members[0]].reply.authored.prefix(160)), macro: c.macro)
         }
         let iso = ISO8601DateFormatter()
         iso.timeZone = TimeZone(identifier: "UTC")

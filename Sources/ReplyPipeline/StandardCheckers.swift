@@ -1,5 +1,6 @@
 import Foundation
 import Grammar
+import Relevance
 import ReplyQACore
 import Safety
 import Spelling
@@ -16,6 +17,7 @@ public enum StandardCheckers {
         registry.register(SpellingChecker(service: spelling))
         registry.register(try GrammarChecker(ruleSet: RuleSet.load(language: "en", locator: spelling.locator)))
         registry.register(try SafetyChecker(lexicon: SafetyLexicon.load(language: "en", locator: spelling.locator)))
+        registry.register(RelevanceChecker(lexicon: try RelevanceLexicon.load(locator: spelling.locator)))
         return registry
     }
 }

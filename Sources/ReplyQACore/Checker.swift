@@ -1,7 +1,38 @@
+/// A reply the batch has seen several times, nearly word for word: a canned answer.
+public struct CannedReply: Sendable, Equatable {
+    /// How many replies of the batch share the text (1 when only a macro matched).
+    public var count: Int
+    public var agents: [String]
+    /// The approved macro the text came from, if one matches.
+    public var macro: String?
+    public init(count: Int, agents: [String], macro: String?) { self.count = count; self.agents = agents; self.macro = macro }
+}
+
+/// What the whole batch knows, for checks that compare a reply with the others.
+public struct BatchContext: Sendable {
+    /// Term document frequencies over the batch's replies and customer messages.
+    public var documentFrequency: [String: Int] = [:]
+    public var documents = 0
+    /// Canned replies by `Reply.key`.
+    public var canned: [String: CannedReply] = [:]
+    public init() {}
+}
+
+extension Reply {
+    /// Identifies a reply within a batch.
+    public var key: String { "\(file)|\(messageID ?? "")|\(authored.unicodeScalars.count)|\(authored.prefix(40))" }
+}
+
 /// What a checker may look at besides the reply itself.
 public struct CheckContext: Sendable {
     public var config: Configuration
-    public init(config: Configuration) { self.config = config }
+    public var batch: BatchContext
+    public init(config: Configuration, batch: BatchContext = BatchContext()) { self.config = config; self.batch = batch }
+}
+
+/// A checker that first looks over the whole batch (e.g. to count words across replies).
+public protocol BatchPreparing: Sendable {
+    func prepare(_ replies: [Reply], into batch: inout BatchContext)
 }
 
 /// A stage of the Check step: a pure function from one reply (and its context) to findings.
@@ -25,6 +56,11 @@ public struct CheckerRegistry: Sendable {
     public private(set) var checkers: [any Checker]
     public init(_ checkers: [any Checker] = []) { self.checkers = checkers }
     public mutating func register(_ checker: any Checker) { checkers.append(checker) }
+
+    /// Lets every batch-aware checker look over all replies before any is checked.
+    public func prepare(_ replies: [Reply], into batch: inout BatchContext) {
+        for case let c as any BatchPreparing in checkers { c.prepare(replies, into: &batch) }
+    }
 
     /// Every rule of every checker.
     public var rules: [RuleDescription] { checkers.flatMap(\.rules) }

@@ -115,13 +115,15 @@ public struct Configuration: Codable, Hashable, Sendable {
     public var limits = Limits()
     /// The `Dictionaries/` folder (word lists, lexicons, rule files); found automatically when nil.
     public var dictionaries: String?
+    /// A folder of approved macros (one `.txt` file each), so replies can be named after them.
+    public var templates: String?
     public var spelling = SpellingOptions()
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case agents, channels, defaultChannel = "default_channel", disabledRules = "disabled_rules"
-        case limits, supportDomains = "support_domains", dictionaries, spelling, severities, scorecard
+        case limits, supportDomains = "support_domains", dictionaries, templates, spelling, severities, scorecard
         case handleChannels = "handle_channels"
     }
     enum AgentKeys: String, CodingKey { case header, addresses }
@@ -140,6 +142,7 @@ public struct Configuration: Codable, Hashable, Sendable {
         disabledRules = try c.decodeIfPresent([String].self, forKey: .disabledRules) ?? []
         limits = try c.decodeIfPresent(Limits.self, forKey: .limits) ?? Limits()
         dictionaries = try c.decodeIfPresent(String.self, forKey: .dictionaries)
+        templates = try c.decodeIfPresent(String.self, forKey: .templates)
         spelling = try c.decodeIfPresent(SpellingOptions.self, forKey: .spelling) ?? SpellingOptions()
         severities = try c.decodeIfPresent([String: Severity].self, forKey: .severities) ?? [:]
         scorecard = try c.decodeIfPresent(ScorecardOptions.self, forKey: .scorecard) ?? ScorecardOptions()
@@ -157,6 +160,7 @@ public struct Configuration: Codable, Hashable, Sendable {
         try c.encode(disabledRules, forKey: .disabledRules)
         try c.encode(limits, forKey: .limits)
         try c.encodeIfPresent(dictionaries, forKey: .dictionaries)
+        try c.encodeIfPresent(templates, forKey: .templates)
         try c.encode(spelling, forKey: .spelling)
         try c.encode(severities, forKey: .severities)
         try c.encode(scorecard, forKey: .scorecard)
@@ -183,7 +187,16 @@ public struct Configuration: Codable, Hashable, Sendable {
             throw ConfigurationError.unreadable(file)
         }
         do {
-            return try parse(yaml: String(decoding: data, as: UTF8.self))
+            var config = try parse(yaml: String(decoding: data, as: UTF8.self))
+            // Folders named in the file are relative to the file.
+            let base = (file as NSString).deletingLastPathComponent
+            func resolve(_ p: String?) -> String? {
+                guard let p, !p.hasPrefix("/"), !base.isEmpty else { return p }
+                return (base as NSString).appendingPathComponent(p)
+            }
+            config.templates = resolve(config.templates)
+            config.dictionaries = resolve(config.dictionaries)
+            return config
         } catch ConfigurationError.invalid(let why) {
             throw ConfigurationError.invalid("\(file): \(why)")
         }

@@ -60,7 +60,8 @@ final class SamplesEndToEndTests: XCTestCase {
         XCTAssertEqual(Set(result.replies.map(\.reply.channel)), ["email", "social", "chat"])
         XCTAssertGreaterThanOrEqual(result.replies.count + result.customerMessages, 60)
         // Non-mail files in the folder are reported as skipped, not lost.
-        XCTAssertEqual(result.skipped.map { ($0.path as NSString).lastPathComponent }.sorted(), ["README.md", "replyqa.yml"])
+        XCTAssertEqual(result.skipped.map { ($0.path as NSString).lastPathComponent }.sorted(),
+                       ["README.md", "dm-us.txt", "password-reset.txt", "replyqa.yml", "shipping-times.txt"])
     }
 
     /// Every deliberate typo, grammar slip and safety problem of the sample week is found, and nothing else.
@@ -96,6 +97,27 @@ final class SamplesEndToEndTests: XCTestCase {
             ["t12-r@northwind.example", "t13-r@northwind.example", "c04-r@northwind.example"],
         ])
         XCTAssertEqual(result.clusters[1].agents, ["Priya Raman", "Sam Patel"])
+    }
+
+    /// Canned replies that miss the question are flagged with the macro's name; canned replies
+    /// that fit are not.
+    func testCannedRepliesThatIgnoreTheQuestionAreFlagged() throws {
+        let samples = Self.root.appendingPathComponent("Samples").path
+        let config = try Configuration.load(path: samples + "/replyqa.yml")
+        let result = BatchProcessor(config: config, checkers: try StandardCheckers.make(config: config)).run(paths: [samples])
+        var ignoring: [String: String] = [:]
+        for r in result.replies {
+            for f in r.findings where f.rule == "ignores-question" { ignoring[r.reply.messageID ?? ""] = f.message }
+        }
+        XCTAssertEqual(Set(ignoring.keys), ["t09-r@northwind.example", "t10-r@northwind.example", "t13-r@northwind.example", "s03-r@northwind.example"])
+        XCTAssertTrue(ignoring["t09-r@northwind.example"]?.contains("macro “password-reset” (sent 4 times in this batch by 1 agent)") ?? false)
+        XCTAssertTrue(ignoring["t09-r@northwind.example"]?.contains("48213") ?? false)
+        XCTAssertTrue(ignoring["s03-r@northwind.example"]?.contains("macro “dm-us”") ?? false)
+        for fits in ["t07-r@northwind.example", "t08-r@northwind.example", "t12-r@northwind.example", "c04-r@northwind.example", "s05-r@northwind.example"] {
+            let r = try XCTUnwrap(result.replies.first { $0.reply.messageID == fits })
+            XCTAssertEqual(r.findings.filter { $0.category == .relevance }.map(\.rule), [], fits)
+        }
+        XCTAssertEqual(result.clusters.map(\.macro), ["password-reset", "shipping-times"])
     }
 
     func testSameInputGivesSameJSON() throws {

@@ -1,0 +1,76 @@
+import ReplyQACore
+
+/// Finds replies that do not answer what the customer asked: canned answers that ignore the
+/// question, replies about something else, and questions left out.
+public struct RelevanceChecker: Checker, BatchPreparing {
+    public var name: String { "relevance" }
+    public let scorer: RelevanceScorer
+    /// A canned reply scoring below this ignores the question.
+    public static let ignoresThreshold = 0.25
+    /// A text sent this many times in a batch counts as canned.
+    public static let cannedCount = 3
+
+    public init(lexicon: RelevanceLexicon) { scorer = RelevanceScorer(extractor: TermExtractor(lexicon: lexicon)) }
+
+    public func prepare(_ replies: [Reply], into batch: inout BatchContext) {
+        var stats = TermStatistics()
+        for r in replies {
+            stats.add(scorer.extractor.terms(scorer.extractor.tokens(r.authored)))
+            if let q = r.question { stats.add(scorer.extractor.terms(scorer.extractor.tokens(q.text))) }
+        }
+        batch.documentFrequency = stats.documentFrequency
+        batch.documents = stats.documents
+    }
+
+    public func check(_ reply: Reply, in context: CheckContext) -> [Finding] {
+        guard let question = reply.question, !reply.authored.isEmpty else { return [] }
+        var stats = TermStatistics()
+        if context.batch.documents > 0 {
+            stats.documentFrequency = context.batch.documentFrequency
+            stats.documents = context.batch.documents
+        } else {
+            for t in [reply.authored, question.text] { stats.add(scorer.extractor.terms(scorer.extractor.tokens(t))) }
+        }
+        var names = Set<String>()
+        for n in [reply.agent, question.customerName ?? "", question.customerAddress ?? ""] + reply.recipients {
+            for piece in n.lowercased().split(whereSeparator: { !$0.isLetter }) where piece.count > 1 { names.insert(String(piece)) }
+        }
+        let result = scorer.score(reply: reply.authored, question: question.text, stats: stats, ignore: names)
+        let whole = Span(start: 0, end: reply.authored.unicodeScalars.count)
+        let missing = result.missing.prefix(4).map { $0.hasPrefix("#") ? $0 : $0 }
+        let canned = context.batch.canned[reply.key]
+        if let canned, canned.count >= Self.cannedCount || canned.macro != nil, result.score < Self.ignoresThreshold {
+            let what = canned.macro.map { "macro “\($0)”" } ?? "a canned text"
+            let sent = canned.count > 1 ? " (sent \(canned.count) times in this batch by \(canned.agents.count) agent\(canned.agents.count == 1 ? "" : "s"))" : ""
+            return [Finding(category: .relevance, rule: "ignores-question", severity: .error, span: whole,
+                            message: "The customer asked about \(missing.prefix(2).joined(separator: " and ")); the reply is \(what)\(sent) and mentions none of: \(missing.joined(separator: ", ")).")]
+        }
+        // Off-topic only when nothing of the question comes back at all: no term, no entity.
+        let keyTerms = Set(scorer.extractor.terms(scorer.extractor.tokens(question.text))).subtracting(names).count
+        if result.score < RelevanceScorer.offTopicThreshold, result.forwardCoverage == 0, (result.entities ?? 0) == 0, keyTerms >= 3 {
+            return [Finding(category: .relevance, rule: "off-topic", severity: .warning, span: whole,
+                            message: "The reply mentions nothing the customer asked about (\(missing.joined(separator: ", "))).")]
+        }
+        return result.unanswered.map { ask in
+            Finding(category: .relevance, rule: "unanswered-question", severity: .warning, span: whole,
+                    message: "The customer also asked “\(ask)”; the reply does not address it.")
+        }
+    }
+
+    public var rules: [RuleDescription] {
+        [
+            RuleDescription(id: "ignores-question", category: .relevance, severity: .error,
+                            summary: "A canned reply (a macro, or a text sent \(Self.cannedCount)+ times in the batch) that does not cover what the customer asked; the message names what is missing.",
+                            triggers: ["Q: I returned the stove from order 48213 two weeks ago. When will I get my refund? | A(macro password-reset): «To reset your password, open the app, choose Sign in, then Forgot password.»"],
+                            passes: ["Q: I forgot my password. How do I reset it? | A(macro password-reset): To reset your password, open the app, choose Sign in, then Forgot password."]),
+            RuleDescription(id: "off-topic", category: .relevance, severity: .warning,
+                            summary: "Any reply that mentions nothing the customer asked about.",
+                            triggers: ["Q: Are the Summit hiking boots waterproof for river crossings? | A: «Standard orders ship within two business days from our warehouse.»"],
+                            passes: ["Q: Are the Summit hiking boots waterproof for river crossings? | A: Yes, the Summit boots are fully waterproof up to the ankle."]),
+            RuleDescription(id: "unanswered-question", category: .relevance, severity: .warning,
+                            summary: "The customer asked several things and the reply leaves one out (named in the message).",
+                            triggers: ["Q: Do you ship to Canada? And are the Summit boots waterproof? | A: «Yes, we ship to Canada within 5 to 10 business days.»"],
+                            passes: ["Q: Do you ship to Canada? And are the Summit boots waterproof? | A: Yes, we ship to Canada, and yes, the Summit boots are waterproof."]),
+        ]
+    }
+}
