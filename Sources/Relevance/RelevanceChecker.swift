@@ -7,6 +7,8 @@ public struct RelevanceChecker: Checker, BatchPreparing {
     public let scorer: RelevanceScorer
     /// A canned reply scoring below this ignores the question.
     public static let ignoresThreshold = 0.25
+    /// Question and reply both need this many distinct terms before a reply can be off-topic.
+    public static let offTopicMinimumTerms = 5
     /// A text sent this many times in a batch counts as canned.
     public static let cannedCount = 3
 
@@ -23,21 +25,10 @@ public struct RelevanceChecker: Checker, BatchPreparing {
     }
 
     public func check(_ reply: Reply, in context: CheckContext) -> [Finding] {
-        guard let question = reply.question, !reply.authored.isEmpty else { return [] }
-        var stats = TermStatistics()
-        if context.batch.documents > 0 {
-            stats.documentFrequency = context.batch.documentFrequency
-            stats.documents = context.batch.documents
-        } else {
-            for t in [reply.authored, question.text] { stats.add(scorer.extractor.terms(scorer.extractor.tokens(t))) }
-        }
-        var names = Set<String>()
-        for n in [reply.agent, question.customerName ?? "", question.customerAddress ?? ""] + reply.recipients {
-            for piece in n.lowercased().split(whereSeparator: { !$0.isLetter }) where piece.count > 1 { names.insert(String(piece)) }
-        }
-        let result = scorer.score(reply: reply.authored, question: question.text, stats: stats, ignore: names)
+        guard let question = reply.question, !reply.authored.isEmpty, let result = analyze(reply, in: context) else { return [] }
+        let names = Self.names(reply)
         let whole = Span(start: 0, end: reply.authored.unicodeScalars.count)
-        let missing = result.missing.prefix(4).map { $0.hasPrefix("#") ? $0 : $0 }
+        let missing = Array(result.missing.prefix(4))
         let canned = context.batch.canned[reply.key]
         if let canned, canned.count >= Self.cannedCount || canned.macro != nil, result.score < Self.ignoresThreshold {
             let what = canned.macro.map { "macro “\($0)”" } ?? "a canned text"
@@ -46,9 +37,13 @@ public struct RelevanceChecker: Checker, BatchPreparing {
                             message: "The customer asked about \(missing.prefix(2).joined(separator: " and ")); the reply is \(what)\(sent) and mentions none of: \(missing.joined(separator: ", ")).")]
         }
         // Off-topic only when nothing of the question comes back at all: no term, no entity.
+        // A short "DM us" is a deflection, not an answer about something else: only replies with
+        // some substance of their own count.
         let keyTerms = Set(scorer.extractor.terms(scorer.extractor.tokens(question.text))).subtracting(names).count
-        if result.score < RelevanceScorer.offTopicThreshold, result.forwardCoverage == 0, (result.entities ?? 0) == 0, keyTerms >= 3 {
-            return [Finding(category: .relevance, rule: "off-topic", severity: .warning, span: whole,
+        let replyTerms = Set(scorer.extractor.terms(scorer.extractor.tokens(reply.authored))).subtracting(names).count
+        if result.score < RelevanceScorer.offTopicThreshold, result.forwardCoverage == 0, (result.entities ?? 0) == 0,
+           keyTerms >= Self.offTopicMinimumTerms, replyTerms >= Self.offTopicMinimumTerms {
+            return [Finding(category: .relevance, rule: "off-topic", severity: .info, span: whole,
                             message: "The reply mentions nothing the customer asked about (\(missing.joined(separator: ", "))).")]
         }
         return result.unanswered.map { ask in
@@ -57,13 +52,35 @@ public struct RelevanceChecker: Checker, BatchPreparing {
         }
     }
 
+    /// The relevance of a reply to its question (nil without a question), for reports.
+    public func analyze(_ reply: Reply, in context: CheckContext) -> RelevanceResult? {
+        guard let question = reply.question else { return nil }
+        var stats = TermStatistics()
+        if context.batch.documents > 0 {
+            stats.documentFrequency = context.batch.documentFrequency
+            stats.documents = context.batch.documents
+        } else {
+            for t in [reply.authored, question.text] { stats.add(scorer.extractor.terms(scorer.extractor.tokens(t))) }
+        }
+        return scorer.score(reply: reply.authored, question: question.text, stats: stats, ignore: Self.names(reply))
+    }
+
+    /// Names of the people involved: they say nothing about the topic.
+    static func names(_ reply: Reply) -> Set<String> {
+        var names = Set<String>()
+        for n in [reply.agent, reply.question?.customerName ?? "", reply.question?.customerAddress ?? ""] + reply.recipients {
+            for piece in n.lowercased().split(whereSeparator: { !$0.isLetter }) where piece.count > 1 { names.insert(String(piece)) }
+        }
+        return names
+    }
+
     public var rules: [RuleDescription] {
         [
             RuleDescription(id: "ignores-question", category: .relevance, severity: .error,
                             summary: "A canned reply (a macro, or a text sent \(Self.cannedCount)+ times in the batch) that does not cover what the customer asked; the message names what is missing.",
                             triggers: ["Q: I returned the stove from order 48213 two weeks ago. When will I get my refund? | A(macro password-reset): «To reset your password, open the app, choose Sign in, then Forgot password.»"],
                             passes: ["Q: I forgot my password. How do I reset it? | A(macro password-reset): To reset your password, open the app, choose Sign in, then Forgot password."]),
-            RuleDescription(id: "off-topic", category: .relevance, severity: .warning,
+            RuleDescription(id: "off-topic", category: .relevance, severity: .info,
                             summary: "Any reply that mentions nothing the customer asked about.",
                             triggers: ["Q: Are the Summit hiking boots waterproof for river crossings? | A: «Standard orders ship within two business days from our warehouse.»"],
                             passes: ["Q: Are the Summit hiking boots waterproof for river crossings? | A: Yes, the Summit boots are fully waterproof up to the ankle."]),

@@ -179,7 +179,7 @@ public struct RelevanceScorer: Sendable {
         // Evidence in the customer's own words: entities first, then the missing terms as written.
         let surface = surfaceForms(qTokens)
         var missing: [String] = []
-        for m in qEntities.subtracting(echoed).sorted() + key.filter({ !rTerms.contains($0.key) }).map({ surface[$0.key] ?? $0.key })
+        for m in qEntities.subtracting(echoed).sorted() + key.filter({ !rTerms.contains($0.key) && !extractor.lexicon.common.contains($0.key) }).map({ surface[$0.key] ?? $0.key })
             where !missing.contains(m) { missing.append(m) }
         let top = key.prefix(5)
         let listening = top.isEmpty ? 0 : Double(top.filter { rTerms.contains($0.key) }.count) / Double(top.count)

@@ -1,6 +1,7 @@
 import Foundation
 import MailIngest
 import NearDuplicates
+import Relevance
 import ReplySegmentation
 import ReplyQACore
 import Scoring
@@ -17,6 +18,10 @@ public struct ReplyRecord: Sendable {
     public var score: ReplyScore?
     /// The near-duplicate cluster the reply belongs to, if any (an index into `BatchResult.clusters`).
     public var cluster: Int?
+    /// How well the reply covers its question, when the relevance checker ran and a question is known.
+    public var relevance: RelevanceResult?
+    /// The approved macro the reply was built from, if any.
+    public var macro: String?
 }
 
 /// Replies of a batch that are (nearly) the same text: canned answers.
@@ -211,8 +216,9 @@ public struct BatchProcessor: Sendable {
     func check(_ reply: Reply, message m: MailMessage, segments: Segments, context: CheckContext) -> ReplyRecord {
         let findings = checkers.run(reply, in: context)
         let score = checkers.checkers.isEmpty ? nil : Scorer(options: config.scorecard, rules: checkers.rules).score(findings)
+        let relevance = checkers.checkers.lazy.compactMap { $0 as? RelevanceChecker }.first?.analyze(reply, in: context)
         return ReplyRecord(reply: reply, location: m.location, segments: segments, warnings: m.warnings,
-                           findings: findings, score: score)
+                           findings: findings, score: score, relevance: relevance, macro: context.batch.canned[reply.key]?.macro)
     }
 
     /// Lints one reply on its own: it is a reply whatever its sender; the customer's message is

@@ -1,5 +1,6 @@
 import Foundation
 import MailIngest
+import Relevance
 import ReplyQACore
 import Scoring
 
@@ -24,10 +25,12 @@ public struct BatchDocument: Encodable {
         var findings: [FindingOut]?
         var scores: ReplyScore?
         var cluster: Int?
+        var macro: String?
+        var relevance: RelevanceResult?
 
         enum CodingKeys: String, CodingKey {
             case file, messageID = "message_id", agent, channel, date, subject, from, authored, question
-            case signature, footer, attachments, warnings, findings, scores, cluster
+            case signature, footer, attachments, warnings, findings, scores, cluster, macro, relevance
         }
     }
 
@@ -106,11 +109,21 @@ public struct BatchDocument: Encodable {
                                suggestion: $0.suggestion)
                 } : nil,
                 scores: includeFindings ? r.score : nil,
-                cluster: r.cluster)
+                cluster: r.cluster, macro: r.macro, relevance: includeFindings ? r.relevance.map(Self.rounded) : nil)
         }
         self.customerMessages = customerMessages
         self.errors = errors
         self.skipped = skipped
+    }
+
+    /// Three decimals: stable bytes across platforms and easier reading.
+    static func rounded(_ r: RelevanceResult) -> RelevanceResult {
+        func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
+        var r = r
+        r.score = round3(r.score); r.coverage = round3(r.coverage); r.listening = round3(r.listening)
+        r.forwardCoverage = round3(r.forwardCoverage)
+        r.entities = r.entities.map(round3); r.typeFit = r.typeFit.map(round3)
+        return r
     }
 
     /// Pretty, key-sorted JSON: the same input gives the same bytes.

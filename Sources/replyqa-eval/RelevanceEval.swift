@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NearDuplicates
 import ReplyQACore
 import Relevance
 
@@ -11,7 +12,6 @@ struct RelevanceEval: ParsableCommand {
 
     @Argument(help: "The support-conversations JSON file.") var path: String
     @Option(help: "Random seed for the negative pairs.") var seed: UInt64 = 7
-    @Option(help: "The off-topic threshold.") var threshold = RelevanceScorer.offTopicThreshold
 
     struct Conversation: Decodable {
         struct Turn: Decodable {
@@ -65,12 +65,43 @@ struct RelevanceEval: ParsableCommand {
             for (name, v) in parts.sorted(by: { $0.key < $1.key }) { print(name, String(format: "%.3f", Self.auc(v.0, v.1))) }
         }
         let auc = Self.auc(positives, negatives)
-        let flaggedNegatives = negatives.filter { $0 < threshold }.count, flaggedPositives = positives.filter { $0 < threshold }.count
         print("pairs: \(positives.count) own, \(negatives.count) same-brand other")
         print(String(format: "relevance ROC AUC: %.3f", auc))
-        print(String(format: "off-topic at threshold %.2f: %d flagged, precision %.3f (flags on other conversations), %.1f%% of own replies flagged",
-                     threshold, flaggedNegatives + flaggedPositives, Double(flaggedNegatives) / Double(max(1, flaggedNegatives + flaggedPositives)),
-                     100 * Double(flaggedPositives) / Double(positives.count)))
+
+        // The off-topic finding as the checker raises it, on own and other pairs.
+        let checker = RelevanceChecker(lexicon: scorer.extractor.lexicon)
+        var batch = BatchContext()
+        batch.documentFrequency = stats.documentFrequency
+        batch.documents = stats.documents
+        func offTopic(_ reply: String, _ question: String) -> Bool {
+            let r = Reply(file: "", messageID: nil, agent: "", channel: "social", date: nil, subject: nil, fromAddress: nil, recipients: [],
+                          authored: reply, signature: nil, footer: nil, quoted: nil,
+                          question: CustomerQuestion(text: question, source: .thread), attachments: [])
+            return checker.check(r, in: CheckContext(config: Configuration(), batch: batch)).contains { $0.rule == "off-topic" }
+        }
+        var rng2 = SeededGenerator(seed: seed)
+        var ownFlags = 0, otherFlags = 0, pairs = 0
+        for i in conversations.indices {
+            let others = byBrand[conversations[i].dialogHeader.company]!.filter { $0 != i }
+            guard let j = others.randomElement(using: &rng2) else { continue }
+            pairs += 1
+            if offTopic(replies[i], questions[i]) { ownFlags += 1 }
+            if offTopic(replies[i], questions[j]) { otherFlags += 1 }
+        }
+        print(String(format: "off-topic findings (default rule): %d on other conversations, %d on own: precision %.3f; %.1f%% of own replies flagged",
+                     otherFlags, ownFlags, Double(otherFlags) / Double(max(1, otherFlags + ownFlags)), 100 * Double(ownFlags) / Double(pairs)))
+
+        // Canned replies among the agents' answers.
+        let normalizer = TemplateNormalizer(), hasher = MinHasher()
+        var sizes: [Int] = []
+        let signatures = replies.map { t -> [UInt32] in
+            let s = MinHasher.shingles(normalizer.words(t)); sizes.append(s.count); return hasher.signature(s)
+        }
+        let clusters = NearDuplicateClusterer().clusters(signatures, sizes: sizes)
+        print("near-duplicate clusters among the \(replies.count) agent replies: \(clusters.count), covering \(clusters.map(\.members.count).reduce(0, +)) replies")
+        for c in clusters.prefix(5) {
+            print("  \(c.members.count) x (\(Set(c.members.map { conversations[$0].dialogHeader.company }).sorted().joined(separator: ", "))): \(replies[c.members[0]].prefix(90).replacingOccurrences(of: "\n", with: " "))")
+        }
     }
 }
 
