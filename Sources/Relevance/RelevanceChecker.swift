@@ -1,3 +1,4 @@
+import Foundation
 import ReplyQACore
 
 /// Finds replies that do not answer what the customer asked: canned answers that ignore the
@@ -5,6 +6,14 @@ import ReplyQACore
 public struct RelevanceChecker: Checker, BatchPreparing {
     public var name: String { "relevance" }
     public let scorer: RelevanceScorer
+    /// The last analysis, so the report and the findings of one reply share one computation.
+    private let memo = Memo()
+
+    final class Memo: @unchecked Sendable {
+        let lock = NSLock()
+        var key = ""
+        var result: RelevanceResult?
+    }
     /// A canned reply scoring below this ignores the question.
     public static let ignoresThreshold = 0.25
     /// Question and reply both need this many distinct terms before a reply can be off-topic.
@@ -26,7 +35,6 @@ public struct RelevanceChecker: Checker, BatchPreparing {
 
     public func check(_ reply: Reply, in context: CheckContext) -> [Finding] {
         guard let question = reply.question, !reply.authored.isEmpty, let result = analyze(reply, in: context) else { return [] }
-        let names = Self.names(reply)
         let whole = Span(start: 0, end: reply.authored.unicodeScalars.count)
         let missing = Array(result.missing.prefix(4))
         let canned = context.batch.canned[reply.key]
@@ -39,10 +47,8 @@ public struct RelevanceChecker: Checker, BatchPreparing {
         // Off-topic only when nothing of the question comes back at all: no term, no entity.
         // A short "DM us" is a deflection, not an answer about something else: only replies with
         // some substance of their own count.
-        let keyTerms = Set(scorer.extractor.terms(scorer.extractor.tokens(question.text))).subtracting(names).count
-        let replyTerms = Set(scorer.extractor.terms(scorer.extractor.tokens(reply.authored))).subtracting(names).count
         if result.score < RelevanceScorer.offTopicThreshold, result.forwardCoverage == 0, (result.entities ?? 0) == 0,
-           keyTerms >= Self.offTopicMinimumTerms, replyTerms >= Self.offTopicMinimumTerms {
+           result.questionTerms >= Self.offTopicMinimumTerms, result.replyTerms >= Self.offTopicMinimumTerms {
             return [Finding(category: .relevance, rule: "off-topic", severity: .info, span: whole,
                             message: "The reply mentions nothing the customer asked about (\(missing.joined(separator: ", "))).")]
         }
@@ -55,6 +61,16 @@ public struct RelevanceChecker: Checker, BatchPreparing {
     /// The relevance of a reply to its question (nil without a question), for reports.
     public func analyze(_ reply: Reply, in context: CheckContext) -> RelevanceResult? {
         guard let question = reply.question else { return nil }
+        let key = reply.key + "|" + question.text + "|\(context.batch.documents)"
+        memo.lock.lock()
+        if memo.key == key, let r = memo.result { memo.lock.unlock(); return r }
+        memo.lock.unlock()
+        let result = compute(reply, question: question, context: context)
+        memo.lock.lock(); memo.key = key; memo.result = result; memo.lock.unlock()
+        return result
+    }
+
+    func compute(_ reply: Reply, question: CustomerQuestion, context: CheckContext) -> RelevanceResult {
         var stats = TermStatistics()
         if context.batch.documents > 0 {
             stats.documentFrequency = context.batch.documentFrequency

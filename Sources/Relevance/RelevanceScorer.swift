@@ -31,10 +31,13 @@ public struct RelevanceResult: Codable, Sendable, Equatable {
     public var listening: Double
     /// IDF-weighted share of the customer's key terms found in the reply (the first half of `coverage`).
     public var forwardCoverage: Double
+    /// Distinct terms of the question (names left out) and of the reply.
+    public var questionTerms: Int
+    public var replyTerms: Int
 
     enum CodingKeys: String, CodingKey {
         case score, coverage, entities, typeFit = "type_fit", asks, missing, unanswered, listening
-        case forwardCoverage = "forward_coverage"
+        case forwardCoverage = "forward_coverage", questionTerms = "question_terms", replyTerms = "reply_terms"
     }
 }
 
@@ -110,28 +113,32 @@ public struct RelevanceScorer: Sendable {
     }
 
     /// Whether the reply holds the kind of answer `type` wants.
+    /// Words that give each kind of answer, one compiled pattern per kind.
+    nonisolated(unsafe) static let answerWords: [AnswerType: NSRegularExpression] = {
+        let words: [AnswerType: [String]] = [
+            .time: ["today", "tomorrow", "tonight", "within", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                    "sunday", "days?", "hours?", "weeks?", "minutes?", "morning", "afternoon", "evening", "\\d{1,2}(:\\d{2})? ?(am|pm)", "asap", "now"],
+            .amount: ["free", "dollars?", "euros?", "no cost", "charge", "fee", "price"],
+            .steps: ["go to", "click", "tap", "open", "choose", "select", "follow", "enter", "sign in", "visit", "use", "reply with", "send us"],
+            .reason: ["because", "due to", "since", "caused by", "the reason", "as a result", "which is why", "that's why"],
+            .place: ["at our", "located", "address", "store", "in \\w+"],
+            .yesNo: ["yes", "no", "yep", "sure", "unfortunately", "we do", "we don't", "you can", "you can't", "it is", "it isn't", "we can", "we can't"],
+        ]
+        return words.mapValues { try! NSRegularExpression(pattern: "\\b(?:" + $0.joined(separator: "|") + ")\\b", options: [.caseInsensitive]) }
+    }()
+
+    /// Whether the reply holds the kind of answer `type` wants.
     func fits(_ type: AnswerType, reply: String, tokens: [Token]) -> Bool? {
-        let lower = reply.lowercased()
-        func any(_ words: [String]) -> Bool { words.contains { lower.range(of: "\\b\($0)\\b", options: .regularExpression) != nil } }
+        guard type != .other else { return nil }
+        func has(_ kind: SkipKind) -> Bool { tokens.contains { if case .skipped(kind) = $0.kind { return true }; return false } }
         switch type {
-        case .time:
-            return tokens.contains { if case .skipped(.date) = $0.kind { return true }; return false }
-                || any(["today", "tomorrow", "tonight", "within", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                        "sunday", "days?", "hours?", "weeks?", "minutes?", "morning", "afternoon", "evening", "\\d{1,2}(:\\d{2})? ?(am|pm)", "asap", "now"])
-        case .amount:
-            return lower.contains("$") || lower.contains("€") || lower.contains("£") || any(["free", "dollars?", "euros?", "no cost", "charge", "fee", "price"])
-        case .steps:
-            return tokens.contains { if case .skipped(.url) = $0.kind { return true }; return false }
-                || any(["go to", "click", "tap", "open", "choose", "select", "follow", "enter", "sign in", "visit", "use", "reply with", "send us"])
-        case .reason:
-            return any(["because", "due to", "since", "caused by", "the reason", "as a result", "which is why", "that's why"])
-        case .place:
-            return tokens.contains { if case .skipped(.url) = $0.kind { return true }; return false } || any(["at our", "located", "address", "store", "in \\w+"])
-        case .yesNo:
-            return any(["yes", "no", "yep", "sure", "unfortunately", "we do", "we don't", "you can", "you can't", "it is", "it isn't", "we can", "we can't"])
-        case .other:
-            return nil
+        case .time: if has(.date) { return true }
+        case .steps, .place: if has(.url) { return true }
+        case .amount: if reply.contains("$") || reply.contains("€") || reply.contains("£") { return true }
+        default: break
         }
+        let r = Self.answerWords[type]!
+        return r.firstMatch(in: reply, range: NSRange(location: 0, length: reply.utf16.count)) != nil
     }
 
     /// `ignore` holds lower-cased names (customer, agent) that say nothing about the topic.
@@ -185,6 +192,6 @@ public struct RelevanceScorer: Sendable {
         let listening = top.isEmpty ? 0 : Double(top.filter { rTerms.contains($0.key) }.count) / Double(top.count)
         return RelevanceResult(score: score, coverage: coverage, entities: entities, typeFit: typeFit, asks: asks,
                                missing: missing, unanswered: asks.count >= 2 ? unanswered : [], listening: listening,
-                               forwardCoverage: forward)
+                               forwardCoverage: forward, questionTerms: Set(qTerms).count, replyTerms: rTerms.subtracting(ignore).count)
     }
 }
