@@ -161,7 +161,7 @@ public struct RelevanceScorer: Sendable {
         let backward = rTotal > 0 ? rKey.filter { qSet.contains($0.key) }.map(\.value).reduce(0, +) / rTotal : 0
         let coverage = (forward + backward) / 2
 
-        let qEntities = extractor.entities(qTokens).subtracting(ignore)
+        let qEntities = extractor.entities(qTokens).union(extractor.quotedEntities(question)).subtracting(ignore)
         let rText = reply.lowercased()
         let echoed = qEntities.filter { rText.contains($0) }
         let entities: Double? = qEntities.isEmpty ? nil : Double(echoed.count) / Double(qEntities.count)

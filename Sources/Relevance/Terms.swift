@@ -93,6 +93,20 @@ public struct TermExtractor: Sendable {
         return out
     }
 
+    static let quoted = try! NSRegularExpression(pattern: #"["“]([^"”\n]{3,60})["”]|\b(?:error|code)\s*:?\s*([A-Za-z]{0,4}-?\d[\w-]*)"#,
+                                                                      options: [.caseInsensitive])
+
+    /// Quoted text and error messages the customer reports ("error E-1042", “Payment declined”).
+    public func quotedEntities(_ text: String) -> Set<String> {
+        var found = Set<String>()
+        for m in Self.quoted.matches(in: text, range: NSRange(location: 0, length: text.utf16.count)) {
+            for g in 1..<m.numberOfRanges where m.range(at: g).location != NSNotFound {
+                found.insert((text as NSString).substring(with: m.range(at: g)).lowercased().trimmingCharacters(in: .whitespaces))
+            }
+        }
+        return found
+    }
+
     /// Order and ticket numbers, ids, amounts, and capitalized names inside sentences.
     public func entities(_ tokens: [Token]) -> Set<String> {
         var found = Set<String>()

@@ -22,6 +22,12 @@ final class RelevanceScorerTests: XCTestCase {
         XCTAssertEqual(e, ["48213", "tck-1234", "ridgeline"])
     }
 
+    func testErrorMessagesAreEntities() {
+        XCTAssertEqual(scorer.extractor.quotedEntities("The app says “Payment declined” and then error E-1042 appears."), ["payment declined", "e-1042"])
+        XCTAssertEqual(scorer.extractor.quotedEntities("It shows \"Invalid card number\" every time"), ["invalid card number"])
+        XCTAssertEqual(scorer.extractor.quotedEntities("I don't know which email I used, it can't be found."), [])
+    }
+
     func testAnswerTypesOfQuestions() {
         let asks = scorer.asks(in: "When will my refund arrive? How much is shipping to Canada? How do I reset my password? Why was I charged twice?")
         XCTAssertEqual(asks.map(\.type), [.time, .amount, .steps, .reason])
