@@ -11,13 +11,14 @@ public enum StandardCheckers {
         var registry = CheckerRegistry()
         let spelling = try SpellingService(config: config)
         // Loading a Hunspell dictionary takes tens of milliseconds: do it on the other core while
-        // the rule files are parsed (a checker that needs it first waits for it).
+        // the rule files are parsed and the other checkers run; spelling runs last, waiting for it
+        // only if it is not done yet.
         let language = config.spelling.language
         Thread.detachNewThread { _ = spelling.speller(for: language) }
-        registry.register(SpellingChecker(service: spelling))
         registry.register(try GrammarChecker(ruleSet: RuleSet.load(language: "en", locator: spelling.locator)))
         registry.register(try SafetyChecker(lexicon: SafetyLexicon.load(language: "en", locator: spelling.locator)))
         registry.register(RelevanceChecker(lexicon: try RelevanceLexicon.load(locator: spelling.locator)))
+        registry.register(SpellingChecker(service: spelling))
         return registry
     }
 }
