@@ -227,7 +227,7 @@ struct ClusteringBench: ParsableCommand {
         "weather trail camp river mountain lake forest city road bridge train flight hotel ticket seat window aisle coffee breakfast").split(separator: " ").map(String.init)
 
     func run() throws {
-        var rng = BenchRandom(state: seed)
+        var rng = SeededRandom(seed: seed)
         func words(_ n: Int) -> String { (0..<n).map { _ in Self.vocabulary[Int(rng.next() % UInt64(Self.vocabulary.count))] }.joined(separator: " ") }
         let macros = (0..<300).map { _ in words(40) + ". " + words(25) + "." }
         let names = ["Linda", "Omar", "Sofia", "Liam", "Grace", "Noah", "Ava", "Mia", "Ethan", "Chloé"]
@@ -256,17 +256,5 @@ struct ClusteringBench: ParsableCommand {
                   + (previous.map { String(format: "   (x%.2f per reply vs. the previous size)", per / $0) } ?? ""))
             previous = per
         }
-    }
-}
-
-/// splitmix64, for reproducible generated batches.
-struct BenchRandom {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
     }
 }

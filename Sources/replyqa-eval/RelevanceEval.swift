@@ -45,7 +45,7 @@ struct RelevanceEval: ParsableCommand {
         let scorer = RelevanceScorer(extractor: TermExtractor(lexicon: try RelevanceLexicon.load(locator: DictionaryLocator(config: Configuration()))))
         var stats = TermStatistics()
         for t in questions + replies { stats.add(scorer.extractor.terms(scorer.extractor.tokens(t))) }
-        var rng = SeededGenerator(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var byBrand: [String: [Int]] = [:]
         for (i, c) in conversations.enumerated() { byBrand[c.dialogHeader.company, default: []].append(i) }
         var positives: [Double] = [], negatives: [Double] = []
@@ -79,7 +79,7 @@ struct RelevanceEval: ParsableCommand {
                           question: CustomerQuestion(text: question, source: .thread), attachments: [])
             return checker.check(r, in: CheckContext(config: Configuration(), batch: batch)).contains { $0.rule == "off-topic" }
         }
-        var rng2 = SeededGenerator(seed: seed)
+        var rng2 = SeededRandom(seed: seed)
         var ownFlags = 0, otherFlags = 0, pairs = 0
         for i in conversations.indices {
             let others = byBrand[conversations[i].dialogHeader.company]!.filter { $0 != i }
@@ -102,19 +102,6 @@ struct RelevanceEval: ParsableCommand {
         for c in clusters.prefix(5) {
             print("  \(c.members.count) x (\(Set(c.members.map { conversations[$0].dialogHeader.company }).sorted().joined(separator: ", "))): \(replies[c.members[0]].prefix(90).replacingOccurrences(of: "\n", with: " "))")
         }
-    }
-}
-
-/// A small deterministic generator (splitmix64) for reproducible sampling.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
     }
 }
 
