@@ -38,17 +38,19 @@ let package = Package(
         .target(name: "NearDuplicates", dependencies: ["TextAnalysis", "ReplyQACore"]),
         // Check: does the reply answer what the customer asked?
         .target(name: "Relevance", dependencies: ["TextAnalysis", "ReplyQACore"]),
+        // Check: tone along the rubric (empathy, ownership, patience, politeness, ...), lexicons in Dictionaries/tone.
+        .target(name: "Tone", dependencies: ["TextAnalysis", "Relevance", "ReplyQACore"]),
         // Score: findings to 0-100 category scores and an overall score.
         .target(name: "Scoring", dependencies: ["ReplyQACore"]),
         // Threading, attribution, running checkers, records.
-        .target(name: "ReplyPipeline", dependencies: ["MailIngest", "ReplySegmentation", "Spelling", "Grammar", "Safety", "Scoring", "NearDuplicates", "Relevance", "TextAnalysis", "ReplyQACore"]),
+        .target(name: "ReplyPipeline", dependencies: ["MailIngest", "ReplySegmentation", "Spelling", "Grammar", "Safety", "Scoring", "NearDuplicates", "Relevance", "Tone", "TextAnalysis", "ReplyQACore"]),
 
         .executableTarget(name: "replyqa", dependencies: [
             "ReplyPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Quality evaluation over external corpora (one adapter per corpus).
         .executableTarget(name: "replyqa-eval", dependencies: [
-            "ReplyPipeline", "Spelling", "Grammar", "Relevance", "TextAnalysis", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ReplyPipeline", "Spelling", "Grammar", "Relevance", "Tone", "TextAnalysis", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Speed and latency measurements (one home for every benchmark).
@@ -65,6 +67,7 @@ let package = Package(
         .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
         .testTarget(name: "NearDuplicatesTests", dependencies: ["NearDuplicates"]),
         .testTarget(name: "RelevanceTests", dependencies: ["Relevance"]),
+        .testTarget(name: "ToneTests", dependencies: ["Tone"]),
         .testTarget(name: "ReplyPipelineTests", dependencies: ["ReplyPipeline"], exclude: ["Fixtures"]),
     ]
 )

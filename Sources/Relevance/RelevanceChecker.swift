@@ -7,13 +7,7 @@ public struct RelevanceChecker: Checker, BatchPreparing {
     public var name: String { "relevance" }
     public let scorer: RelevanceScorer
     /// The last analysis, so the report and the findings of one reply share one computation.
-    private let memo = Memo()
-
-    final class Memo: @unchecked Sendable {
-        let lock = NSLock()
-        var key = ""
-        var result: RelevanceResult?
-    }
+    private let memo = Memo<RelevanceResult>()
     /// A canned reply scoring below this ignores the question.
     public static let ignoresThreshold = 0.25
     /// Question and reply both need this many distinct terms before a reply can be off-topic.
@@ -62,12 +56,7 @@ public struct RelevanceChecker: Checker, BatchPreparing {
     public func analyze(_ reply: Reply, in context: CheckContext) -> RelevanceResult? {
         guard let question = reply.question else { return nil }
         let key = reply.key + "|" + question.text + "|\(context.batch.documents)"
-        memo.lock.lock()
-        if memo.key == key, let r = memo.result { memo.lock.unlock(); return r }
-        memo.lock.unlock()
-        let result = compute(reply, question: question, context: context)
-        memo.lock.lock(); memo.key = key; memo.result = result; memo.lock.unlock()
-        return result
+        return memo.value(for: key) { compute(reply, question: question, context: context) }
     }
 
     func compute(_ reply: Reply, question: CustomerQuestion, context: CheckContext) -> RelevanceResult {

@@ -5,6 +5,7 @@ import Relevance
 import ReplySegmentation
 import ReplyQACore
 import Scoring
+import Tone
 
 /// A reply as the pipeline produced it: the checker input plus how it was read.
 public struct ReplyRecord: Sendable {
@@ -22,6 +23,8 @@ public struct ReplyRecord: Sendable {
     public var relevance: RelevanceResult?
     /// The approved macro the reply was built from, if any.
     public var macro: String?
+    /// Tone dimensions, label and evidence, when the tone checker ran.
+    public var tone: ToneResult?
 }
 
 /// Replies of a batch that are (nearly) the same text: canned answers.
@@ -68,10 +71,16 @@ public struct BatchProcessor: Sendable {
     /// Approved macros, from the configuration's `templates` folder.
     public var templates: [Template]
 
+    let scorer: Scorer
+    /// The tone checker's rules: its findings are part of the tone dimensions already.
+    let toneRules: Set<String>
+
     public init(config: Configuration, checkers: CheckerRegistry = CheckerRegistry()) {
         self.config = config
         self.checkers = checkers
         templates = config.templates.map(Template.load) ?? []
+        scorer = Scorer(options: config.scorecard, rules: checkers.rules)
+        toneRules = Set(checkers.checkers.compactMap { $0 as? ToneChecker }.flatMap(\.rules).map(\.id))
     }
 
     /// A message read and segmented, before threading decides what it is.
@@ -215,10 +224,14 @@ public struct BatchProcessor: Sendable {
     /// Runs the checkers and scores one reply.
     func check(_ reply: Reply, message m: MailMessage, segments: Segments, context: CheckContext) -> ReplyRecord {
         let findings = checkers.run(reply, in: context)
-        let score = checkers.checkers.isEmpty ? nil : Scorer(options: config.scorecard, rules: checkers.rules).score(findings)
         let relevance = checkers.checkers.lazy.compactMap { $0 as? RelevanceChecker }.first?.analyze(reply, in: context)
+        let toneChecker = checkers.checkers.lazy.compactMap { $0 as? ToneChecker }.first
+        // An empty reply has no tone to score; the empty-reply finding says what is wrong.
+        let tone = reply.authored.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : toneChecker?.analyze(reply, in: context)
+        let score = checkers.checkers.isEmpty ? nil : scorer.score(findings, base: tone?.dimensions ?? [:], counted: toneRules)
         return ReplyRecord(reply: reply, location: m.location, segments: segments, warnings: m.warnings,
-                           findings: findings, score: score, relevance: relevance, macro: context.batch.canned[reply.key]?.macro)
+                           findings: findings, score: score, relevance: relevance, macro: context.batch.canned[reply.key]?.macro,
+                           tone: tone)
     }
 
     /// Lints one reply on its own: it is a reply whatever its sender; the customer's message is

@@ -3,6 +3,7 @@ import MailIngest
 import Relevance
 import ReplyQACore
 import Scoring
+import Tone
 
 /// The JSON shape of `extract` and `check` output (schema `replyqa.replies`, version 1).
 public struct BatchDocument: Encodable {
@@ -27,10 +28,11 @@ public struct BatchDocument: Encodable {
         var cluster: Int?
         var macro: String?
         var relevance: RelevanceResult?
+        var tone: ToneResult?
 
         enum CodingKeys: String, CodingKey {
             case file, messageID = "message_id", agent, channel, date, subject, from, authored, question
-            case signature, footer, attachments, warnings, findings, scores, cluster, macro, relevance
+            case signature, footer, attachments, warnings, findings, scores, cluster, macro, relevance, tone
         }
     }
 
@@ -109,7 +111,8 @@ public struct BatchDocument: Encodable {
                                suggestion: $0.suggestion)
                 } : nil,
                 scores: includeFindings ? r.score : nil,
-                cluster: r.cluster, macro: r.macro, relevance: includeFindings ? r.relevance.map(Self.rounded) : nil)
+                cluster: r.cluster, macro: r.macro, relevance: includeFindings ? r.relevance.map(Self.rounded) : nil,
+                tone: includeFindings ? r.tone : nil)
         }
         self.customerMessages = customerMessages
         self.errors = errors

@@ -4,6 +4,7 @@ import Relevance
 import ReplyQACore
 import Safety
 import Spelling
+import Tone
 
 /// The checkers a normal run uses, built once per run from the configuration.
 public enum StandardCheckers {
@@ -17,7 +18,9 @@ public enum StandardCheckers {
         Thread.detachNewThread { _ = spelling.speller(for: language) }
         registry.register(try GrammarChecker(ruleSet: RuleSet.load(language: "en", locator: spelling.locator)))
         registry.register(try SafetyChecker(lexicon: SafetyLexicon.load(language: "en", locator: spelling.locator)))
-        registry.register(RelevanceChecker(lexicon: try RelevanceLexicon.load(locator: spelling.locator)))
+        let relevance = try RelevanceLexicon.load(locator: spelling.locator)
+        registry.register(RelevanceChecker(lexicon: relevance))
+        registry.register(try ToneChecker(lexicon: ToneLexicon.load(language: "en", locator: spelling.locator), relevance: relevance))
         registry.register(SpellingChecker(service: spelling))
         return registry
     }

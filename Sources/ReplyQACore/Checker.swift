@@ -15,6 +15,8 @@ public struct BatchContext: Sendable {
     public var documents = 0
     /// Canned replies by `Reply.key`.
     public var canned: [String: CannedReply] = [:]
+    /// How many replies of the batch contain each (normalized) sentence: stock phrasing.
+    public var sentenceReplies: [String: Int] = [:]
     public init() {}
 }
 

@@ -96,6 +96,51 @@ public struct ScorecardOptions: Codable, Hashable, Sendable {
     }
 }
 
+/// What a channel expects of a reply's tone: emoji, formality, a greeting and a closing.
+public struct ChannelPolicy: Codable, Hashable, Sendable {
+    public enum Emoji: String, Codable, Sendable { case allowed, forbidden }
+    public enum Formality: String, Codable, Sendable { case formal, neutral, casual }
+    public enum Expectation: String, Codable, Sendable { case required, optional }
+    public var emoji: Emoji?
+    public var formality: Formality?
+    public var greeting: Expectation?
+    public var closing: Expectation?
+    public init(emoji: Emoji? = nil, formality: Formality? = nil, greeting: Expectation? = nil, closing: Expectation? = nil) {
+        self.emoji = emoji; self.formality = formality; self.greeting = greeting; self.closing = closing
+    }
+    /// This policy's settings, with `other`'s where this one is silent.
+    public func over(_ other: ChannelPolicy) -> ChannelPolicy {
+        ChannelPolicy(emoji: emoji ?? other.emoji, formality: formality ?? other.formality,
+                      greeting: greeting ?? other.greeting, closing: closing ?? other.closing)
+    }
+}
+
+/// Tone settings: each channel is scored against its own policy.
+public struct ToneOptions: Codable, Hashable, Sendable {
+    /// The policy of channels not listed in `channels`.
+    public var defaultPolicy = ChannelPolicy(emoji: .forbidden, formality: .neutral, greeting: .required, closing: .required)
+    public var channels: [String: ChannelPolicy] = [
+        "social": ChannelPolicy(emoji: .allowed, formality: .casual, greeting: .optional, closing: .optional),
+        "chat": ChannelPolicy(emoji: .forbidden, formality: .casual, greeting: .required, closing: .required),
+    ]
+    public init() {}
+
+    enum CodingKeys: String, CodingKey { case defaultPolicy = "default", channels }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        defaultPolicy = (try c.decodeIfPresent(ChannelPolicy.self, forKey: .defaultPolicy) ?? ChannelPolicy()).over(defaultPolicy)
+        // Listed channels replace the built-in ones setting by setting.
+        for (name, policy) in try c.decodeIfPresent([String: ChannelPolicy].self, forKey: .channels) ?? [:] {
+            channels[name] = policy.over(channels[name] ?? ChannelPolicy())
+        }
+    }
+
+    /// The complete policy for a channel.
+    public func policy(for channel: String) -> ChannelPolicy {
+        (channels[channel] ?? channels[channel.lowercased()] ?? ChannelPolicy()).over(defaultPolicy)
+    }
+}
+
 /// The contents of `replyqa.yml`: who is an agent, which channel a message belongs to, limits.
 public struct Configuration: Codable, Hashable, Sendable {
     /// Address (lower-cased) to agent name.
@@ -118,13 +163,14 @@ public struct Configuration: Codable, Hashable, Sendable {
     /// A folder of approved macros (one `.txt` file each), so replies can be named after them.
     public var templates: String?
     public var spelling = SpellingOptions()
+    public var tone = ToneOptions()
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case agents, channels, defaultChannel = "default_channel", disabledRules = "disabled_rules"
         case limits, supportDomains = "support_domains", dictionaries, templates, spelling, severities, scorecard
-        case handleChannels = "handle_channels"
+        case handleChannels = "handle_channels", tone
     }
     enum AgentKeys: String, CodingKey { case header, addresses }
 
@@ -147,6 +193,7 @@ public struct Configuration: Codable, Hashable, Sendable {
         severities = try c.decodeIfPresent([String: Severity].self, forKey: .severities) ?? [:]
         scorecard = try c.decodeIfPresent(ScorecardOptions.self, forKey: .scorecard) ?? ScorecardOptions()
         handleChannels = try c.decodeIfPresent([String].self, forKey: .handleChannels) ?? handleChannels
+        tone = try c.decodeIfPresent(ToneOptions.self, forKey: .tone) ?? ToneOptions()
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -165,6 +212,7 @@ public struct Configuration: Codable, Hashable, Sendable {
         try c.encode(severities, forKey: .severities)
         try c.encode(scorecard, forKey: .scorecard)
         try c.encode(handleChannels, forKey: .handleChannels)
+        try c.encode(tone, forKey: .tone)
     }
 
     /// Parses YAML text; an empty document is the default configuration.

@@ -8,8 +8,8 @@ public enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
 
 /// A rubric category from the design (each finding belongs to exactly one).
 public enum Category: String, Codable, Sendable, CaseIterable {
-    case spelling, grammar, empathy, ownership, patience, listening
-    case relevance, clarity, toneFit = "tone-fit", greeting, closing, privacy
+    case spelling, grammar, empathy, ownership, patience, politeness, listening
+    case relevance, clarity, toneFit = "tone-fit", positivity, greeting, closing, privacy
 }
 
 /// A half-open range of Unicode-scalar offsets into a reply's authored text.

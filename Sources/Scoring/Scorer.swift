@@ -28,12 +28,14 @@ public struct Scorer: Sendable {
         categories = Category.allCases.filter { present.contains($0) }
     }
 
-    public func score(_ findings: [Finding]) -> ReplyScore {
+    /// `base` gives a category's score before findings (the tone dimensions); the findings of
+    /// `counted` rules are already part of that base and cost nothing more.
+    public func score(_ findings: [Finding], base: [String: Int] = [:], counted: Set<String> = []) -> ReplyScore {
         var scores: [String: Int] = [:]
         for c in categories {
-            var lost = 0.0
+            var lost = 100 - Double(base[c.rawValue] ?? 100)
             var seen: [String: Int] = [:]
-            for f in findings where f.category == c {
+            for f in findings where f.category == c && !counted.contains(f.rule) {
                 let n = seen[f.rule, default: 0]
                 seen[f.rule] = n + 1
                 lost += (options.penalties[f.severity.rawValue] ?? 0) / Double(1 << min(n, 10))

@@ -1,0 +1,489 @@
+import Foundation
+import Relevance
+import ReplyQACore
+import TextAnalysis
+
+/// A sentence (or phrase) that earned or cost a tone dimension points.
+public struct ToneEvidence: Codable, Hashable, Sendable {
+    public var dimension: Category
+    /// The cue or built-in check that matched.
+    public var cue: String
+    public var span: Span
+    public var text: String
+    /// Points earned (positive) or lost (negative), after repeats, relevance and boilerplate.
+    public var points: Double
+    /// Why the points differ from the cue's own ("stock phrase", "not tied to the issue", ...).
+    public var note: String?
+}
+
+/// How hard a reply is to read (Flesch reading ease, Flesch-Kincaid grade).
+public struct Readability: Codable, Hashable, Sendable {
+    public var words: Int
+    public var sentences: Int
+    public var fleschReadingEase: Double
+    public var gradeLevel: Double
+    public var averageSentenceLength: Double
+    /// Share of words with three or more syllables.
+    public var longWordShare: Double
+
+    enum CodingKeys: String, CodingKey {
+        case words, sentences, fleschReadingEase = "flesch_reading_ease", gradeLevel = "grade_level"
+        case averageSentenceLength = "average_sentence_length", longWordShare = "long_word_share"
+    }
+}
+
+/// The overall impression of a reply's tone.
+public enum ToneLabel: String, Codable, Sendable, CaseIterable {
+    case warm, neutral, curt, robotic, hostile
+}
+
+/// A reply's tone: 0-100 per dimension, a label with its reasons, and the evidence.
+public struct ToneResult: Codable, Hashable, Sendable {
+    public var dimensions: [String: Int]
+    public var label: ToneLabel
+    public var reasons: [String]
+    public var evidence: [ToneEvidence]
+    public var readability: Readability
+    /// The channel policy the reply was scored against.
+    public var policy: ChannelPolicy
+    /// The customer's message showed distress, so empathy was expected.
+    public var distressed: Bool
+}
+
+/// What the analyzer needs besides the text.
+public struct ToneInput: Sendable {
+    public var text: String
+    public var question: String?
+    public var policy: ChannelPolicy
+    /// Words that name people (agent, customer): never topic words.
+    public var names: Set<String>
+    /// How many replies of the batch contain each normalized sentence.
+    public var sentenceReplies: [String: Int]
+
+    public init(text: String, question: String? = nil, policy: ChannelPolicy = ToneOptions().defaultPolicy,
+                names: Set<String> = [], sentenceReplies: [String: Int] = [:]) {
+        self.text = text; self.question = question; self.policy = policy; self.names = names
+        self.sentenceReplies = sentenceReplies
+    }
+}
+
+/// A cue with its regular expressions compiled.
+struct CompiledCue: @unchecked Sendable {
+    let cue: ToneCue
+    let patterns: [NSRegularExpression]
+    let unless: [NSRegularExpression]
+    let relief: [NSRegularExpression]
+
+    init(_ cue: ToneCue) throws {
+        self.cue = cue
+        func compile(_ list: [String]?) throws -> [NSRegularExpression] {
+            try (list ?? []).map { p in
+                do { return try NSRegularExpression(pattern: p, options: [.caseInsensitive]) }
+                catch { throw DataFileError(description: "tone cue \(cue.id): bad regular expression \(p)") }
+            }
+        }
+        patterns = try compile(cue.patterns)
+        unless = try compile(cue.unless)
+        relief = try compile(cue.relief)
+        if patterns.isEmpty { throw DataFileError(description: "tone cue \(cue.id) has no patterns") }
+    }
+}
+
+/// Scores how a reply treats the customer, along the rubric's tone dimensions, with evidence.
+public struct ToneAnalyzer: @unchecked Sendable {
+    /// The dimensions, in report order.
+    public static let dimensions: [Category] = [.empathy, .ownership, .patience, .politeness, .greeting, .closing, .clarity, .toneFit, .positivity]
+    /// Each further positive piece of evidence of a dimension earns this share of the one before.
+    public static let diminishing = 0.75
+    /// A sentence found in this many replies of the batch is boilerplate: it earns a third.
+    public static let boilerplateReplies = 3
+    /// A paragraph longer than this many words is a wall of text.
+    public static let wallOfTextWords = 120
+
+    public let lexicon: ToneLexicon
+    let cues: [CompiledCue]
+    let distress: [NSRegularExpression]
+    let negators: Set<String>
+    let acronyms: Set<String>
+    let greeting: NSRegularExpression
+    let notNames: Set<String>
+    let extractor: TermExtractor?
+    let tokenizer = Tokenizer(options: TokenizerOptions(skipAllCaps: false))
+
+    public init(lexicon: ToneLexicon, terms: TermExtractor? = nil) throws {
+        self.lexicon = lexicon
+        cues = try lexicon.cues.map(CompiledCue.init)
+        distress = try lexicon.distress.map { try NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
+        negators = Set(lexicon.negators.map { $0.lowercased() })
+        acronyms = Set(lexicon.acronyms.map { $0.uppercased() })
+        let words = lexicon.greetings.map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|")
+        greeting = try NSRegularExpression(pattern: "^\\s*(?:@\\w+\\s+)*(?:\(words))\\b[ ,!]*([\\p{L}][\\p{L}'’.-]*)?", options: [.caseInsensitive])
+        notNames = Set(lexicon.notNames.map { $0.lowercased() })
+        extractor = terms
+    }
+
+    /// A sentence of the reply with what the cues need to know about it.
+    struct Line {
+        var span: Span
+        /// The sentence text, curly apostrophes made straight.
+        var text: String
+        var isQuestion: Bool
+        var isGreeting: Bool
+        var isSignOff: Bool
+    }
+
+    // MARK: - Analysis
+
+    public func analyze(_ input: ToneInput) -> ToneResult {
+        let masked = Self.maskQuotes(input.text)
+        let tokens = tokenizer.tokenize(masked)
+        let lines = makeLines(masked, tokens: tokens)
+        let questionTerms = input.question.map { terms($0, names: input.names) } ?? []
+        let distressed = input.question.map { q in distress.contains { $0.firstMatch(in: q, range: NSRange(q.startIndex..., in: q)) != nil } } ?? false
+
+        var evidence: [ToneEvidence] = []
+        var repeats: [String: Int] = [:]
+        let body = lines.enumerated().filter { !$0.element.isGreeting && !$0.element.isSignOff }.map(\.offset)
+        let endLines = Set(body.suffix(3))
+        let startLines = Set(body.prefix(2) + lines.indices.filter { lines[$0].isGreeting })
+
+        for compiled in cues {
+            let cue = compiled.cue
+            for (index, line) in lines.enumerated() {
+                switch cue.mood ?? .any {
+                case .statement where line.isQuestion, .question where !line.isQuestion: continue
+                default: break
+                }
+                switch cue.position ?? .any {
+                case .end where !endLines.contains(index), .start where !startLines.contains(index): continue
+                default: break
+                }
+                let ns = line.text as NSString
+                let whole = NSRange(location: 0, length: ns.length)
+                if compiled.unless.contains(where: { $0.firstMatch(in: line.text, range: whole) != nil }) { continue }
+                for pattern in compiled.patterns {
+                    for m in pattern.matches(in: line.text, range: whole) where m.range.length > 0 {
+                        if cue.negation ?? true, negated(ns, m.range) { continue }
+                        guard let span = Self.span(of: m.range, in: line) else { continue }
+                        // One phrase counts once per dimension: the first (most specific) cue wins.
+                        if evidence.contains(where: { $0.dimension == cue.dimension && $0.span.start < span.end && span.start < $0.span.end }) { continue }
+                        let n = repeats[cue.id, default: 0]
+                        repeats[cue.id] = n + 1
+                        var points = cue.points
+                        var notes: [String] = []
+                        if n > 0 { points /= Double(1 << min(n, 8)); notes.append("repeated") }
+                        if points > 0 {
+                            if cue.stock == true { points /= 2; notes.append("stock phrase") }
+                            let key = Self.normalizedSentence(line.text)
+                            if let count = input.sentenceReplies[key], count >= Self.boilerplateReplies {
+                                points /= 3; notes.append("boilerplate: in \(count) replies of the batch")
+                            }
+                            if cue.tied == true, !questionTerms.isEmpty {
+                                var near = terms(line.text, names: input.names)
+                                if index + 1 < lines.count { near.formUnion(terms(lines[index + 1].text, names: input.names)) }
+                                if near.isDisjoint(with: questionTerms) { points /= 2; notes.append("not tied to the customer's issue") }
+                            }
+                        } else if points < 0, !compiled.relief.isEmpty {
+                            let next = index + 1 < lines.count ? [lines[index + 1].text] : []
+                            if ([line.text] + next).contains(where: { t in compiled.relief.contains { $0.firstMatch(in: t, range: NSRange(t.startIndex..., in: t)) != nil } }) {
+                                points /= 2; notes.append("balanced by what can be done")
+                            }
+                        }
+                        if let register = cue.register { points *= Self.registerFactor(register, input.policy.formality ?? .neutral) }
+                        evidence.append(ToneEvidence(dimension: cue.dimension, cue: cue.id, span: span, text: input.text.text(at: span),
+                                                     points: Self.round(points), note: notes.isEmpty ? nil : notes.joined(separator: "; ")))
+                    }
+                }
+            }
+        }
+        evidence += greetingEvidence(lines, input: input)
+        evidence += emojiEvidence(masked, input: input)
+        evidence += shoutingEvidence(tokens, input: input)
+        evidence += wallOfTextEvidence(masked, input: input)
+        if input.policy.closing ?? .required == .required, !body.isEmpty,
+           !evidence.contains(where: { $0.dimension == .closing && $0.points > 0 }) {
+            let last = lines[body.last!]
+            evidence.append(ToneEvidence(dimension: .closing, cue: "missing-closing", span: last.span, text: input.text.text(at: last.span),
+                                         points: -30, note: "no thanks, no offer of further help, no check that it is solved"))
+        }
+        let readability = Self.readability(lines.filter { !$0.isGreeting && !$0.isSignOff }.map(\.text))
+        evidence += clarityEvidence(readability, lines: lines, input: input)
+        evidence.sort { ($0.span.start, $0.span.end, $0.cue) < ($1.span.start, $1.span.end, $1.cue) }
+
+        var scores: [String: Int] = [:]
+        for d in Self.dimensions {
+            var base = lexicon.baselines[d.rawValue] ?? 50
+            if d == .empathy, distressed { base = lexicon.distressedEmpathyBaseline }
+            let gains = evidence.filter { $0.dimension == d && $0.points > 0 }.map(\.points).sorted(by: >)
+            let losses = evidence.filter { $0.dimension == d && $0.points < 0 }.map(\.points).reduce(0, +)
+            var earned = 0.0, factor = 1.0
+            for g in gains { earned += g * factor; factor *= Self.diminishing }
+            scores[d.rawValue] = Int(max(0, min(100, base + earned + losses)).rounded())
+        }
+        let (label, reasons) = Self.label(scores, evidence: evidence, words: readability.words)
+        return ToneResult(dimensions: scores, label: label, reasons: reasons, evidence: evidence,
+                          readability: readability, policy: input.policy, distressed: distressed)
+    }
+
+    /// Quoted words (“...”, "...") and `>` lines are someone else's: blank them, keeping offsets.
+    static func maskQuotes(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        var inQuote: Unicode.Scalar? = nil
+        var lineStart = true, quotedLine = false
+        let scalars = Array(text.unicodeScalars)
+        for (i, s) in scalars.enumerated() {
+            if s == "\n" { out.append(s); lineStart = true; quotedLine = false; inQuote = nil; continue }
+            if lineStart, s != " " { quotedLine = s == ">"; lineStart = false }
+            if quotedLine { out.append(" "); continue }
+            if let q = inQuote {
+                if (q == "“" && s == "”") || (q == "\"" && s == "\"") { inQuote = nil }
+                out.append(" ")
+                continue
+            }
+            if s == "“" || s == "\"" {
+                // Only a quote that closes on the same line masks anything.
+                let close: Unicode.Scalar = s == "“" ? "”" : "\""
+                if scalars[(i + 1)...].prefix(while: { $0 != "\n" }).contains(close) { inQuote = s; out.append(" "); continue }
+            }
+            out.append(s)
+        }
+        return String(out)
+    }
+
+    func makeLines(_ text: String, tokens: [Token]) -> [Line] {
+        let sentences = SentenceSplitter.split(tokens)
+        var lines = sentences.map { s -> Line in
+            let raw = text.text(at: s.span)
+            let t = raw.replacingOccurrences(of: "’", with: "'")
+            return Line(span: s.span, text: t, isQuestion: t.trimmingCharacters(in: .whitespaces).hasSuffix("?"),
+                        isGreeting: false, isSignOff: false)
+        }
+        if let first = lines.first, greeting.firstMatch(in: first.text, range: NSRange(first.text.startIndex..., in: first.text)) != nil,
+           first.text.split(separator: " ").count <= 6 {
+            lines[0].isGreeting = true
+        }
+        // A short line ending in a comma at the end ("Best regards,") and what follows is the sign-off.
+        for i in lines.indices.reversed() {
+            let t = lines[i].text.trimmingCharacters(in: .whitespaces)
+            let words = t.split(separator: " ").count
+            if i > 0, words <= 4, t.hasSuffix(",") || t.hasSuffix("!") && words <= 2 || !t.contains(where: { ".?!".contains($0) }) && words <= 3 {
+                lines[i].isSignOff = true
+            } else { break }
+        }
+        return lines
+    }
+
+    func terms(_ text: String, names: Set<String>) -> Set<String> {
+        guard let extractor else {
+            return Set(text.lowercased().split { !$0.isLetter }.map(String.init).filter { $0.count >= 4 && !names.contains($0) })
+        }
+        return Set(extractor.terms(extractor.tokens(text)).filter { !names.contains($0) })
+    }
+
+    /// A negator among the three words before the match, or inside it.
+    func negated(_ text: NSString, _ range: NSRange) -> Bool {
+        let before = text.substring(to: range.location).lowercased().split { !$0.isLetter && $0 != "'" }.suffix(3)
+        let inside = text.substring(with: range).lowercased().split { !$0.isLetter && $0 != "'" }
+        return (before + inside).contains { negators.contains(String($0)) || $0.hasSuffix("n't") }
+    }
+
+    static func span(of range: NSRange, in line: Line) -> Span? {
+        guard let r = Range(range, in: line.text) else { return nil }
+        let s = line.text.span(of: r)
+        return Span(start: line.span.start + s.start, end: line.span.start + s.end)
+    }
+
+    /// Lower-case letters and digits only: the same sentence whatever its punctuation.
+    public static func normalizedSentence(_ s: String) -> String {
+        s.lowercased().replacingOccurrences(of: "’", with: "'").split { !$0.isLetter && !$0.isNumber }.joined(separator: " ")
+    }
+
+    static func registerFactor(_ register: ToneCue.Register, _ formality: ChannelPolicy.Formality) -> Double {
+        switch (register, formality) {
+        case (.stiff, .formal): return 0.5
+        case (.stiff, .casual): return 1.5
+        case (.chatty, .formal): return 1.5
+        case (.chatty, .casual): return 0.25
+        default: return 1
+        }
+    }
+
+    static func round(_ x: Double) -> Double { (x * 10).rounded() / 10 }
+
+    // MARK: - Built-in checks
+
+    func greetingEvidence(_ lines: [Line], input: ToneInput) -> [ToneEvidence] {
+        guard let first = lines.first else { return [] }
+        if first.isGreeting {
+            let ns = first.text as NSString
+            let m = greeting.firstMatch(in: first.text, range: NSRange(location: 0, length: ns.length))!
+            let name = m.range(at: 1).location != NSNotFound ? ns.substring(with: m.range(at: 1)) : ""
+            let personal = !name.isEmpty && name.first!.isUppercase && !notNames.contains(name.lowercased())
+            return [ToneEvidence(dimension: .greeting, cue: personal ? "greeting-by-name" : "greeting", span: first.span,
+                                 text: input.text.text(at: first.span), points: personal ? 50 : 25,
+                                 note: personal ? nil : "greets without the customer's name")]
+        }
+        guard input.policy.greeting ?? .required == .required else { return [] }
+        return [ToneEvidence(dimension: .greeting, cue: "missing-greeting", span: first.span,
+                             text: input.text.text(at: first.span), points: -30, note: "the reply opens without a greeting")]
+    }
+
+    func emojiEvidence(_ text: String, input: ToneInput) -> [ToneEvidence] {
+        var out: [Span] = []
+        let scalars = Array(text.unicodeScalars)
+        var i = 0
+        while i < scalars.count {
+            let s = scalars[i]
+            let next = i + 1 < scalars.count ? scalars[i + 1] : nil
+            if s.properties.isEmojiPresentation || (s.properties.isEmoji && next == "\u{FE0F}" && s.value > 0xFF) {
+                var j = i + 1
+                while j < scalars.count, scalars[j] == "\u{FE0F}" || scalars[j] == "\u{200D}" || scalars[j].properties.isEmojiModifier
+                        || (scalars[j - 1] == "\u{200D}" && scalars[j].properties.isEmoji) { j += 1 }
+                out.append(Span(start: i, end: j)); i = j; continue
+            }
+            i += 1
+        }
+        if let emoticon = try? NSRegularExpression(pattern: "(?<![\\w:/])(?:[:;=]-?[()DPp3]|<3|\\^_\\^|xD)(?![\\w)(])") {
+            for m in emoticon.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                if let r = Range(m.range, in: text) { out.append(text.span(of: r)) }
+            }
+        }
+        let forbidden = input.policy.emoji ?? .forbidden == .forbidden
+        return out.sorted { $0.start < $1.start }.enumerated().map { k, span in
+            ToneEvidence(dimension: .toneFit, cue: "emoji", span: span, text: input.text.text(at: span),
+                         points: forbidden ? Self.round(-15 / Double(1 << min(k, 8))) : (k >= 3 ? -5 : 0),
+                         note: forbidden ? "emoji and emoticons are not used on this channel" : (k >= 3 ? "many emoji" : "allowed on this channel"))
+        }
+    }
+
+    func shoutingEvidence(_ tokens: [Token], input: ToneInput) -> [ToneEvidence] {
+        func isCaps(_ t: Token) -> Bool {
+            let letters = t.text.filter(\.isLetter)
+            return t.kind != .punctuation && letters.count >= 2 && letters.count == t.text.count
+                && !letters.contains(where: \.isLowercase) && !acronyms.contains(t.text.uppercased())
+        }
+        var out: [ToneEvidence] = []
+        var i = 0
+        while i < tokens.count {
+            guard isCaps(tokens[i]) else { i += 1; continue }
+            var j = i + 1
+            while j < tokens.count, isCaps(tokens[j]) || (tokens[j].kind == .punctuation && j + 1 < tokens.count && isCaps(tokens[j + 1]) && tokens[j].text != "\n") { j += 1 }
+            let run = tokens[i..<j].filter { $0.kind != .punctuation }
+            if run.count >= 2 || tokens[i].text.count >= 5 {
+                let span = Span(start: tokens[i].span.start, end: tokens[j - 1].span.end)
+                out.append(ToneEvidence(dimension: .toneFit, cue: "shouting", span: span, text: input.text.text(at: span),
+                                        points: out.isEmpty ? -20 : -10, note: nil))
+            }
+            i = j
+        }
+        return out
+    }
+
+    func wallOfTextEvidence(_ text: String, input: ToneInput) -> [ToneEvidence] {
+        var out: [ToneEvidence] = []
+        var offset = 0
+        for paragraph in text.components(separatedBy: "\n\n") {
+            let length = paragraph.unicodeScalars.count
+            let words = paragraph.split { $0.isWhitespace }.count
+            if words > Self.wallOfTextWords {
+                let span = Span(start: offset, end: offset + length)
+                out.append(ToneEvidence(dimension: .clarity, cue: "wall-of-text", span: span, text: input.text.text(at: span),
+                                        points: -20, note: "\(words) words in one paragraph"))
+            }
+            offset += length + 2
+        }
+        return out
+    }
+
+    func clarityEvidence(_ r: Readability, lines: [Line], input: ToneInput) -> [ToneEvidence] {
+        // Too short to judge: a two-line reply has no meaningful reading ease.
+        guard r.words >= 30 else { return [] }
+        var out: [ToneEvidence] = []
+        let whole = Span(start: 0, end: input.text.unicodeScalars.count)
+        let ease = max(0, 50 - r.fleschReadingEase) * 0.6
+        if ease >= 1 {
+            out.append(ToneEvidence(dimension: .clarity, cue: "hard-to-read", span: whole, text: "",
+                                    points: -Self.round(ease), note: "Flesch reading ease \(Int(r.fleschReadingEase.rounded())), grade \(Int(r.gradeLevel.rounded()))"))
+        }
+        let length = max(0, r.averageSentenceLength - 22) * 1.5
+        if length >= 1 {
+            out.append(ToneEvidence(dimension: .clarity, cue: "long-sentences", span: whole, text: "",
+                                    points: -Self.round(length), note: "\(Int(r.averageSentenceLength.rounded())) words per sentence on average"))
+        }
+        return out
+    }
+
+    /// Flesch reading ease and Flesch-Kincaid grade over the given sentences.
+    public static func readability(_ sentences: [String]) -> Readability {
+        var words = 0, syllables = 0, long = 0, counted = 0
+        for s in sentences {
+            let ws = s.split { !$0.isLetter && $0 != "'" }.filter { $0.contains(where: \.isLetter) }
+            guard !ws.isEmpty else { continue }
+            counted += 1
+            for w in ws {
+                let n = syllableCount(String(w))
+                words += 1; syllables += n
+                if n >= 3 { long += 1 }
+            }
+        }
+        guard words > 0, counted > 0 else {
+            return Readability(words: 0, sentences: 0, fleschReadingEase: 100, gradeLevel: 0, averageSentenceLength: 0, longWordShare: 0)
+        }
+        let wps = Double(words) / Double(counted), spw = Double(syllables) / Double(words)
+        return Readability(words: words, sentences: counted,
+                           fleschReadingEase: round(206.835 - 1.015 * wps - 84.6 * spw),
+                           gradeLevel: round(0.39 * wps + 11.8 * spw - 15.59),
+                           averageSentenceLength: round(wps), longWordShare: (Double(long) / Double(words) * 1000).rounded() / 1000)
+    }
+
+    /// Vowel groups, less a silent final "e"; at least one.
+    public static func syllableCount(_ word: String) -> Int {
+        let w = word.lowercased().filter(\.isLetter)
+        guard !w.isEmpty else { return 0 }
+        let vowels: Set<Character> = ["a", "e", "i", "o", "u", "y"]
+        var count = 0, previous = false
+        for c in w {
+            let v = vowels.contains(c)
+            if v && !previous { count += 1 }
+            previous = v
+        }
+        if w.hasSuffix("e"), !w.hasSuffix("le"), count > 1 { count -= 1 }
+        if w.hasSuffix("es") || w.hasSuffix("ed"), count > 1, !w.hasSuffix("ted"), !w.hasSuffix("ded"), !w.hasSuffix("ses"), !w.hasSuffix("ces") { count -= 1 }
+        return max(1, count)
+    }
+
+    // MARK: - Label
+
+    /// The label follows from the dimensions; the reasons quote the evidence behind it.
+    static func label(_ s: [String: Int], evidence: [ToneEvidence], words: Int) -> (ToneLabel, [String]) {
+        func quote(_ e: ToneEvidence) -> String { e.text.isEmpty ? (e.note ?? e.cue) : "“\(e.text.prefix(80))”" }
+        let patience = s["patience"] ?? 100, empathy = s["empathy"] ?? 50, politeness = s["politeness"] ?? 50
+        let hostile = evidence.filter { $0.dimension == .patience && $0.points <= -40 }
+        if patience < 40 || !hostile.isEmpty {
+            let costs = evidence.filter { $0.dimension == .patience && $0.points < 0 }.prefix(3).map { "\($0.cue): \(quote($0))" }
+            return (.hostile, ["patience \(patience)"] + costs)
+        }
+        let stock = evidence.filter { $0.points > 0 && ($0.note ?? "").contains("stock") || ($0.note ?? "").contains("boilerplate") }
+        let robotic = evidence.filter { $0.cue.hasPrefix("robotic") }
+        if stock.count + robotic.count >= 2, empathy < 80 {
+            return (.robotic, ["stock or scripted phrases"] + (robotic + stock).prefix(3).map(quote))
+        }
+        let greeted = evidence.contains { $0.dimension == .greeting && $0.points > 0 }
+        let closed = evidence.contains { $0.dimension == .closing && $0.points > 0 }
+        let blame = evidence.filter { $0.dimension == .patience && $0.points < 0 }
+        let deflection = evidence.filter { $0.dimension == .ownership && $0.points < 0 }
+        if (!greeted && !closed && politeness < 55) || (!blame.isEmpty && empathy < 50) || (!deflection.isEmpty && empathy < 50 && politeness < 55) {
+            var reasons: [String] = []
+            if !greeted { reasons.append("no greeting") }
+            if !closed { reasons.append("no closing") }
+            reasons += (blame + deflection).prefix(2).map { "\($0.cue): \(quote($0))" }
+            if politeness < 55 { reasons.append("politeness \(politeness)") }
+            return (.curt, reasons)
+        }
+        if empathy >= 70, politeness >= 60, patience >= 90 {
+            let warm = evidence.filter { ($0.dimension == .empathy || $0.dimension == .politeness) && $0.points >= 10 }.prefix(3).map(quote)
+            return (.warm, ["empathy \(empathy), politeness \(politeness)"] + warm)
+        }
+        return (.neutral, ["empathy \(empathy), politeness \(politeness), patience \(patience)"])
+    }
+}
