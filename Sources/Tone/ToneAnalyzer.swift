@@ -150,6 +150,8 @@ public struct ToneAnalyzer: @unchecked Sendable {
         for compiled in cues {
             let cue = compiled.cue
             for (index, line) in lines.enumerated() {
+                // A sign-off ("Kind regards,") is read by the closing cues only.
+                if line.isSignOff, cue.dimension != .closing { continue }
                 switch cue.mood ?? .any {
                 case .statement where line.isQuestion, .question where !line.isQuestion: continue
                 default: break
@@ -200,6 +202,10 @@ public struct ToneAnalyzer: @unchecked Sendable {
         evidence += emojiEvidence(masked, input: input)
         evidence += shoutingEvidence(tokens, input: input)
         evidence += wallOfTextEvidence(masked, input: input)
+        if let signOff = lines.firstIndex(where: \.isSignOff) {
+            let span = lines[signOff].span
+            evidence.append(ToneEvidence(dimension: .closing, cue: "sign-off", span: span, text: input.text.text(at: span), points: 15, note: nil))
+        }
         if input.policy.closing ?? .required == .required, !body.isEmpty,
            !evidence.contains(where: { $0.dimension == .closing && $0.points > 0 }) {
             let last = lines[body.last!]
@@ -258,8 +264,9 @@ public struct ToneAnalyzer: @unchecked Sendable {
             return Line(span: s.span, text: t, isQuestion: t.trimmingCharacters(in: .whitespaces).hasSuffix("?"),
                         isGreeting: false, isSignOff: false)
         }
+        // A greeting that stands alone ("Hi Linda,") is not part of the body the cues read.
         if let first = lines.first, greeting.firstMatch(in: first.text, range: NSRange(first.text.startIndex..., in: first.text)) != nil,
-           first.text.split(separator: " ").count <= 6 {
+           first.text.split(separator: " ").count <= 4 {
             lines[0].isGreeting = true
         }
         // A short line ending in a comma at the end ("Best regards,") and what follows is the sign-off.
@@ -314,14 +321,23 @@ public struct ToneAnalyzer: @unchecked Sendable {
 
     func greetingEvidence(_ lines: [Line], input: ToneInput) -> [ToneEvidence] {
         guard let first = lines.first else { return [] }
-        if first.isGreeting {
-            let ns = first.text as NSString
-            let m = greeting.firstMatch(in: first.text, range: NSRange(location: 0, length: ns.length))!
+        let ns = first.text as NSString
+        if let m = greeting.firstMatch(in: first.text, range: NSRange(location: 0, length: ns.length)) {
             let name = m.range(at: 1).location != NSNotFound ? ns.substring(with: m.range(at: 1)) : ""
             let personal = !name.isEmpty && name.first!.isUppercase && !notNames.contains(name.lowercased())
-            return [ToneEvidence(dimension: .greeting, cue: personal ? "greeting-by-name" : "greeting", span: first.span,
-                                 text: input.text.text(at: first.span), points: personal ? 50 : 25,
+            let span = first.isGreeting ? first.span : (Self.span(of: m.range, in: first) ?? first.span)
+            return [ToneEvidence(dimension: .greeting, cue: personal ? "greeting-by-name" : "greeting", span: span,
+                                 text: input.text.text(at: span), points: personal ? 50 : 25,
                                  note: personal ? nil : "greets without the customer's name")]
+        }
+        // "Mike, I'm sorry ...": addressing the customer by name is a greeting too.
+        if let comma = first.text.firstIndex(of: ","), first.text[..<comma].split(separator: " ").count == 1 {
+            let word = first.text[..<comma].trimmingCharacters(in: .whitespaces)
+            if word.first?.isUppercase == true, input.names.contains(word.lowercased()) {
+                let span = Span(start: first.span.start, end: first.span.start + word.unicodeScalars.count + 1)
+                return [ToneEvidence(dimension: .greeting, cue: "greeting-by-name", span: span, text: input.text.text(at: span),
+                                     points: 40, note: "addresses the customer by name")]
+            }
         }
         guard input.policy.greeting ?? .required == .required else { return [] }
         return [ToneEvidence(dimension: .greeting, cue: "missing-greeting", span: first.span,
