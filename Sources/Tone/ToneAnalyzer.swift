@@ -231,6 +231,12 @@ public struct ToneAnalyzer: @unchecked Sendable {
                           readability: readability, policy: input.policy, distressed: distressed)
     }
 
+    /// The sentences the cues read, as spans of the text (the unit evidence is reported in).
+    public func sentenceSpans(_ text: String) -> [Span] {
+        let masked = Self.maskQuotes(text)
+        return makeLines(masked, tokens: tokenizer.tokenize(masked)).map(\.span)
+    }
+
     /// Quoted words (“...”, "...") and `>` lines are someone else's: blank them, keeping offsets.
     static func maskQuotes(_ text: String) -> String {
         var out = String.UnicodeScalarView()

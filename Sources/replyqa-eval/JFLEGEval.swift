@@ -134,13 +134,8 @@ struct SupportConversations: ParsableCommand {
     @Argument(help: "The support-conversations JSON file.") var path: String
     @Option(help: "List this many of the most frequent flagged words.") var top = 40
 
-    struct Conversation: Decodable {
-        struct Agent: Decodable { var url_utterance: String }
-        var agentURL: Agent
-    }
-
     func run() throws {
-        let conversations = try JSONDecoder().decode([Conversation].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        let conversations = try SupportConversation.load(path)
         let service = try SpellingService(config: Configuration())
         let checker = SpellingChecker(service: service)
         var words = 0, flags = 0, informal = 0

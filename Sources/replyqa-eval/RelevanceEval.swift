@@ -13,18 +13,6 @@ struct RelevanceEval: ParsableCommand {
     @Argument(help: "The support-conversations JSON file.") var path: String
     @Option(help: "Random seed for the negative pairs.") var seed: UInt64 = 7
 
-    struct Conversation: Decodable {
-        struct Turn: Decodable {
-            var message: String
-            var agent: String?
-        }
-        struct Agent: Decodable { var url_utterance: String }
-        struct Header: Decodable { var company: String }
-        var agentURL: Agent
-        var dialogContent: [Turn]
-        var dialogHeader: Header
-    }
-
     /// Probability that a random own pair outscores a random other pair (ties count half).
     static func auc(_ positives: [Double], _ negatives: [Double]) -> Double {
         let sortedPositives = positives.sorted()
@@ -38,10 +26,10 @@ struct RelevanceEval: ParsableCommand {
     }
 
     func run() throws {
-        let conversations = try JSONDecoder().decode([Conversation].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        let conversations = try SupportConversation.load(path)
         func clean(_ s: String) -> String { s.replacingOccurrences(of: #"@\w+"#, with: " ", options: .regularExpression) }
-        let questions = conversations.map { c in clean(c.dialogContent.filter { $0.agent == nil }.map(\.message).joined(separator: "\n")) }
-        let replies = conversations.map { clean($0.agentURL.url_utterance) }
+        let questions = conversations.map { clean($0.customerText) }
+        let replies = conversations.map { clean($0.reply) }
         let scorer = RelevanceScorer(extractor: TermExtractor(lexicon: try RelevanceLexicon.load(locator: DictionaryLocator(config: Configuration()))))
         var stats = TermStatistics()
         for t in questions + replies { stats.add(scorer.extractor.terms(scorer.extractor.tokens(t))) }
