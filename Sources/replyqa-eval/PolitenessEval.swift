@@ -35,6 +35,8 @@ struct PolitenessEval: ParsableCommand {
         var table = ["class\t" + cueIDs.joined(separator: "\t")]
         var right = [0, 0], total = [0, 0], halfRight = [0, 0], halfTotal = [0, 0]
         var wrong: [(Bool, String, Int)] = []
+        // The blame and hostility cues, read against the same quartiles: where they fire, the request should be impolite.
+        var blame = [0, 0], blameExamples: [String] = []
         for (index, (text, score)) in items.enumerated() {
             let polite: Bool
             if score >= q3 { polite = true } else if score <= q1 { polite = false } else { continue }
@@ -43,6 +45,10 @@ struct PolitenessEval: ParsableCommand {
             let k = polite ? 0 : 1
             total[k] += 1; halfTotal[index % 2] += 1
             if predicted == polite { right[k] += 1; halfRight[index % 2] += 1 } else { wrong.append((polite, text, result.dimensions["politeness"] ?? 50)) }
+            if result.evidence.contains(where: { $0.dimension == .patience && $0.points < 0 }) {
+                blame[k] += 1
+                if polite { blameExamples.append(text) }
+            }
             if features != nil {
                 let counts = cueIDs.map { id in result.evidence.filter { $0.cue == id }.count }
                 table.append("\(polite ? 1 : 0)\t" + counts.map(String.init).joined(separator: "\t"))
@@ -58,6 +64,9 @@ struct PolitenessEval: ParsableCommand {
         print("requests: \(items.count); top quartile (score >= \(String(format: "%.3f", q3))): \(total[0]), bottom quartile (<= \(String(format: "%.3f", q1))): \(total[1])")
         print(String(format: "accuracy: %.3f (%d/%d); polite recall %.3f, impolite recall %.3f", Double(r) / Double(n), r, n,
                      Double(right[0]) / Double(total[0]), Double(right[1]) / Double(total[1])))
+        print(String(format: "patience cues (blame, hostility, condescension) fire on %d quartile requests: %d impolite, %d polite (precision %.3f)",
+                     blame[0] + blame[1], blame[1], blame[0], Double(blame[1]) / Double(max(1, blame[0] + blame[1]))))
+        for e in blameExamples.prefix(examples) { print("  on a polite request: \(e.prefix(160))") }
         print(String(format: "accuracy by half: even rows %.3f, odd rows %.3f", Double(halfRight[0]) / Double(halfTotal[0]), Double(halfRight[1]) / Double(halfTotal[1])))
     }
 }

@@ -73,6 +73,7 @@ final class SamplesEndToEndTests: XCTestCase {
             "c01-r@northwind.example": ["spelling: definately", "spelling: recieve"],
             "c02-r@northwind.example": ["its-it-is: its", "spelling: untill", "spelling: untill"],
             "c05-r@northwind.example": ["a-before-vowel-sound: a"],
+            "t04-r@northwind.example": ["missing-greeting: As I already told you, orders ship within 5 to 7 business days."],
             "t05-r@northwind.example": ["wrong-name: Karen"],
             "t08-r@northwind.example": ["template-placeholder: {{first_name}}"],
             "t11-r@northwind.example": ["card-number: 4111 1111 1111 1111", "you-are-your: you're", "their-there: Their", "a-other: a other"],
@@ -118,6 +119,43 @@ final class SamplesEndToEndTests: XCTestCase {
             XCTAssertEqual(r.findings.filter { $0.category == .relevance }.map(\.rule), [], fits)
         }
         XCTAssertEqual(result.clusters.map(\.macro), ["password-reset", "shipping-times"])
+    }
+
+    /// The rude and blaming replies score lowest on tone and overall; the exemplary ones highest.
+    func testToneRanksRudeRepliesLowestAndExemplaryHighest() throws {
+        let samples = Self.root.appendingPathComponent("Samples").path
+        let config = try Configuration.load(path: samples + "/replyqa.yml")
+        let result = BatchProcessor(config: config, checkers: try StandardCheckers.make(config: config)).run(paths: [samples])
+        var tone: [String: Double] = [:], overall: [String: Int] = [:], labels: [String: String] = [:]
+        for r in result.replies {
+            let id = String((r.reply.messageID ?? "").prefix { $0 != "@" })
+            let t = try XCTUnwrap(r.tone, id)
+            tone[id] = Double(t.dimensions.values.reduce(0, +)) / Double(t.dimensions.count)
+            labels[id] = t.label.rawValue
+            if r.score?.autoFailed.isEmpty ?? false { overall[id] = r.score?.overall }
+        }
+        let byTone = tone.sorted { $0.value < $1.value }.map(\.key)
+        XCTAssertEqual(Array(byTone.prefix(2)), ["t04-r", "t06-r"], "lowest tone: \(byTone.prefix(4))")
+        let byOverall = overall.sorted { $0.value < $1.value }.map(\.key)
+        XCTAssertEqual(Set(byOverall.prefix(2)), ["t04-r", "t06-r"], "lowest overall: \(byOverall.prefix(4))")
+        XCTAssertTrue(["curt", "hostile"].contains(labels["t04-r"]), labels["t04-r"] ?? "")
+
+        let exemplary = ["t01-r", "t02-r", "t03-r", "t15-r", "t17-r", "c03-r", "c06-r", "s01-r", "s02-r"]
+        let median = tone.values.sorted()[tone.count / 2]
+        for id in exemplary {
+            XCTAssertGreaterThan(tone[id] ?? 0, median, "\(id) is exemplary")
+            XCTAssertGreaterThan(overall[id] ?? 0, max(overall["t04-r"] ?? 100, overall["t06-r"] ?? 100), id)
+        }
+        XCTAssertEqual(exemplary.filter { labels[$0] == "warm" }.count, exemplary.count - 1, "\(exemplary.map { labels[$0] ?? "" })")
+        // The top five by tone are all exemplary replies.
+        XCTAssertTrue(Set(byTone.suffix(5)).isSubset(of: Set(exemplary)), "\(byTone.suffix(5))")
+
+        // The worst cases are findings with the exact phrase.
+        let t04 = try XCTUnwrap(result.replies.first { $0.reply.messageID == "t04-r@northwind.example" })
+        XCTAssertEqual(t04.findings.filter { $0.rule == "blame" }.map { t04.reply.authored.text(at: $0.span) },
+                       ["As I already told you", "You should have read", "Per our policy"])
+        let t06 = try XCTUnwrap(result.replies.first { $0.reply.messageID == "t06-r@northwind.example" })
+        XCTAssertEqual(t06.findings.filter { $0.rule == "deflection" }.map { t06.reply.authored.text(at: $0.span) }, ["That’s not my department"])
     }
 
     func testSameInputGivesSameJSON() throws {
