@@ -84,7 +84,7 @@ public struct ScorecardOptions: Codable, Hashable, Sendable {
     /// Points a finding costs its category, by severity.
     public var penalties: [String: Double] = ["error": 30, "warning": 10, "info": 3]
     /// Rules whose finding fails the whole reply (overall score 0).
-    public var autoFail = ["card-number", "iban", "ssn", "password-in-clear", "api-key", "template-placeholder", "internal-note"]
+    public var autoFail = ["card-number", "iban", "ssn", "password-in-clear", "api-key", "template-placeholder", "internal-note", "hostility"]
     public init() {}
 
     enum CodingKeys: String, CodingKey { case weights, penalties, autoFail = "auto_fail" }

@@ -256,6 +256,9 @@ enum Output {
                         let parts = score.categories.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                         Swift.print("  score \(score.overall)/100" + (score.autoFailed.isEmpty ? "" : " (failed: \(score.autoFailed.joined(separator: ", ")))") + " · \(parts)")
                     }
+                    if let tone = r.tone {
+                        Swift.print("  tone: \(tone.label.rawValue) (\(tone.reasons.joined(separator: "; ")))")
+                    }
                     for f in r.findings {
                         Swift.print("  \(f.severity.rawValue): \(f.message) [\(f.rule)] \"\(reply.authored.text(at: f.span))\"")
                     }
