@@ -144,7 +144,7 @@ public struct ToneAnalyzer: @unchecked Sendable {
         var evidence: [ToneEvidence] = []
         var repeats: [String: Int] = [:]
         let body = lines.enumerated().filter { !$0.element.isGreeting && !$0.element.isSignOff }.map(\.offset)
-        let endLines = Set(body.suffix(3))
+        let endLines = Set(body.suffix(3) + lines.indices.filter { lines[$0].isSignOff })
         let startLines = Set(body.prefix(2) + lines.indices.filter { lines[$0].isGreeting })
 
         for compiled in cues {
@@ -167,8 +167,10 @@ public struct ToneAnalyzer: @unchecked Sendable {
                     for m in pattern.matches(in: line.text, range: whole) where m.range.length > 0 {
                         if cue.negation ?? true, negated(ns, m.range) { continue }
                         guard let span = Self.span(of: m.range, in: line) else { continue }
-                        // One phrase counts once per dimension: the first (most specific) cue wins.
-                        if evidence.contains(where: { $0.dimension == cue.dimension && $0.span.start < span.end && span.start < $0.span.end }) { continue }
+                        // One phrase counts once per dimension: the first (most specific) cue wins. Politeness
+                        // cues are independent features (as in the politeness corpus's classifier) and add up.
+                        if evidence.contains(where: { ($0.cue == cue.id || ($0.dimension == cue.dimension && cue.dimension != .politeness))
+                                && $0.span.start < span.end && span.start < $0.span.end }) { continue }
                         let n = repeats[cue.id, default: 0]
                         repeats[cue.id] = n + 1
                         var points = cue.points

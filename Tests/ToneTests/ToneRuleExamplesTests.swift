@@ -49,3 +49,17 @@ final class ToneRuleExamplesTests: XCTestCase {
         }
     }
 }
+
+extension ToneRuleExamplesTests {
+    /// Every regular expression of every cue is shown working by at least one of its trigger examples.
+    func testEveryPatternHasATriggeringExample() throws {
+        for cue in Self.checker.analyzer.lexicon.cues {
+            let texts = cue.examples.trigger.map { RuleDescription.parseExample($0).text.replacingOccurrences(of: "’", with: "'") }
+            for pattern in cue.patterns {
+                let regex = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+                let shown = texts.contains { regex.firstMatch(in: $0, range: NSRange($0.startIndex..., in: $0)) != nil }
+                XCTAssertTrue(shown, "\(cue.id): no trigger example for \(pattern)")
+            }
+        }
+    }
+}
