@@ -13,6 +13,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // System libraries (Debian: libgmime-3.0-dev, libxml2-dev, libhunspell-dev).
@@ -42,11 +44,17 @@ let package = Package(
         .target(name: "Tone", dependencies: ["TextAnalysis", "Relevance", "ReplyQACore"]),
         // Score: findings to 0-100 category scores and an overall score.
         .target(name: "Scoring", dependencies: ["ReplyQACore"]),
+        // Aggregate: per agent, channel and agent x channel statistics (means with CIs, Wilson rates).
+        .target(name: "Aggregation", dependencies: ["ReplyQACore"]),
+        // History: runs and per-reply scores in SQLite, week-over-week trends.
+        .target(name: "History", dependencies: ["Aggregation", "ReplyQACore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Threading, attribution, running checkers, records.
-        .target(name: "ReplyPipeline", dependencies: ["MailIngest", "ReplySegmentation", "Spelling", "Grammar", "Safety", "Scoring", "NearDuplicates", "Relevance", "Tone", "TextAnalysis", "ReplyQACore"]),
+        .target(name: "ReplyPipeline", dependencies: ["MailIngest", "ReplySegmentation", "Spelling", "Grammar", "Safety", "Scoring", "NearDuplicates", "Relevance", "Tone", "Aggregation", "TextAnalysis", "ReplyQACore"]),
+        // Report: the HTML report, report.json and the CSV files, written atomically.
+        .target(name: "Reports", dependencies: ["ReplyPipeline", "Aggregation", "ReplyQACore", .product(name: "Plot", package: "Plot")]),
 
         .executableTarget(name: "replyqa", dependencies: [
-            "ReplyPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ReplyPipeline", "Reports", "History", "Aggregation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Quality evaluation over external corpora (one adapter per corpus).
         .executableTarget(name: "replyqa-eval", dependencies: [
@@ -68,6 +76,9 @@ let package = Package(
         .testTarget(name: "NearDuplicatesTests", dependencies: ["NearDuplicates"]),
         .testTarget(name: "RelevanceTests", dependencies: ["Relevance"]),
         .testTarget(name: "ToneTests", dependencies: ["Tone"]),
+        .testTarget(name: "AggregationTests", dependencies: ["Aggregation"]),
+        .testTarget(name: "HistoryTests", dependencies: ["History"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "ReplyPipeline"]),
         .testTarget(name: "ReplyPipelineTests", dependencies: ["ReplyPipeline"], exclude: ["Fixtures"]),
     ]
 )

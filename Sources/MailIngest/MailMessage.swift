@@ -41,6 +41,8 @@ public struct MailMessage: Sendable {
     public var attachments: [Attachment]
     /// Problems met while decoding that did not stop it (unknown charset, limits hit...).
     public var warnings: [String]
+    /// For a message inside an mbox file: its bytes' offsets in the file (from its "From " line).
+    public var sourceRange: Range<Int>?
 
     public init(path: String, index: Int? = nil, messageID: String? = nil, inReplyTo: String? = nil,
                 references: [String] = [], from: MailAddress? = nil, to: [MailAddress] = [],

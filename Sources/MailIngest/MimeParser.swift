@@ -73,8 +73,11 @@ public struct MimeParser: Sendable {
                 handle(.failure(IngestError(path: "\(path)#\(index + 1)",
                     reason: "message is \(size / 1_048_576) MB, over the limit of \(limits.maxMessageBytes / 1_048_576) MB")))
             } else {
-                do { handle(.success(try convert(message, path: path, index: index))) }
-                catch { handle(.failure(error)) }
+                do {
+                    var converted = try convert(message, path: path, index: index)
+                    converted.sourceRange = Int(begin)..<Int(begin) + size
+                    handle(.success(converted))
+                } catch { handle(.failure(error)) }
             }
             g_object_unref(message)
             index += 1

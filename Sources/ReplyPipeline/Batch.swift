@@ -70,6 +70,8 @@ public struct BatchProcessor: Sendable {
     public var checkers: CheckerRegistry
     /// Approved macros, from the configuration's `templates` folder.
     public var templates: [Template]
+    /// Called as the run goes: the phase ("reading", "checking"), items done, items in all.
+    public var progress: (@Sendable (String, Int, Int) -> Void)?
 
     let scorer: Scorer
     /// The tone checker's rules: its findings are part of the tone dimensions already.
@@ -94,7 +96,8 @@ public struct BatchProcessor: Sendable {
         var failures = discovered.errors
         var loaded: [Loaded] = []
         let parser = MimeParser(limits: config.limits)
-        for file in discovered.files {
+        for (n, file) in discovered.files.enumerated() {
+            progress?("reading", n, discovered.files.count)
             switch file.kind {
             case .mbox:
                 parser.parseMbox(path: file.path) { result in
@@ -159,7 +162,13 @@ public struct BatchProcessor: Sendable {
         // A pass over the whole batch (canned texts, word statistics), then each reply.
         let (clusters, batch) = prepare(pending.map(\.0))
         let context = CheckContext(config: config, batch: batch)
-        var replies = pending.map { check($0.0, message: $0.1, segments: $0.2, context: context) }
+        var replies: [ReplyRecord] = []
+        replies.reserveCapacity(pending.count)
+        for (n, item) in pending.enumerated() {
+            progress?("checking", n, pending.count)
+            replies.append(check(item.0, message: item.1, segments: item.2, context: context))
+        }
+        progress?("checking", pending.count, pending.count)
         for c in clusters { for m in c.members { replies[m].cluster = c.id } }
         return BatchResult(replies: replies, customerMessages: customers, failures: failures,
                            skipped: skipped, filesRead: filesRead, clusters: clusters)
@@ -268,7 +277,8 @@ public struct BatchProcessor: Sendable {
             let text = parent.segments.authored
             guard !text.isEmpty else { continue }
             return CustomerQuestion(text: text, source: .thread, messageID: parent.message.messageID,
-                                    customerName: parent.message.from?.name, customerAddress: parent.message.from?.address)
+                                    customerName: parent.message.from?.name, customerAddress: parent.message.from?.address,
+                                    location: parent.message.location)
         }
         if let quoted = loaded[i].segments.quotedMessage {
             let recipient = m.to.first

@@ -85,14 +85,18 @@ public struct ScorecardOptions: Codable, Hashable, Sendable {
     public var penalties: [String: Double] = ["error": 30, "warning": 10, "info": 3]
     /// Rules whose finding fails the whole reply (overall score 0).
     public var autoFail = ["card-number", "iban", "ssn", "password-in-clear", "api-key", "template-placeholder", "internal-note", "hostility"]
+    /// Groups with fewer replies are shown as "too few replies to judge".
+    public var minimumSample = 5
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case weights, penalties, autoFail = "auto_fail" }
+    enum CodingKeys: String, CodingKey { case weights, penalties, autoFail = "auto_fail", minimumSample = "min_sample" }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         weights = try c.decodeIfPresent([String: Double].self, forKey: .weights) ?? [:]
         penalties = penalties.merging(try c.decodeIfPresent([String: Double].self, forKey: .penalties) ?? [:]) { $1 }
         autoFail = try c.decodeIfPresent([String].self, forKey: .autoFail) ?? autoFail
+        minimumSample = try c.decodeIfPresent(Int.self, forKey: .minimumSample) ?? minimumSample
+        if minimumSample < 1 { throw DecodingError.dataCorruptedError(forKey: .minimumSample, in: c, debugDescription: "min_sample must be at least 1") }
     }
 }
 

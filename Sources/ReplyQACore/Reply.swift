@@ -26,10 +26,12 @@ public struct CustomerQuestion: Codable, Hashable, Sendable {
     public var messageID: String?
     public var customerName: String?
     public var customerAddress: String?
+    /// Where the customer's message was read from ("path" or "path#N"), for a thread question.
+    public var location: String?
     public init(text: String, source: QuestionSource, messageID: String? = nil,
-                customerName: String? = nil, customerAddress: String? = nil) {
+                customerName: String? = nil, customerAddress: String? = nil, location: String? = nil) {
         self.text = text; self.source = source; self.messageID = messageID
-        self.customerName = customerName; self.customerAddress = customerAddress
+        self.customerName = customerName; self.customerAddress = customerAddress; self.location = location
     }
 }
 

@@ -3,6 +3,9 @@ import Foundation
 import ReplyPipeline
 import MailIngest
 import ReplyQACore
+import Aggregation
+import History
+import Reports
 
 /// The `replyqa` command line.
 @main
@@ -16,7 +19,7 @@ struct ReplyQA: ParsableCommand {
         customer message it answers, and runs its checks.
         """,
         version: ReplyQA.version,
-        subcommands: [Check.self, Lint.self, Extract.self, Rules.self, Explain.self])
+        subcommands: [Check.self, Lint.self, Sample.self, HistoryCommand.self, Extract.self, Rules.self, Explain.self])
 
     static let version = "0.3.0"
 
@@ -220,18 +223,64 @@ struct Extract: ParsableCommand {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run every check over a batch of replies.",
-        discussion: "Reads every input, runs the registered checkers on each agent reply and prints each reply with its findings. Exits 1 when any input failed, after reading all of them.")
+        abstract: "Run every check over a batch of replies and write the QA report.",
+        discussion: """
+        Reads every input, runs the checkers on each agent reply and scores it. With --out, writes the report \
+        folder (index.html, agents/, channels/, report.json, replies.csv, agents.csv), replacing an earlier \
+        report there only when the new one is complete; without it, prints each reply with its findings. \
+        --history records the run in a SQLite file and adds week-over-week trends to the report. \
+        Exits 1 when any input failed, after reading all of them.
+        """)
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var batch: BatchOptions
+    @Option(help: ArgumentHelp("Write the report folder here.", valueName: "dir")) var out: String?
+    @Option(help: ArgumentHelp("Record the run in this SQLite history file (created if missing).", valueName: "file")) var history: String?
+    @Flag(help: "Put the run's date and time in the report (otherwise the same input gives the same bytes).") var now = false
+    @Flag(name: .shortAndLong, help: "No progress bar.") var quiet = false
 
     func run() throws {
         let config = try common.loadConfiguration()
         let checkers = try common.loadCheckers(config)
-        let result = BatchProcessor(config: config, checkers: checkers).run(paths: batch.paths)
-        try Output.print(result, format: batch.format, includeFindings: true)
+        var processor = BatchProcessor(config: config, checkers: checkers)
+        let bar = ProgressBar(enabled: !quiet)
+        processor.progress = { phase, done, total in bar.update(phase, done, total) }
+        let result = processor.run(paths: batch.paths)
+        bar.finish()
+        if out == nil && history == nil {
+            try Output.print(result, format: batch.format, includeFindings: true)
+        } else {
+            try writeReport(result, config: config)
+        }
         if !result.failures.isEmpty { throw ExitCode(1) }
+    }
+
+    func writeReport(_ result: BatchResult, config: Configuration) throws {
+        let started = Date()
+        var trends: [String: AgentTrend] = [:]
+        if let history {
+            do {
+                let store = try HistoryStore(path: history)
+                let run = try store.record(result.replies.map(\.summary), inputs: batch.paths, at: started)
+                trends = try store.trends()
+                if !quiet {
+                    FileHandle.standardError.write(Data("history: run \(run.id) recorded \(run.newReplies) new of \(run.replies) replies in \(history)\n".utf8))
+                }
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+        let model = ReportModel(result: result, config: config, trends: trends, generatedAt: now ? started : nil)
+        if let out {
+            do {
+                let files = try ReportWriter.write(model, to: out)
+                Swift.print("Report: \(out)/index.html (\(files.count) files: \(model.aggregate.agents.count) agent pages, \(model.aggregate.channels.count) channel pages, report.json, replies.csv, agents.csv)")
+            } catch {
+                FileHandle.standardError.write(Data("replyqa: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+        Swift.print("\(result.replies.count) replies, \(result.customerMessages) customer messages, \(result.skipped.count) skipped, \(result.failures.count) failed")
     }
 }
 

@@ -1,0 +1,327 @@
+import Aggregation
+import Foundation
+import Plot
+import ReplyPipeline
+import ReplyQACore
+
+/// The HTML report: an overview, one page per agent and one per channel. Every piece of email text
+/// goes through Plot's text escaping; no attribute carries email text; nothing is loaded from
+/// anywhere (no scripts, no remote images, a restrictive Content-Security-Policy).
+struct HTMLPages {
+    let m: ReportModel
+
+    static let csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+
+    static let css = """
+        body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2430;margin:0;background:#f6f7f9}
+        main{max-width:1180px;margin:0 auto;padding:24px 28px 60px;background:#fff;min-height:100vh}
+        h1{font-size:26px;margin:4px 0 2px}h2{font-size:19px;margin:34px 0 10px;border-bottom:1px solid #e3e6ea;padding-bottom:4px}
+        h3{font-size:16px;margin:18px 0 6px}.muted{color:#68707d}.small{font-size:13px}
+        nav{font-size:14px;margin-bottom:8px}a{color:#1f5fbf;text-decoration:none}a:hover{text-decoration:underline}
+        table{border-collapse:collapse;width:100%;margin:8px 0 4px;font-size:14px}
+        th,td{border-bottom:1px solid #eceef1;padding:5px 8px;text-align:left;vertical-align:top}
+        th{background:#f3f5f8;font-weight:600;white-space:nowrap}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+        .scroll{overflow-x:auto}.cards{display:flex;flex-wrap:wrap;gap:12px;margin:14px 0}
+        .card{border:1px solid #e3e6ea;border-radius:8px;padding:10px 14px;min-width:120px}.card b{display:block;font-size:24px}
+        .good{color:#1a7f37}.bad{color:#c0362c}.warn{color:#9a6700}.few{color:#68707d;font-style:italic}
+        .score{font-weight:600}.ci{color:#68707d;font-size:12px}
+        .reply{border:1px solid #e3e6ea;border-radius:8px;padding:10px 14px;margin:12px 0}
+        .reply-head{font-size:13px;color:#4a5260;margin-bottom:6px}
+        .text{white-space:pre-wrap;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px;background:#fafbfc;padding:8px;border-radius:6px;overflow-wrap:anywhere}
+        mark{padding:0 1px;border-radius:3px}mark.error{background:#ffd7d3}mark.warning{background:#fff0b3}mark.info{background:#dcebff}
+        mark sup{font-size:10px;color:#4a5260;margin-left:1px}
+        ol.notes{font-size:13px;margin:6px 0 0;padding-left:22px}ol.notes li{margin:2px 0}
+        .tag{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;background:#eef1f5;margin-right:4px}
+        .tag.error{background:#ffd7d3}.tag.warning{background:#fff0b3}.tag.info{background:#dcebff}
+        .tag.warm{background:#d3f5dd}.tag.hostile{background:#ffd7d3}.tag.curt{background:#ffe6c7}.tag.robotic{background:#e8e0ff}
+        blockquote{margin:6px 0;padding:4px 10px;border-left:3px solid #d0d6de;color:#30363f;font-size:14px}
+        .area{margin:8px 0 14px}.callout{border-left:4px solid #1f5fbf;background:#f1f6ff;padding:8px 12px;margin:10px 0}
+        svg{max-width:100%;height:auto}footer{margin-top:40px;font-size:12px;color:#68707d}
+        """
+
+    // MARK: - Pages
+
+    func index() -> String {
+        let r = m.result, a = m.aggregate
+        let body: [Node<HTML.BodyContext>] = [
+            .h1(.text("ReplyQA report")),
+            .p(.class("muted"), .text(subtitle())),
+            .div(.class("cards"),
+                 card("files read", r.filesRead), card("replies scored", m.summaries.count),
+                 card("customer messages", r.customerMessages), card("skipped", r.skipped.count), card("failed", r.failures.count),
+                 .div(.class("card"), .b(.text(formatScore(a.team.overall.mean))), .text("team mean overall"))),
+            inputsSection(),
+            .h2(.text("Agents")),
+            agentsChart(),
+            .div(.class("scroll"), statsTable(firstColumn: "agent", rows: a.agents.map { (link($0.agent, "agents/\($0.slug).html"), $0.stats) })),
+            .h2(.text("Channels")),
+            .div(.class("scroll"), statsTable(firstColumn: "channel", rows: a.channels.map { (link($0.channel, "channels/\($0.slug).html"), $0.stats) })),
+            .h2(.text("Agent × channel")),
+            matrix(),
+            .h2(.text("The team's most frequent problems")),
+            problems(),
+            .h2(.text("Worst replies")),
+            worst(),
+            .h2(.text("Canned replies")),
+            clusters(),
+            .h2(.text("Scorecard in effect")),
+            scorecard(),
+        ]
+        return page(title: "ReplyQA report", body: body)
+    }
+
+    func agentPage(_ agent: AgentAggregate) -> String {
+        var body: [Node<HTML.BodyContext>] = [
+            .nav(.a(.href("../index.html"), .text("← Overview"))),
+            .h1(.text(agent.agent)),
+            .p(.class("muted"), .text("\(agent.stats.replies) replies · \(agent.stats.words) words · overall "),
+               estimate(agent.stats.overall, tooFew: agent.stats.tooFew)),
+            .h2(.text("Scorecard by channel")),
+            .p(.class("small muted"), .text("Each channel is scored against its own policy; the last row is the agent across channels.")),
+            .div(.class("scroll"), statsTable(firstColumn: "channel",
+                                                rows: agent.channels.sorted { $0.key < $1.key }.map { (Node<HTML.BodyContext>.text($0.key), $0.value) }
+                                                    + [(.strong(.text("all channels")), agent.stats)])),
+        ]
+        if let trend = m.trends[agent.agent] { body += trendSection(trend) }
+        body += [
+            .h2(.text("Strengths")),
+            areas(agent.strengths, empty: "Nothing stands out above the team yet."),
+            .h2(.text("Top improvement areas")),
+            areas(agent.improvements, empty: "No problems found in these replies."),
+            .h2(.text("Recurring misspellings")),
+            agent.misspellings.isEmpty ? .p(.class("muted"), .text("None.")) :
+                .p(.group(agent.misspellings.map { .span(.class("tag"), .text("\($0.text) × \($0.count)")) })),
+            .h2(.text("Tone profile")),
+            .p(.class("small muted"), .text("Bars: this agent's mean per tone dimension; black ticks: the team's mean.")),
+            toneChart(agent.stats.tone, team: m.aggregate.team.tone),
+            labels(agent.stats.labels),
+            .h2(.text("Every reply")),
+            .group(agent.replies.map(replyBlock)),
+        ]
+        return page(title: "\(agent.agent) · ReplyQA", body: body)
+    }
+
+    func channelPage(_ channel: ChannelAggregate) -> String {
+        let body: [Node<HTML.BodyContext>] = [
+            .nav(.a(.href("../index.html"), .text("← Overview"))),
+            .h1(.text("Channel: \(channel.channel)")),
+            .p(.class("muted"), .text(policyText(channel.channel))),
+            .h2(.text("Agents on this channel")),
+            .div(.class("scroll"), statsTable(firstColumn: "agent", rows: channel.agents.sorted { $0.key < $1.key }.map { name, stats in
+                let slug = m.aggregate.agents.first { $0.agent == name }?.slug ?? ""
+                return (link(name, "../agents/\(slug).html"), stats)
+            } + [(.strong(.text("channel")), channel.stats)])),
+            .h2(.text("Tone profile")),
+            toneChart(channel.stats.tone, team: m.aggregate.team.tone),
+            labels(channel.stats.labels),
+            .h2(.text("Replies")),
+            .group(channel.replies.map(replyBlock)),
+        ]
+        return page(title: "\(channel.channel) · ReplyQA", body: body)
+    }
+
+    // MARK: - Pieces
+
+    func page(title: String, body: [Node<HTML.BodyContext>]) -> String {
+        let html = HTML(
+            .lang(.english),
+            .head(
+                .meta(.charset(.utf8)),
+                .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
+                .element(named: "meta", attributes: [Attribute<HTML.HeadContext>(name: "http-equiv", value: "Content-Security-Policy"),
+                                                     Attribute<HTML.HeadContext>(name: "content", value: Self.csp)]),
+                .meta(.name("referrer"), .content("no-referrer")),
+                .title(title),
+                .style(Self.css)
+            ),
+            .body(.element(named: "main", nodes: body + [footer()]))
+        )
+        return html.render(indentedBy: .spaces(1)) + "\n"
+    }
+
+    func footer() -> Node<HTML.BodyContext> {
+        .footer(.text("ReplyQA report (schema \(ReportDocument.schema))" + (m.generatedAt.map { " · generated \(ReportModel.iso($0))" } ?? "")))
+    }
+
+    func subtitle() -> String {
+        let weeks = Set(m.summaries.compactMap(\.week)).sorted()
+        let span = weeks.isEmpty ? "" : " · \(weeks.count == 1 ? "week" : "weeks") \(weeks.joined(separator: ", "))"
+        return "\(m.aggregate.agents.count) agents · \(m.aggregate.channels.count) channels\(span)"
+    }
+
+    func card(_ label: String, _ value: Int) -> Node<HTML.BodyContext> {
+        .div(.class("card"), .b(.text(String(value))), .text(label))
+    }
+
+    func link(_ text: String, _ href: String) -> Node<HTML.BodyContext> { .a(.href(href), .text(text)) }
+
+    func formatScore(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(format: "%.1f", x) }
+
+    func estimate(_ e: MeanEstimate, tooFew: Bool) -> Node<HTML.BodyContext> {
+        let ci: Node<HTML.BodyContext> = e.low.map { low in .span(.class("ci"), .text(" [\(formatScore(low))–\(formatScore(e.high ?? low))]")) } ?? .empty
+        if tooFew {
+            return .span(.span(.class("score"), .text(formatScore(e.mean))), ci, .span(.class("few"), .text(" too few replies to judge")))
+        }
+        return .span(.span(.class("score \(e.mean >= 85 ? "good" : e.mean < 60 ? "bad" : "")"), .text(formatScore(e.mean))), ci)
+    }
+
+    func rate(_ r: RateEstimate) -> String {
+        "\(Int((r.rate * 100).rounded()))% [\(Int((r.low * 100).rounded()))–\(Int((r.high * 100).rounded()))]"
+    }
+
+    func statsTable(firstColumn: String, rows: [(Node<HTML.BodyContext>, GroupStats)]) -> Node<HTML.BodyContext> {
+        let head: [Node<HTML.TableRowContext>] = [.th(.text(firstColumn)), .th(.class("num"), .text("replies")), .th(.text("overall [95% CI]"))]
+            + m.categories.map { .th(.class("num"), .text($0)) }
+            + [.th(.class("num"), .text("auto-fail [95% CI]")), .th(.class("num"), .text("spelling+grammar / 100 words"))]
+        return .table(
+            .thead(.tr(.group(head))),
+            .tbody(.group(rows.map { name, s in
+                let cells: [Node<HTML.TableRowContext>] = [.td(name), .td(.class("num"), .text(String(s.replies))), .td(estimate(s.overall, tooFew: s.tooFew))]
+                    + m.categories.map { c in .td(.class("num"), .text(s.categories[c].map { formatScore($0.mean) } ?? "–")) }
+                    + [.td(.class("num"), .text(rate(s.autoFail))), .td(.class("num"), .text(String(format: "%.2f", s.languageErrorsPer100Words)))]
+                return .tr(.group(cells))
+            })))
+    }
+
+    func inputsSection() -> Node<HTML.BodyContext> {
+        let r = m.result
+        guard !r.skipped.isEmpty || !r.failures.isEmpty else {
+            return .p(.class("small muted"), .text("Every input was read; none was skipped or failed."))
+        }
+        return .group([
+            .h2(.text("Inputs skipped or failed")),
+            .table(.thead(.tr(.th(.text("input")), .th(.text("outcome")), .th(.text("reason")))),
+                   .tbody(.group(r.failures.map { .tr(.td(.text($0.path)), .td(.class("bad"), .text("failed")), .td(.text($0.reason))) }
+                                 + r.skipped.map { .tr(.td(.text($0.path)), .td(.class("muted"), .text("skipped")), .td(.text($0.reason))) }))),
+        ])
+    }
+
+    func matrix() -> Node<HTML.BodyContext> {
+        let channels = m.aggregate.channels.map(\.channel)
+        return .div(.class("scroll"), .table(
+            .thead(.tr(.th(.text("agent")), .group(channels.map { .th(.class("num"), .text($0)) }))),
+            .tbody(.group(m.aggregate.agents.map { a in
+                .tr(.td(link(a.agent, "agents/\(a.slug).html")), .group(channels.map { c -> Node<HTML.TableRowContext> in
+                    guard let s = a.channels[c] else { return .td(.class("num muted"), .text("–")) }
+                    return .td(.class("num"), estimate(s.overall, tooFew: s.tooFew), .span(.class("ci"), .text(" (n=\(s.replies))")))
+                }))
+            }))))
+    }
+
+    func problems() -> Node<HTML.BodyContext> {
+        guard !m.aggregate.problems.isEmpty else { return .p(.class("muted"), .text("No findings.")) }
+        return .table(
+            .thead(.tr(.th(.text("rule")), .th(.text("category")), .th(.text("severity")), .th(.class("num"), .text("findings")),
+                       .th(.class("num"), .text("replies")), .th(.text("agents")))),
+            .tbody(.group(m.aggregate.problems.map { p in
+                .tr(.td(.code(.text(p.rule))), .td(.text(p.category)), .td(.span(.class("tag \(p.severity)"), .text(p.severity))),
+                    .td(.class("num"), .text(String(p.count))), .td(.class("num"), .text(String(p.replies))),
+                    .td(.text(p.agents.joined(separator: ", "))))
+            })))
+    }
+
+    func worst() -> Node<HTML.BodyContext> {
+        .table(
+            .thead(.tr(.th(.class("num"), .text("overall")), .th(.text("reply")), .th(.text("agent")), .th(.text("channel")), .th(.text("why")))),
+            .tbody(.group(m.aggregate.worst.map { w in
+                let r = m.summaries[w.index]
+                let slug = m.aggregate.agents.first { $0.agent == r.agent }?.slug ?? ""
+                return .tr(.td(.class("num score \(w.overall < 60 ? "bad" : "")"), .text(String(w.overall))),
+                           .td(link((r.file as NSString).lastPathComponent, "agents/\(slug).html#r-\(r.id)")),
+                           .td(.text(r.agent)), .td(.text(r.channel)), .td(.text(w.reasons.joined(separator: ", "))))
+            })))
+    }
+
+    func clusters() -> Node<HTML.BodyContext> {
+        guard !m.result.clusters.isEmpty else { return .p(.class("muted"), .text("No near-identical replies in this batch.")) }
+        return .table(
+            .thead(.tr(.th(.class("num"), .text("replies")), .th(.text("macro")), .th(.text("agents")), .th(.text("text")))),
+            .tbody(.group(m.result.clusters.map { c in
+                .tr(.td(.class("num"), .text(String(c.members.count))), .td(.text(c.macro ?? "–")), .td(.text(c.agents.joined(separator: ", "))),
+                    .td(.class("small"), .text(String(m.result.replies[c.members[0]].reply.authored.prefix(160)) + "…")))
+            })))
+    }
+
+    func scorecard() -> Node<HTML.BodyContext> {
+        let s = m.scorecard
+        let weights = m.categories.map { "\($0) \(formatScore(s.weights[$0] ?? 1))" }.joined(separator: ", ")
+        let penalties = ["error", "warning", "info"].map { "\($0) \(formatScore(s.penalties[$0] ?? 0))" }.joined(separator: ", ")
+        return .ul(
+            .li(.strong(.text("Category weights: ")), .text(weights)),
+            .li(.strong(.text("Points a finding costs its category: ")), .text(penalties + "; each repeat of a rule costs half the one before")),
+            .li(.strong(.text("Auto-fail rules (overall 0): ")), .text(s.autoFail.joined(separator: ", "))),
+            .li(.strong(.text("Minimum sample: ")), .text("\(s.minimumSample) replies; fewer are marked “too few replies to judge”")),
+            .li(.strong(.text("Intervals: ")), .text("95% confidence intervals (Student's t) for means, Wilson intervals for rates.")))
+    }
+
+    func areas(_ list: [Area], empty: String) -> Node<HTML.BodyContext> {
+        guard !list.isEmpty else { return .p(.class("muted"), .text(empty)) }
+        return .group(list.map { a in
+            .div(.class("area"),
+                 .h3(.text("\(a.category): \(formatScore(a.score))"), .span(.class("ci"), .text("  team \(formatScore(a.team))"))),
+                 .group(a.examples.map { e in
+                     .blockquote(.text(e.text), .br(), .span(.class("small muted"), .text("\(e.note) — \((e.file as NSString).lastPathComponent)")))
+                 }))
+        })
+    }
+
+    func labels(_ labels: [String: Int]) -> Node<HTML.BodyContext> {
+        .p(.group(["warm", "neutral", "curt", "robotic", "hostile"].compactMap { l in
+            labels[l].map { .span(.class("tag \(l)"), .text("\(l) × \($0)")) }
+        }))
+    }
+
+    func policyText(_ channel: String) -> String {
+        let p = m.tone.policy(for: channel)
+        return "Scored against this channel's tone policy: emoji \(p.emoji?.rawValue ?? "forbidden"), formality \(p.formality?.rawValue ?? "neutral"), "
+            + "greeting \(p.greeting?.rawValue ?? "required"), closing \(p.closing?.rawValue ?? "required")."
+    }
+
+    func trendSection(_ t: AgentTrend) -> [Node<HTML.BodyContext>] {
+        var nodes: [Node<HTML.BodyContext>] = [.h2(.text("Trend"))]
+        if let c = t.change { nodes.append(.div(.class("callout"), .text(c.summary))) }
+        nodes.append(trendChart(t))
+        nodes.append(.table(.thead(.tr(.th(.text("week")), .th(.class("num"), .text("replies")), .th(.text("overall [95% CI]")))),
+                            .tbody(.group(t.weeks.map { w in
+                                .tr(.td(.text(w.week)), .td(.class("num"), .text(String(w.overall.n))), .td(estimate(w.overall, tooFew: w.overall.n < m.scorecard.minimumSample)))
+                            }))))
+        return nodes
+    }
+
+    // MARK: - One reply, findings highlighted in place
+
+    func replyBlock(_ index: Int) -> Node<HTML.BodyContext> {
+        let record = m.result.replies[index], s = m.summaries[index]
+        let text = record.reply.authored
+        let length = text.unicodeScalars.count
+        // Findings over (nearly) the whole reply are listed, not highlighted.
+        let inline = record.findings.enumerated().filter { $0.element.span.length > 0 && $0.element.span.length < max(1, length * 8 / 10) }
+        var nodes: [Node<HTML.BodyContext>] = []
+        var cursor = 0
+        var numbers: [Int: Int] = [:]
+        for (k, item) in inline.enumerated() { numbers[item.offset] = k + 1 }
+        for (i, f) in inline.sorted(by: { ($0.element.span.start, $0.offset) < ($1.element.span.start, $1.offset) }) where f.span.start >= cursor {
+            nodes.append(.text(text.text(at: Span(start: cursor, end: f.span.start))))
+            nodes.append(.element(named: "mark", nodes: [.class(f.severity.rawValue), .text(text.text(at: f.span)),
+                                                          .element(named: "sup", nodes: [Node<HTML.BodyContext>.text(String(numbers[i]!))])]))
+            cursor = f.span.end
+        }
+        nodes.append(.text(text.text(at: Span(start: cursor, end: length))))
+        let notes: [Node<HTML.ListContext>] = record.findings.enumerated().map { i, f in
+            let marker = numbers[i].map { "[\($0)] " } ?? "[whole reply] "
+            return .li(.span(.class("tag \(f.severity.rawValue)"), .text(f.severity.rawValue)), .code(.text(f.rule)),
+                       .text(" \(marker)\(f.message)" + (f.suggestion.map { " → \($0)" } ?? "")))
+        }
+        let date = s.date.map { ReportModel.iso($0) } ?? "no date"
+        return .div(.class("reply"), .id("r-\(s.id)"),
+                    .div(.class("reply-head"),
+                         .strong(.text((s.file as NSString).lastPathComponent)),
+                         .text(" · \(s.agent) · \(s.channel) · \(date) · overall "),
+                         .span(.class("score \(s.overall < 60 ? "bad" : s.overall >= 85 ? "good" : "")"), .text(String(s.overall))),
+                         .text(s.autoFailed.isEmpty ? "" : " (failed: \(s.autoFailed.joined(separator: ", ")))"),
+                         .text(" · "), .span(.class("tag \(s.toneLabel ?? "")"), .text(s.toneLabel ?? "no tone"))),
+                    .div(.class("small muted"), .text("Subject: \(record.reply.subject ?? "(none)")")),
+                    .div(.class("text"), .group(nodes)),
+                    notes.isEmpty ? .empty : .ol(.class("notes"), .group(notes)))
+    }
+}

@@ -1,0 +1,223 @@
+import Aggregation
+import Foundation
+import MailIngest
+import ReplyPipeline
+import ReplyQACore
+
+/// Everything one report shows: the run's inputs, the replies, their aggregate and the trends.
+public struct ReportModel: Sendable {
+    public var result: BatchResult
+    public var summaries: [ReplySummary]
+    public var aggregate: BatchAggregate
+    public var scorecard: ScorecardOptions
+    /// The channels' tone policies, shown on the channel pages.
+    public var tone: ToneOptions
+    /// Weekly trends per agent, when a history database was given.
+    public var trends: [String: AgentTrend]
+    /// The run's time, only when asked (`--now`): otherwise the same input gives the same bytes.
+    public var generatedAt: Date?
+    /// The rubric categories in report order (those some reply was scored on).
+    public var categories: [String]
+
+    public init(result: BatchResult, config: Configuration, trends: [String: AgentTrend] = [:], generatedAt: Date? = nil) {
+        self.result = result
+        let scorecard = config.scorecard
+        tone = config.tone
+        summaries = result.replies.map(\.summary)
+        aggregate = Aggregator(minimumSample: scorecard.minimumSample).aggregate(summaries)
+        self.scorecard = scorecard
+        self.trends = trends
+        self.generatedAt = generatedAt
+        let present = Set(summaries.flatMap(\.categories.keys))
+        categories = Category.allCases.map(\.rawValue).filter { present.contains($0) }
+    }
+
+    /// ISO 8601 in UTC ("2026-11-16T19:31:00Z").
+    static func iso(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: date)
+    }
+}
+
+/// `report.json`, schema `replyqa.report/1`.
+struct ReportDocument: Encodable {
+    static let schema = "replyqa.report/1"
+
+    struct Inputs: Encodable {
+        var filesRead: Int
+        var replies: Int
+        var customerMessages: Int
+        var skipped: [SkippedInput]
+        var failed: [IngestError]
+        enum CodingKeys: String, CodingKey {
+            case filesRead = "files_read", replies, customerMessages = "customer_messages", skipped, failed
+        }
+    }
+    struct Scorecard: Encodable {
+        var weights: [String: Double]
+        var penalties: [String: Double]
+        var autoFail: [String]
+        var minSample: Int
+        enum CodingKeys: String, CodingKey { case weights, penalties, autoFail = "auto_fail", minSample = "min_sample" }
+    }
+    struct Agent: Encodable {
+        var agent: String
+        var page: String
+        var stats: GroupStats
+        var channels: [String: GroupStats]
+        var strengths: [Area]
+        var improvements: [Area]
+        var misspellings: [AgentAggregate.Count]
+        var trend: AgentTrend?
+        var replies: [String]
+    }
+    struct Channel: Encodable {
+        var channel: String
+        var page: String
+        var stats: GroupStats
+        var replies: [String]
+    }
+    struct Cell: Encodable {
+        var agent: String
+        var channel: String
+        var stats: GroupStats
+    }
+    struct Worst: Encodable {
+        var id: String
+        var file: String
+        var agent: String
+        var channel: String
+        var overall: Int
+        var reasons: [String]
+    }
+    struct Cluster: Encodable {
+        var size: Int
+        var agents: [String]
+        var macro: String?
+        var replies: [String]
+        var sample: String
+    }
+    struct Reply: Encodable {
+        var id: String
+        var file: String
+        var messageID: String?
+        var agent: String
+        var channel: String
+        var date: String?
+        var week: String?
+        var words: Int
+        var overall: Int
+        var autoFailed: [String]
+        var categories: [String: Int]
+        var tone: String?
+        var findings: [FindingSummary]
+        enum CodingKeys: String, CodingKey {
+            case id, file, messageID = "message_id", agent, channel, date, week, words, overall
+            case autoFailed = "auto_failed", categories, tone, findings
+        }
+    }
+
+    let schema = ReportDocument.schema
+    var generatedAt: String?
+    var inputs: Inputs
+    var scorecard: Scorecard
+    var team: GroupStats
+    var agents: [Agent]
+    var channels: [Channel]
+    var matrix: [Cell]
+    var problems: [Problem]
+    var worst: [Worst]
+    var clusters: [Cluster]
+    var replies: [Reply]
+
+    enum CodingKeys: String, CodingKey {
+        case schema, generatedAt = "generated_at", inputs, scorecard, team, agents, channels, matrix, problems, worst, clusters, replies
+    }
+
+    init(_ m: ReportModel) {
+        let s = m.summaries
+        generatedAt = m.generatedAt.map { ReportModel.iso($0) }
+        inputs = Inputs(filesRead: m.result.filesRead, replies: s.count, customerMessages: m.result.customerMessages,
+                        skipped: m.result.skipped, failed: m.result.failures)
+        scorecard = Scorecard(weights: m.scorecard.weights, penalties: m.scorecard.penalties,
+                              autoFail: m.scorecard.autoFail, minSample: m.scorecard.minimumSample)
+        team = m.aggregate.team
+        agents = m.aggregate.agents.map {
+            Agent(agent: $0.agent, page: "agents/\($0.slug).html", stats: $0.stats, channels: $0.channels, strengths: $0.strengths,
+                  improvements: $0.improvements, misspellings: $0.misspellings, trend: m.trends[$0.agent], replies: $0.replies.map { s[$0].id })
+        }
+        channels = m.aggregate.channels.map {
+            Channel(channel: $0.channel, page: "channels/\($0.slug).html", stats: $0.stats, replies: $0.replies.map { s[$0].id })
+        }
+        matrix = m.aggregate.agents.flatMap { a in
+            a.channels.keys.sorted().map { Cell(agent: a.agent, channel: $0, stats: a.channels[$0]!) }
+        }
+        problems = m.aggregate.problems
+        worst = m.aggregate.worst.map { w in
+            let r = s[w.index]
+            return Worst(id: r.id, file: r.file, agent: r.agent, channel: r.channel, overall: w.overall, reasons: w.reasons)
+        }
+        clusters = m.result.clusters.map { c in
+            Cluster(size: c.members.count, agents: c.agents, macro: c.macro, replies: c.members.map { s[$0].id },
+                    sample: String(m.result.replies[c.members[0]].reply.authored.prefix(160)))
+        }
+        replies = s.map { r in
+            Reply(id: r.id, file: r.file, messageID: r.messageID, agent: r.agent, channel: r.channel,
+                  date: r.date.map { ReportModel.iso($0) }, week: r.week, words: r.words, overall: r.overall,
+                  autoFailed: r.autoFailed, categories: r.categories, tone: r.toneLabel, findings: r.findings)
+        }
+    }
+
+    func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+}
+
+/// `replies.csv` (one row per reply) and `agents.csv` (one row per agent x channel, plus each agent's total).
+enum CSVTables {
+    static func field(_ s: String) -> String {
+        // Quote when needed; a leading = + - @ would be a formula in a spreadsheet: prefix a quote.
+        var v = s
+        if let f = v.first, "=+-@\t\r".contains(f), Double(v) == nil { v = "'" + v }
+        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return v
+    }
+
+    static func row(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") + "\r\n" }
+
+    static func number(_ x: Double?) -> String {
+        guard let x else { return "" }
+        return x == x.rounded() ? String(Int(x)) : String(format: "%.1f", x)
+    }
+
+    static func replies(_ m: ReportModel) -> String {
+        var out = row(["id", "file", "message_id", "agent", "channel", "date", "week", "words", "overall", "auto_failed", "tone",
+                       "errors", "warnings", "infos"] + m.categories)
+        for r in m.summaries {
+            let counts = [Severity.error, .warning, .info].map { s in String(r.findings.filter { $0.severity == s }.count) }
+            out += row([r.id, r.file, r.messageID ?? "", r.agent, r.channel, r.date.map { ReportModel.iso($0) } ?? "",
+                        r.week ?? "", String(r.words), String(r.overall), r.autoFailed.joined(separator: " "), r.toneLabel ?? ""]
+                       + counts + m.categories.map { r.categories[$0].map(String.init) ?? "" })
+        }
+        return out
+    }
+
+    static func agents(_ m: ReportModel) -> String {
+        var out = row(["agent", "channel", "replies", "too_few", "overall_mean", "overall_low", "overall_high", "auto_fail_rate",
+                       "with_errors_rate", "language_errors_per_100_words"] + m.categories)
+        for a in m.aggregate.agents {
+            for (channel, s) in a.channels.sorted(by: { $0.key < $1.key }) + [("all", a.stats)] {
+                out += row([a.agent, channel, String(s.replies), s.tooFew ? "yes" : "no", number(s.overall.mean), number(s.overall.low),
+                            number(s.overall.high), String(format: "%.3f", s.autoFail.rate), String(format: "%.3f", s.withErrors.rate),
+                            String(format: "%.2f", s.languageErrorsPer100Words)]
+                           + m.categories.map { number(s.categories[$0]?.mean) })
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,119 @@
+import Aggregation
+import ArgumentParser
+import Foundation
+import History
+import MailIngest
+import ReplyPipeline
+import ReplyQACore
+import Reports
+
+struct Sample: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Draw a reproducible stratified sample of replies for review.",
+        discussion: """
+        Draws up to --per-agent replies from each agent (each agent on each channel with --per-channel), at \\
+        random but reproducibly: the same input and --seed give the same sample. With --out, copies each \\
+        sampled reply (an mbox message becomes an .eml file) and the customer message it answers into the \\
+        folder, with manifest.csv, so `replyqa check DIR` scores the sample; without it, prints the manifest.
+        """)
+
+    @OptionGroup var common: CommonOptions
+    @Argument(help: ArgumentHelp("Files (.eml, mbox), directories or Maildir folders.", valueName: "path")) var paths: [String]
+    @Option(name: .customLong("per-agent"), help: "Replies to draw per agent (or per agent and channel).") var perAgent: Int
+    @Flag(name: .customLong("per-channel"), help: "Draw per agent and channel, so every channel an agent works is sampled.") var perChannel = false
+    @Option(help: "Random seed: the same seed draws the same sample.") var seed: UInt64 = 1
+    @Option(help: ArgumentHelp("Copy the sample into this folder.", valueName: "dir")) var out: String?
+
+    func validate() throws {
+        if perAgent < 1 { throw ValidationError("--per-agent must be at least 1") }
+    }
+
+    func run() throws {
+        let config = try common.loadConfiguration()
+        let result = BatchProcessor(config: config).run(paths: paths)
+        let picks = StratifiedSample(perStratum: perAgent, byChannel: perChannel, seed: seed).draw(result.replies)
+        var rows = [["stratum", "agent", "channel", "message_id", "source", "copy", "question_copy"]]
+        var files: [(String, Data)] = []
+        var names = Set<String>()
+        func copy(_ location: String, into folder: String) -> String {
+            guard out != nil else { return "" }
+            do {
+                let bytes = try RawMessage.bytes(location: location, limits: config.limits)
+                var base = (location as NSString).lastPathComponent.replacingOccurrences(of: "#", with: "-")
+                if !base.hasSuffix(".eml") { base += ".eml" }
+                var name = "\(folder)/\(base)", k = 2
+                while names.contains(name) { name = "\(folder)/\(k)-\(base)"; k += 1 }
+                names.insert(name)
+                files.append((name, Data(bytes)))
+                return name
+            } catch {
+                FileHandle.standardError.write(Data("replyqa sample: \(location): \(error)\n".utf8))
+                return ""
+            }
+        }
+        var slugs = SlugMaker(), slugOf: [String: String] = [:]
+        for p in picks {
+            let r = result.replies[p.index]
+            let slug = slugOf[r.reply.agent] ?? { let s = slugs.slug(r.reply.agent); slugOf[r.reply.agent] = s; return s }()
+            let replyCopy = copy(r.location, into: "replies/\(slug)")
+            let questionCopy = r.reply.question?.location.map { copy($0, into: "context") } ?? ""
+            rows.append([p.stratum, r.reply.agent, r.reply.channel, r.reply.messageID ?? "", r.location, replyCopy, questionCopy])
+        }
+        let manifest = rows.map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        let strata = Set(picks.map(\.stratum)).count
+        if let out {
+            files.append(("manifest.csv", Data(manifest.utf8)))
+            do { try ReportWriter.write(files, to: out, marker: (file: "manifest.csv", text: "stratum,agent,channel")) }
+            catch { FileHandle.standardError.write(Data("replyqa: \(error)\n".utf8)); throw ExitCode(1) }
+            Swift.print("Sample: \(picks.count) replies from \(strata) strata (seed \(seed)) in \(out); manifest.csv lists them")
+        } else {
+            Swift.print(manifest, terminator: "")
+        }
+        if !result.failures.isEmpty { throw ExitCode(1) }
+    }
+
+    static func csvField(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+}
+
+struct HistoryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "List the recorded runs and each agent's week-over-week trend.",
+        discussion: "Reads the SQLite file that `replyqa check --history FILE` writes. A change between the last two weeks is called out only when it is larger than the noise of both weeks' means (95%).")
+
+    @Option(help: ArgumentHelp("The history file.", valueName: "file")) var history: String
+    @Option(help: "Only this agent.") var agent: String?
+    @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+
+    struct Document: Encodable {
+        var runs: [HistoryRun]
+        var trends: [AgentTrend]
+    }
+
+    func run() throws {
+        guard FileManager.default.fileExists(atPath: history) else { throw ValidationError("no history file at \(history)") }
+        let store: HistoryStore
+        do { store = try HistoryStore(path: history) } catch { throw ValidationError("\(error)") }
+        let runs = try store.runs()
+        let trends = try store.trends(agent: agent).values.sorted { $0.agent < $1.agent }
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            Swift.print(String(decoding: try encoder.encode(Document(runs: runs, trends: trends)), as: UTF8.self))
+        case .text:
+            Swift.print("Runs:")
+            for r in runs { Swift.print("  #\(r.id) \(r.recordedAt): \(r.replies) replies, \(r.newReplies) new · \(r.inputs)") }
+            for t in trends {
+                Swift.print("\n\(t.agent)")
+                for w in t.weeks {
+                    let ci = w.overall.low.map { String(format: " [%.1f–%.1f]", $0, w.overall.high ?? $0) } ?? ""
+                    Swift.print(String(format: "  %@  mean %.1f%@  (n=%d)", w.week, w.overall.mean, ci, w.overall.n))
+                }
+                if let c = t.change { Swift.print("  \(c.summary)") }
+            }
+        }
+    }
+}
