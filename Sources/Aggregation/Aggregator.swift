@@ -254,14 +254,14 @@ public struct Aggregator: Sendable {
             let r = replies[i]
             if positive {
                 for e in r.evidence.filter({ $0.category.rawValue == category && $0.points > 0 }).sorted(by: { $0.points > $1.points }) {
-                    add(e.text, e.note ?? "+\(Statistics.round(e.points)) \(category)", r.file)
+                    add(e.text, e.note ?? "earns \(Statistics.round(e.points)) points of \(category)", r.file)
                 }
             } else {
                 for f in r.findings.filter({ $0.category.rawValue == category }).sorted(by: { $0.severity > $1.severity }) {
                     add(f.text, f.message, r.file)
                 }
                 for e in r.evidence.filter({ $0.category.rawValue == category && $0.points < 0 }).sorted(by: { $0.points < $1.points }) {
-                    add(e.text, e.note ?? "\(Statistics.round(e.points)) \(category)", r.file)
+                    add(e.text, e.note ?? "costs \(Statistics.round(-e.points)) points of \(category)", r.file)
                 }
             }
         }

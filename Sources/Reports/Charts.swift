@@ -46,7 +46,7 @@ extension HTMLPages {
             let x = left + width * Double(v) / 100
             nodes.append(shape("line", [("x1", f(x)), ("x2", f(x)), ("y1", "6"), ("y2", f(14 + Double(agents.count) * row)), ("stroke", "#e3e6ea")]))
         }
-        return svg(width: Int(left + width + 90), height: Int(20 + Double(agents.count) * row), label: "Mean overall score per agent with 95% intervals", nodes)
+        return svg(width: Int(left + width + 130), height: Int(20 + Double(agents.count) * row), label: "Mean overall score per agent with 95% intervals", nodes)
     }
 
     /// Tone dimensions as bars, with the team's mean as a tick.

@@ -36,6 +36,8 @@ struct HTMLPages {
         .tag.warm{background:#d3f5dd}.tag.hostile{background:#ffd7d3}.tag.curt{background:#ffe6c7}.tag.robotic{background:#e8e0ff}
         blockquote{margin:6px 0;padding:4px 10px;border-left:3px solid #d0d6de;color:#30363f;font-size:14px}
         .area{margin:8px 0 14px}.callout{border-left:4px solid #1f5fbf;background:#f1f6ff;padding:8px 12px;margin:10px 0}
+        table.heat td.num{font-size:13px;padding:4px 6px}td.s-good{background:#e3f4e8}td.s-mid{background:#fdf3d7}td.s-bad{background:#fbe0dd}
+        ul.notes{font-size:13px;margin:6px 0 0;padding-left:18px;list-style:none}ul.notes li{margin:2px 0}
         svg{max-width:100%;height:auto}footer{margin-top:40px;font-size:12px;color:#68707d}
         """
 
@@ -57,6 +59,7 @@ struct HTMLPages {
             .h2(.text("Channels")),
             .div(.class("scroll"), statsTable(firstColumn: "channel", rows: a.channels.map { (link($0.channel, "channels/\($0.slug).html"), $0.stats) })),
             .h2(.text("Agent × channel")),
+            .p(.class("small muted"), .text("Mean overall score of each agent on each channel; “too few” marks fewer than \(m.scorecard.minimumSample) replies, too few to judge.")),
             matrix(),
             .h2(.text("The team's most frequent problems")),
             problems(),
@@ -94,7 +97,7 @@ struct HTMLPages {
             .h2(.text("Tone profile")),
             .p(.class("small muted"), .text("Bars: this agent's mean per tone dimension; black ticks: the team's mean.")),
             toneChart(agent.stats.tone, team: m.aggregate.team.tone),
-            labels(agent.stats.labels),
+            .p(labels(agent.stats.labels)),
             .h2(.text("Every reply")),
             .group(agent.replies.map(replyBlock)),
         ]
@@ -113,7 +116,7 @@ struct HTMLPages {
             } + [(.strong(.text("channel")), channel.stats)])),
             .h2(.text("Tone profile")),
             toneChart(channel.stats.tone, team: m.aggregate.team.tone),
-            labels(channel.stats.labels),
+            .p(labels(channel.stats.labels)),
             .h2(.text("Replies")),
             .group(channel.replies.map(replyBlock)),
         ]
@@ -136,7 +139,8 @@ struct HTMLPages {
             ),
             .body(.element(named: "main", nodes: body + [footer()]))
         )
-        return html.render(indentedBy: .spaces(1)) + "\n"
+        // No indentation: it would change the text of the pre-wrapped reply bodies.
+        return html.render() + "\n"
     }
 
     func footer() -> Node<HTML.BodyContext> {
@@ -157,10 +161,10 @@ struct HTMLPages {
 
     func formatScore(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(format: "%.1f", x) }
 
-    func estimate(_ e: MeanEstimate, tooFew: Bool) -> Node<HTML.BodyContext> {
+    func estimate(_ e: MeanEstimate, tooFew: Bool, short: Bool = false) -> Node<HTML.BodyContext> {
         let ci: Node<HTML.BodyContext> = e.low.map { low in .span(.class("ci"), .text(" [\(formatScore(low))–\(formatScore(e.high ?? low))]")) } ?? .empty
         if tooFew {
-            return .span(.span(.class("score"), .text(formatScore(e.mean))), ci, .span(.class("few"), .text(" too few replies to judge")))
+            return .span(.span(.class("score"), .text(formatScore(e.mean))), ci, .span(.class("few"), .text(short ? " too few" : " too few replies to judge")))
         }
         return .span(.span(.class("score \(e.mean >= 85 ? "good" : e.mean < 60 ? "bad" : "")"), .text(formatScore(e.mean))), ci)
     }
@@ -170,17 +174,26 @@ struct HTMLPages {
     }
 
     func statsTable(firstColumn: String, rows: [(Node<HTML.BodyContext>, GroupStats)]) -> Node<HTML.BodyContext> {
-        let head: [Node<HTML.TableRowContext>] = [.th(.text(firstColumn)), .th(.class("num"), .text("replies")), .th(.text("overall [95% CI]"))]
-            + m.categories.map { .th(.class("num"), .text($0)) }
-            + [.th(.class("num"), .text("auto-fail [95% CI]")), .th(.class("num"), .text("spelling+grammar / 100 words"))]
-        return .table(
-            .thead(.tr(.group(head))),
-            .tbody(.group(rows.map { name, s in
-                let cells: [Node<HTML.TableRowContext>] = [.td(name), .td(.class("num"), .text(String(s.replies))), .td(estimate(s.overall, tooFew: s.tooFew))]
-                    + m.categories.map { c in .td(.class("num"), .text(s.categories[c].map { formatScore($0.mean) } ?? "–")) }
-                    + [.td(.class("num"), .text(rate(s.autoFail))), .td(.class("num"), .text(String(format: "%.2f", s.languageErrorsPer100Words)))]
-                return .tr(.group(cells))
-            })))
+        .group([
+            .table(
+                .thead(.tr(.th(.text(firstColumn)), .th(.class("num"), .text("replies")), .th(.text("overall [95% CI]")),
+                           .th(.class("num"), .text("auto-fail [95% CI]")), .th(.class("num"), .text("with errors [95% CI]")),
+                           .th(.class("num"), .text("spelling+grammar / 100 words")), .th(.text("tone")))),
+                .tbody(.group(rows.map { name, s in
+                    .tr(.td(name), .td(.class("num"), .text(String(s.replies))), .td(estimate(s.overall, tooFew: s.tooFew)),
+                        .td(.class("num"), .text(rate(s.autoFail))), .td(.class("num"), .text(rate(s.withErrors))),
+                        .td(.class("num"), .text(String(format: "%.2f", s.languageErrorsPer100Words))), .td(labels(s.labels)))
+                }))),
+            .h3(.text("Category scores")),
+            .div(.class("scroll"), .table(.class("heat"),
+                .thead(.tr(.th(.text(firstColumn)), .group(m.categories.map { .th(.class("num"), .text($0)) }))),
+                .tbody(.group(rows.map { name, s in
+                    .tr(.td(name), .group(m.categories.map { c -> Node<HTML.TableRowContext> in
+                        guard let e = s.categories[c] else { return .td(.class("num muted"), .text("–")) }
+                        return .td(.class("num \(e.mean >= 85 ? "s-good" : e.mean >= 60 ? "s-mid" : "s-bad")"), .text(formatScore(e.mean)))
+                    }))
+                })))),
+        ])
     }
 
     func inputsSection() -> Node<HTML.BodyContext> {
@@ -203,7 +216,7 @@ struct HTMLPages {
             .tbody(.group(m.aggregate.agents.map { a in
                 .tr(.td(link(a.agent, "agents/\(a.slug).html")), .group(channels.map { c -> Node<HTML.TableRowContext> in
                     guard let s = a.channels[c] else { return .td(.class("num muted"), .text("–")) }
-                    return .td(.class("num"), estimate(s.overall, tooFew: s.tooFew), .span(.class("ci"), .text(" (n=\(s.replies))")))
+                    return .td(.class("num"), estimate(s.overall, tooFew: s.tooFew, short: true), .span(.class("ci"), .text(" (n=\(s.replies))")))
                 }))
             }))))
     }
@@ -266,7 +279,7 @@ struct HTMLPages {
     }
 
     func labels(_ labels: [String: Int]) -> Node<HTML.BodyContext> {
-        .p(.group(["warm", "neutral", "curt", "robotic", "hostile"].compactMap { l in
+        .span(.group(["warm", "neutral", "curt", "robotic", "hostile"].compactMap { l in
             labels[l].map { .span(.class("tag \(l)"), .text("\(l) × \($0)")) }
         }))
     }
@@ -294,13 +307,18 @@ struct HTMLPages {
         let record = m.result.replies[index], s = m.summaries[index]
         let text = record.reply.authored
         let length = text.unicodeScalars.count
-        // Findings over (nearly) the whole reply are listed, not highlighted.
-        let inline = record.findings.enumerated().filter { $0.element.span.length > 0 && $0.element.span.length < max(1, length * 8 / 10) }
+        // Findings over (nearly) the whole reply are listed, not highlighted; of overlapping ones the first is marked.
+        let candidates = record.findings.enumerated()
+            .filter { $0.element.span.length > 0 && $0.element.span.length < max(1, length * 8 / 10) }
+            .sorted { ($0.element.span.start, $0.offset) < ($1.element.span.start, $1.offset) }
+        var marked: [(Int, Finding)] = []
+        var end = 0
+        for (i, f) in candidates where f.span.start >= end { marked.append((i, f)); end = f.span.end }
+        var numbers: [Int: Int] = [:]
+        for (k, item) in marked.enumerated() { numbers[item.0] = k + 1 }
         var nodes: [Node<HTML.BodyContext>] = []
         var cursor = 0
-        var numbers: [Int: Int] = [:]
-        for (k, item) in inline.enumerated() { numbers[item.offset] = k + 1 }
-        for (i, f) in inline.sorted(by: { ($0.element.span.start, $0.offset) < ($1.element.span.start, $1.offset) }) where f.span.start >= cursor {
+        for (i, f) in marked {
             nodes.append(.text(text.text(at: Span(start: cursor, end: f.span.start))))
             nodes.append(.element(named: "mark", nodes: [.class(f.severity.rawValue), .text(text.text(at: f.span)),
                                                           .element(named: "sup", nodes: [Node<HTML.BodyContext>.text(String(numbers[i]!))])]))
@@ -308,9 +326,15 @@ struct HTMLPages {
         }
         nodes.append(.text(text.text(at: Span(start: cursor, end: length))))
         let notes: [Node<HTML.ListContext>] = record.findings.enumerated().map { i, f in
-            let marker = numbers[i].map { "[\($0)] " } ?? "[whole reply] "
+            let place: String
+            if let n = numbers[i] { place = "[\(n)]" }
+            else if f.span.length >= max(1, length * 8 / 10) || f.span.length == 0 { place = "[whole reply]" }
+            else {
+                let quoted = text.text(at: f.span)
+                place = "“\(quoted.count > 60 ? String(quoted.prefix(60)) + "…" : quoted)”"
+            }
             return .li(.span(.class("tag \(f.severity.rawValue)"), .text(f.severity.rawValue)), .code(.text(f.rule)),
-                       .text(" \(marker)\(f.message)" + (f.suggestion.map { " → \($0)" } ?? "")))
+                       .text(" \(place) \(f.message)" + (f.suggestion.map { " → \($0)" } ?? "")))
         }
         let date = s.date.map { ReportModel.iso($0) } ?? "no date"
         return .div(.class("reply"), .id("r-\(s.id)"),
@@ -322,6 +346,6 @@ struct HTMLPages {
                          .text(" · "), .span(.class("tag \(s.toneLabel ?? "")"), .text(s.toneLabel ?? "no tone"))),
                     .div(.class("small muted"), .text("Subject: \(record.reply.subject ?? "(none)")")),
                     .div(.class("text"), .group(nodes)),
-                    notes.isEmpty ? .empty : .ol(.class("notes"), .group(notes)))
+                    notes.isEmpty ? .empty : .ul(.class("notes"), .group(notes)))
     }
 }
