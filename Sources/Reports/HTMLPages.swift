@@ -134,7 +134,8 @@ struct HTMLPages {
                 .element(named: "meta", attributes: [Attribute<HTML.HeadContext>(name: "http-equiv", value: "Content-Security-Policy"),
                                                      Attribute<HTML.HeadContext>(name: "content", value: Self.csp)]),
                 .meta(.name("referrer"), .content("no-referrer")),
-                .title(title),
+                // Not Plot's .title(): it copies the title into social-card meta attributes unescaped.
+                .element(named: "title", text: title),
                 .style(Self.css)
             ),
             .body(.element(named: "main", nodes: body + [footer()]))

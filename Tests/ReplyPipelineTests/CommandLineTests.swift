@@ -1,28 +1,38 @@
 import XCTest
 import Foundation
 
+/// The built `replyqa` executable, next to the test bundle.
+func replyqaBinary() throws -> URL {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("replyqa")
+    guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+        XCTFail("replyqa executable not built next to the tests at \(binary.path)")
+        throw CocoaError(.fileNoSuchFile)
+    }
+    return binary
+}
+
+/// Runs `replyqa` as a user would: arguments, standard input, exit status and both outputs.
+func runReplyQA(_ args: [String], stdin: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = try replyqaBinary()
+    process.arguments = args
+    let out = Pipe(), err = Pipe(), input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
 /// Runs the built `replyqa` executable as a user would.
 final class CommandLineTests: XCTestCase {
     func replyqa(_ args: [String], stdin: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("replyqa")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            XCTFail("replyqa executable not built next to the tests at \(binary.path)")
-            throw CocoaError(.fileNoSuchFile)
-        }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = args
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try runReplyQA(args, stdin: stdin)
     }
 
     func testExtractReportsEveryInputAndFailsAfterReadingAll() throws {
