@@ -32,7 +32,7 @@ public enum ReportWriter {
     }
 
     /// Writes `files` into `directory` atomically. An existing folder is replaced only when it is
-    /// empty or holds `marker.file` containing `marker.text` near its start (made by ReplyQA).
+    /// empty or holds `marker.file` containing `marker.text` (made by ReplyQA).
     public static func write(_ files: [(String, Data)], to directory: String, marker: (file: String, text: String),
                              beforeSwap: () throws -> Void = {}) throws -> [String] {
         let fm = FileManager.default
@@ -41,6 +41,11 @@ public enum ReportWriter {
         try checkReplaceable(target, marker: marker)
         do { try fm.createDirectory(at: parent, withIntermediateDirectories: true) }
         catch { throw ReportError(description: "cannot create \(parent.path): \(error.localizedDescription)") }
+        // Leftovers of a run that was killed while writing.
+        for name in (try? fm.contentsOfDirectory(atPath: parent.path)) ?? []
+        where name.hasPrefix(".\(target.lastPathComponent).tmp-") || name.hasPrefix(".\(target.lastPathComponent).old-") {
+            try? fm.removeItem(at: parent.appendingPathComponent(name))
+        }
         let temp = parent.appendingPathComponent(".\(target.lastPathComponent).tmp-\(UUID().uuidString.prefix(8))")
         do {
             for (path, data) in files {
@@ -67,7 +72,7 @@ public enum ReportWriter {
         let contents = (try? fm.contentsOfDirectory(atPath: target.path)) ?? []
         if contents.isEmpty { return }
         let file = target.appendingPathComponent(marker.file)
-        if let data = fm.contents(atPath: file.path), String(decoding: data.prefix(400), as: UTF8.self).contains(marker.text) { return }
+        if let data = fm.contents(atPath: file.path), data.range(of: Data(marker.text.utf8)) != nil { return }
         throw ReportError(description: "\(target.path) exists and was not written by ReplyQA; choose another --out folder")
     }
 
