@@ -6,22 +6,27 @@ public struct FindingSummary: Codable, Hashable, Sendable {
     public var rule: String
     public var category: Category
     public var severity: Severity
-    /// The text the finding covers (empty for whole-reply findings).
+    /// The text the finding covers.
     public var text: String
+    /// The sentence around it (empty for findings about the whole reply).
+    public var sentence: String
     public var message: String
-    public init(rule: String, category: Category, severity: Severity, text: String, message: String) {
-        self.rule = rule; self.category = category; self.severity = severity; self.text = text; self.message = message
+    public init(rule: String, category: Category, severity: Severity, text: String, sentence: String = "", message: String) {
+        self.rule = rule; self.category = category; self.severity = severity; self.text = text; self.sentence = sentence
+        self.message = message
     }
 }
 
 /// A sentence that earned a tone dimension points, as evidence of a strength.
 public struct EvidenceSummary: Codable, Hashable, Sendable {
     public var category: Category
+    /// The phrase that earned or cost the points, and the sentence around it.
     public var text: String
+    public var sentence: String
     public var points: Double
     public var note: String?
-    public init(category: Category, text: String, points: Double, note: String?) {
-        self.category = category; self.text = text; self.points = points; self.note = note
+    public init(category: Category, text: String, sentence: String = "", points: Double, note: String?) {
+        self.category = category; self.text = text; self.sentence = sentence; self.points = points; self.note = note
     }
 }
 
@@ -103,7 +108,9 @@ public struct GroupStats: Codable, Hashable, Sendable {
 /// A category where an agent stands out, with sentences of theirs as evidence.
 public struct Area: Codable, Hashable, Sendable {
     public struct Example: Codable, Hashable, Sendable {
-        public var text: String
+        /// The agent's sentence, and the phrase in it that the note is about.
+        public var sentence: String
+        public var phrase: String
         public var note: String
         public var file: String
     }
@@ -245,23 +252,27 @@ public struct Aggregator: Sendable {
     /// Up to three distinct sentences of the agent's: findings and costs for weaknesses, earned points for strengths.
     func examples(_ members: [Int], _ replies: [ReplySummary], category: String, positive: Bool) -> [Area.Example] {
         var out: [Area.Example] = [], seen = Set<String>()
-        func add(_ text: String, _ note: String, _ file: String) {
-            let key = text.lowercased()
-            guard !text.isEmpty, out.count < 3, seen.insert(key).inserted else { return }
-            out.append(Area.Example(text: String(text.prefix(240)), note: note, file: file))
+        func add(_ phrase: String, _ sentence: String, _ note: String, _ file: String) {
+            let shown = sentence.isEmpty ? phrase : sentence
+            guard !shown.isEmpty, out.count < 3, seen.insert(shown.lowercased()).inserted else { return }
+            out.append(Area.Example(sentence: String(shown.prefix(300)), phrase: phrase.count <= 300 ? phrase : "", note: note, file: file))
+        }
+        func points(_ e: EvidenceSummary) -> String {
+            let verb = e.points > 0 ? "earns" : "costs"
+            return "\(verb) \(Statistics.round(abs(e.points))) points of \(category)" + (e.note.map { " (\($0))" } ?? "")
         }
         for i in members {
             let r = replies[i]
             if positive {
                 for e in r.evidence.filter({ $0.category.rawValue == category && $0.points > 0 }).sorted(by: { $0.points > $1.points }) {
-                    add(e.text, e.note ?? "earns \(Statistics.round(e.points)) points of \(category)", r.file)
+                    add(e.text, e.sentence, points(e), r.file)
                 }
             } else {
                 for f in r.findings.filter({ $0.category.rawValue == category }).sorted(by: { $0.severity > $1.severity }) {
-                    add(f.text, f.message, r.file)
+                    add(f.text, f.sentence, f.message, r.file)
                 }
                 for e in r.evidence.filter({ $0.category.rawValue == category && $0.points < 0 }).sorted(by: { $0.points < $1.points }) {
-                    add(e.text, e.note ?? "costs \(Statistics.round(-e.points)) points of \(category)", r.file)
+                    add(e.text, e.sentence, points(e), r.file)
                 }
             }
         }

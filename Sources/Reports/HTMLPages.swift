@@ -28,7 +28,7 @@ struct HTMLPages {
         .reply{border:1px solid #e3e6ea;border-radius:8px;padding:10px 14px;margin:12px 0}
         .reply-head{font-size:13px;color:#4a5260;margin-bottom:6px}
         .text{white-space:pre-wrap;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px;background:#fafbfc;padding:8px;border-radius:6px;overflow-wrap:anywhere}
-        mark{padding:0 1px;border-radius:3px}mark.error{background:#ffd7d3}mark.warning{background:#fff0b3}mark.info{background:#dcebff}
+        mark{padding:0 1px;border-radius:3px}mark.error{background:#ffd7d3}mark.warning{background:#fff0b3}mark.info{background:#dcebff}mark.phrase{background:#e6eefc}
         mark sup{font-size:10px;color:#4a5260;margin-left:1px}
         ol.notes{font-size:13px;margin:6px 0 0;padding-left:22px}ol.notes li{margin:2px 0}
         .tag{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;background:#eef1f5;margin-right:4px}
@@ -274,9 +274,17 @@ struct HTMLPages {
             .div(.class("area"),
                  .h3(.text("\(a.category): \(formatScore(a.score))"), .span(.class("ci"), .text("  team \(formatScore(a.team))"))),
                  .group(a.examples.map { e in
-                     .blockquote(.text(e.text), .br(), .span(.class("small muted"), .text("\(e.note) — \((e.file as NSString).lastPathComponent)")))
+                     .blockquote(highlighted(e.sentence, e.phrase), .br(),
+                                 .span(.class("small muted"), .text("\(e.note) — \((e.file as NSString).lastPathComponent)")))
                  }))
         })
+    }
+
+    /// A sentence with the phrase the note is about marked.
+    func highlighted(_ sentence: String, _ phrase: String) -> Node<HTML.BodyContext> {
+        guard !phrase.isEmpty, phrase != sentence, let r = sentence.range(of: phrase) else { return .text(sentence) }
+        return .span(.text(String(sentence[..<r.lowerBound])), .element(named: "mark", nodes: [.class("phrase"), .text(phrase)]),
+                     .text(String(sentence[r.upperBound...])))
     }
 
     func labels(_ labels: [String: Int]) -> Node<HTML.BodyContext> {

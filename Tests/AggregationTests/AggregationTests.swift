@@ -68,8 +68,9 @@ final class AggregatorTests: XCTestCase {
 
     func testStrengthsImprovementsAndMisspellingsComeWithTheAgentsOwnSentences() {
         let typo = FindingSummary(rule: "spelling", category: .spelling, severity: .warning, text: "recieve", message: "“recieve” may be misspelled")
-        let blame = FindingSummary(rule: "blame", category: .patience, severity: .warning, text: "As I already told you", message: "This blames the customer")
-        let warmth = EvidenceSummary(category: .empathy, text: "I'm so sorry your pole snapped", points: 40, note: nil)
+        let blame = FindingSummary(rule: "blame", category: .patience, severity: .warning, text: "As I already told you",
+                                   sentence: "As I already told you, it ships Monday.", message: "This blames the customer")
+        let warmth = EvidenceSummary(category: .empathy, text: "I'm so sorry", sentence: "I'm so sorry your pole snapped.", points: 40, note: nil)
         var replies = (0..<5).map { _ in reply("Maya", "email", overall: 95, categories: ["patience": 100, "spelling": 100], evidence: [warmth]) }
         replies += (0..<5).map { i in reply("Tom", "email", overall: 60, categories: ["patience": 40, "spelling": i < 3 ? 90 : 100],
                                             findings: i < 3 ? [typo, blame] : [blame]) }
@@ -77,10 +78,12 @@ final class AggregatorTests: XCTestCase {
         let a = Aggregator(minimumSample: 5).aggregate(replies)
         let maya = a.agents[0], tom = a.agents[1]
         XCTAssertEqual(maya.strengths.first?.category, "empathy")
-        XCTAssertEqual(maya.strengths.first?.examples.map(\.text), ["I'm so sorry your pole snapped"], "the same sentence is shown once")
+        XCTAssertEqual(maya.strengths.first?.examples.map(\.sentence), ["I'm so sorry your pole snapped."], "the same sentence is shown once")
+        XCTAssertEqual(maya.strengths.first?.examples.first?.phrase, "I'm so sorry")
+        XCTAssertEqual(maya.strengths.first?.examples.first?.note, "earns 40.0 points of empathy")
         XCTAssertEqual(maya.improvements, [])
         XCTAssertEqual(tom.improvements.first?.category, "patience")
-        XCTAssertEqual(tom.improvements.first?.examples.first?.text, "As I already told you")
+        XCTAssertEqual(tom.improvements.first?.examples.first?.sentence, "As I already told you, it ships Monday.")
         XCTAssertEqual(tom.improvements.map(\.category), ["patience", "spelling"])
         XCTAssertEqual(tom.misspellings, [AgentAggregate.Count(text: "recieve", count: 3)])
         XCTAssertEqual(tom.stats.languageErrorsPer100Words, 1.2, "3 spelling findings in 250 words")
