@@ -227,7 +227,8 @@ public struct Aggregator: Sendable {
     /// The three categories where the agent is furthest below the team (or lowest), with their own sentences.
     func improvements(_ members: [Int], _ replies: [ReplySummary], _ mine: GroupStats, _ team: GroupStats) -> [Area] {
         let candidates = mine.categories.compactMap { c, m -> (String, Double, Double, [Area.Example])? in
-            // Only what can be shown can be coached: a category needs an example sentence.
+            // Only what can be shown can be coached (an example sentence), and only where it matters.
+            guard m.mean < 90 else { return nil }
             let examples = self.examples(members, replies, category: c, positive: false)
             guard !examples.isEmpty else { return nil }
             return (c, m.mean, team.categories[c]?.mean ?? m.mean, examples)
