@@ -1,6 +1,7 @@
 import Aggregation
 import Foundation
 import GRDB
+import ReplyQACore
 
 /// Why the history database could not be used.
 public struct HistoryError: Error, CustomStringConvertible {
@@ -109,9 +110,5 @@ public final class HistoryStore: @unchecked Sendable {
             .reduce(into: [:]) { out, item in out[item.key] = AgentTrend(agent: item.key, weeks: item.value) }
     }
 
-    static func iso(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: date)
-    }
+    static func iso(_ date: Date) -> String { date.iso8601 }
 }

@@ -91,13 +91,11 @@ public struct BatchDocument: Encodable {
             ClusterOut(id: c.id, size: c.members.count, agents: c.agents, members: c.members.map { records[$0].location },
                        sample: String(records[c.members[0]].reply.authored.prefix(160)), macro: c.macro)
         }
-        let iso = ISO8601DateFormatter()
-        iso.timeZone = TimeZone(identifier: "UTC")
         replies = records.map { r in
             let reply = r.reply
             return ReplyOut(
                 file: r.location, messageID: reply.messageID, agent: reply.agent, channel: reply.channel,
-                date: reply.date.map { iso.string(from: $0) }, subject: reply.subject, from: reply.fromAddress,
+                date: reply.date.map(\.iso8601), subject: reply.subject, from: reply.fromAddress,
                 authored: reply.authored,
                 question: reply.question.map {
                     QuestionOut(text: $0.text, source: $0.source, messageID: $0.messageID,

@@ -65,3 +65,12 @@ public struct Reply: Codable, Hashable, Sendable {
         self.attachments = attachments
     }
 }
+
+extension Date {
+    /// ISO 8601 in UTC ("2026-11-16T19:31:00Z"), as every output of ReplyQA writes dates.
+    public var iso8601: String {
+        let f = ISO8601DateFormatter()
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: self)
+    }
+}

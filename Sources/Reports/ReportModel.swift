@@ -32,12 +32,7 @@ public struct ReportModel: Sendable {
         categories = Category.allCases.map(\.rawValue).filter { present.contains($0) }
     }
 
-    /// ISO 8601 in UTC ("2026-11-16T19:31:00Z").
-    static func iso(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: date)
-    }
+    static func iso(_ date: Date) -> String { date.iso8601 }
 }
 
 /// `report.json`, schema `replyqa.report/1`.

@@ -72,7 +72,7 @@ final class AggregatorTests: XCTestCase {
                                    sentence: "As I already told you, it ships Monday.", message: "This blames the customer")
         let warmth = EvidenceSummary(category: .empathy, text: "I'm so sorry", sentence: "I'm so sorry your pole snapped.", points: 40, note: nil)
         var replies = (0..<5).map { _ in reply("Maya", "email", overall: 95, categories: ["patience": 100, "spelling": 100], evidence: [warmth]) }
-        replies += (0..<5).map { i in reply("Tom", "email", overall: 60, categories: ["patience": 40, "spelling": i < 3 ? 90 : 100],
+        replies += (0..<5).map { i in reply("Tom", "email", overall: 60, categories: ["patience": 40, "spelling": i < 3 ? 80 : 100],
                                             findings: i < 3 ? [typo, blame] : [blame]) }
         replies[5].tone["empathy"] = 20
         let a = Aggregator(minimumSample: 5).aggregate(replies)
