@@ -252,7 +252,7 @@ struct HTMLPages {
             .thead(.tr(.th(.class("num"), .text("replies")), .th(.text("macro")), .th(.text("agents")), .th(.text("text")))),
             .tbody(.group(m.result.clusters.map { c in
                 .tr(.td(.class("num"), .text(String(c.members.count))), .td(.text(c.macro ?? "–")), .td(.text(c.agents.joined(separator: ", "))),
-                    .td(.class("small"), .text(String(m.result.replies[c.members[0]].reply.authored.prefix(160)) + "…")))
+                    .td(.class("small"), .text(String(m.result.replies[c.members[0]].redactedAuthored.prefix(160)) + "…")))
             })))
     }
 
@@ -314,7 +314,7 @@ struct HTMLPages {
 
     func replyBlock(_ index: Int) -> Node<HTML.BodyContext> {
         let record = m.result.replies[index], s = m.summaries[index]
-        let text = record.reply.authored
+        let text = record.redactedAuthored
         let length = text.unicodeScalars.count
         // Findings over (nearly) the whole reply are listed, not highlighted; of overlapping ones the first is marked.
         let candidates = record.findings.enumerated()

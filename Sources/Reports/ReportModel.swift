@@ -155,7 +155,7 @@ struct ReportDocument: Encodable {
         }
         clusters = m.result.clusters.map { c in
             Cluster(size: c.members.count, agents: c.agents, macro: c.macro, replies: c.members.map { s[$0].id },
-                    sample: String(m.result.replies[c.members[0]].reply.authored.prefix(160)))
+                    sample: String(m.result.replies[c.members[0]].redactedAuthored.prefix(160)))
         }
         replies = s.map { r in
             Reply(id: r.id, file: r.file, messageID: r.messageID, agent: r.agent, channel: r.channel,

@@ -126,6 +126,16 @@ final class ReportTests: XCTestCase {
         }
     }
 
+    /// The customer data a reply leaked is a finding, and the report does not leak it again.
+    func testReportsMaskCustomerData() throws {
+        let files = try ReportWriter.files(try samplesModel())
+        for (path, data) in files {
+            XCTAssertFalse(String(decoding: data, as: UTF8.self).contains("4111 1111 1111 1111"), "\(path) shows the card number")
+        }
+        let sam = String(decoding: try XCTUnwrap(files.first { $0.0 == "agents/sam-patel.html" }).1, as: UTF8.self)
+        XCTAssertTrue(sam.contains("•••• •••• •••• 1111"), "the masked number shows where it was")
+    }
+
     func testSameInputGivesTheSameBytes() throws {
         let a = try ReportWriter.files(try samplesModel())
         let b = try ReportWriter.files(try samplesModel())
