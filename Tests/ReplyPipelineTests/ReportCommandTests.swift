@@ -31,11 +31,11 @@ final class ReportCommandTests: XCTestCase {
         // A folder ReplyQA did not write is left alone, with a clear error.
         let precious = dir.appendingPathComponent("notes")
         try FileManager.default.createDirectory(at: precious, withIntermediateDirectories: true)
-        try Data("keep".utf8).write(to: precious.appendingPathComponent("todo.txt"))
+        try Data("keep".utf8).write(to: precious.appendingPathComponent("keep.txt"))
         let refused = try runReplyQA(["check", Self.samples, "--config", config, "--out", precious.path, "--quiet"])
         XCTAssertEqual(refused.status, 1)
         XCTAssertTrue(refused.stderr.contains("was not written by ReplyQA"), refused.stderr)
-        XCTAssertEqual(try String(contentsOf: precious.appendingPathComponent("todo.txt"), encoding: .utf8), "keep")
+        XCTAssertEqual(try String(contentsOf: precious.appendingPathComponent("keep.txt"), encoding: .utf8), "keep")
     }
 
     /// Killing a run leaves the earlier report whole.
