@@ -23,6 +23,12 @@ enum Builtins {
         let t = a.tokens[i]
         if i > 0, !t.spaceBefore, [":", ";", "=", "-", "8"].contains(a.tokens[i - 1].text) { return true }
         if t.text == ")", i > 0, (i == 1 || a.tokens[i - 1].newlinesBefore > 0 || i - 1 == 0), a.tokens[i - 1].text.count <= 2 { return true }
+        // A numbered or lettered item inside a line, as social replies write lists: "1) restart 2) update".
+        if t.text == ")", i > 0, !t.spaceBefore, i + 1 == a.tokens.count || a.tokens[i + 1].spaceBefore {
+            let marker = a.tokens[i - 1]
+            let short = marker.kind == .number ? marker.text.count <= 2 : marker.isWord && marker.text.count == 1
+            if short, i == 1 || marker.spaceBefore || [":", ","].contains(a.tokens[i - 2].text) { return true }
+        }
         return false
     }
 

@@ -178,10 +178,20 @@ public struct Lexicon: Sendable {
 
     public func contains(_ word: String, in wordClass: String) -> Bool {
         switch wordClass {
-        case "vowel-sound": return startsWithVowelSound(word)
-        case "consonant-sound": return !word.isEmpty && !startsWithVowelSound(word) && word.first!.isLetter
+        case "vowel-sound": return startsWithVowelSound(word) && soundIsCertain(word, vowel: true)
+        case "consonant-sound": return !word.isEmpty && !startsWithVowelSound(word) && word.first!.isLetter && soundIsCertain(word, vowel: false)
         default: return classes[wordClass]?.contains(word) ?? false
         }
+    }
+
+    /// Capitalized words are often names and products whose sound spelling does not tell
+    /// ("an Uninstaller", "an Xbox", "a Uber"): judge them only when the first letter always
+    /// sounds the same; lower-case words and acronyms are judged as usual.
+    func soundIsCertain(_ word: String, vowel: Bool) -> Bool {
+        guard let first = word.first, first.isUppercase, word.dropFirst().contains(where: \.isLowercase) else { return true }
+        let lower = word.lowercased()
+        if (classes[vowel ? "vowel-sound-prefixes" : "consonant-sound-prefixes"] ?? []).contains(where: { lower.hasPrefix($0) }) { return true }
+        return (vowel ? "AIO" : "BCDGJKPQTVWZ").contains(first)
     }
 
     /// "an hour", "an SMS", "a user", "a one-time": spelling first, then the exception lists.

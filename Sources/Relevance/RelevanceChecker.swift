@@ -28,7 +28,7 @@ public struct RelevanceChecker: Checker, BatchPreparing {
     }
 
     public func check(_ reply: Reply, in context: CheckContext) -> [Finding] {
-        guard let question = reply.question, !reply.authored.isEmpty, let result = analyze(reply, in: context) else { return [] }
+        guard reply.question != nil, !reply.authored.isEmpty, let result = analyze(reply, in: context) else { return [] }
         let whole = Span(start: 0, end: reply.authored.unicodeScalars.count)
         let missing = Array(result.missing.prefix(4))
         let canned = context.batch.canned[reply.key]

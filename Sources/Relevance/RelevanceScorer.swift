@@ -114,7 +114,7 @@ public struct RelevanceScorer: Sendable {
 
     /// Whether the reply holds the kind of answer `type` wants.
     /// Words that give each kind of answer, one compiled pattern per kind.
-    nonisolated(unsafe) static let answerWords: [AnswerType: NSRegularExpression] = {
+    static let answerWords: [AnswerType: NSRegularExpression] = {
         let words: [AnswerType: [String]] = [
             .time: ["today", "tomorrow", "tonight", "within", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                     "sunday", "days?", "hours?", "weeks?", "minutes?", "morning", "afternoon", "evening", "\\d{1,2}(:\\d{2})? ?(am|pm)", "asap", "now"],
@@ -139,6 +139,64 @@ public struct RelevanceScorer: Sendable {
         }
         let r = Self.answerWords[type]!
         return r.firstMatch(in: reply, range: NSRange(location: 0, length: reply.utf16.count)) != nil
+    }
+
+    /// A question the customer wants answered: it ends with "?", opens like a question, names
+    /// two telling words, does not vent ("WTF?", "Whyyy??"), and is not put to somebody else
+    /// (an @handle that is not the brand's).
+    func isOpenQuestion(_ ask: CustomerAsk, ignore: Set<String>) -> Bool {
+        let lexicon = extractor.lexicon.openQuestions
+        let trimmed = ask.text.trimmingCharacters(in: .whitespacesAndNewlines.union(.symbols).union(.punctuationCharacters.subtracting(CharacterSet(charactersIn: "?"))))
+        guard trimmed.hasSuffix("?"), !trimmed.hasSuffix("??") else { return false }
+        let tokens = extractor.tokens(ask.text)
+        var handles: [String] = []
+        var opener: String?
+        for t in tokens {
+            if case .skipped(.handle) = t.kind { handles.append(String(t.normalized.dropFirst())); continue }
+            guard t.isWord else { continue }
+            if opener == nil, lexicon.leadIns.contains(t.normalized) { continue }
+            opener = opener ?? t.normalized
+            // Letters stretched for effect ("whyyyy", "pleaseeee") are a vent.
+            if Self.hasStretchedLetters(t.text) { return false }
+        }
+        guard let first = opener, lexicon.openers.contains(first) else { return false }
+        let lower = " " + ask.text.lowercased().replacingOccurrences(of: "’", with: "'") + " "
+        if lexicon.rhetorical.contains(where: { Self.containsPhrase(lower, $0) }) { return false }
+        // Put to another company ("@ATT what did you do?"): not this brand's to answer.
+        if handles.contains(where: { h in !ignore.contains { $0.count >= 3 && (h.contains($0) || $0.contains(h)) } }) { return false }
+        let telling = Set(ask.terms).filter { !extractor.lexicon.common.contains($0) && !ignore.contains($0) }
+        return telling.count >= 2
+    }
+
+    /// Whether the reply sends the customer somewhere that can answer in full (a link, a
+    /// referral) or asks them for details: then the rest of their questions are in hand.
+    func handsOn(_ reply: String, tokens: [Token]) -> Bool {
+        if tokens.contains(where: { if case .skipped(.url) = $0.kind { return true }; return false }) { return true }
+        if tokens.contains(where: { $0.text == "?" }) { return true }
+        let lower = " " + reply.lowercased().replacingOccurrences(of: "’", with: "'") + " "
+        return extractor.lexicon.openQuestions.referrals.contains { Self.containsPhrase(lower, $0) }
+    }
+
+    /// `phrase` as whole words inside `text` (which is padded with spaces).
+    static func containsPhrase(_ text: String, _ phrase: String) -> Bool {
+        var from = text.startIndex
+        while let r = text.range(of: phrase, range: from..<text.endIndex) {
+            let before = text[..<r.lowerBound].last, after = text[r.upperBound...].first
+            if !(before?.isLetter ?? false) && !(after?.isLetter ?? false) { return true }
+            from = r.upperBound
+        }
+        return false
+    }
+
+    static func hasStretchedLetters(_ word: String) -> Bool {
+        var run = 1
+        var previous: Character?
+        for c in word.lowercased() {
+            run = c == previous && c.isLetter ? run + 1 : 1
+            if run >= 3 { return true }
+            previous = c
+        }
+        return false
     }
 
     /// `ignore` holds lower-cased names (customer, agent) that say nothing about the topic.
@@ -175,14 +233,16 @@ public struct RelevanceScorer: Sendable {
         if let f = typeFit { parts.append((Self.weights.typeFit, f)) }
         let score = parts.map { $0.0 * $0.1 }.reduce(0, +) / parts.map(\.0).reduce(0, +)
 
-        let unanswered = asks.filter { ask in
+        func addressed(_ ask: CustomerAsk) -> Bool {
             let t = Set(ask.terms).filter { !extractor.lexicon.common.contains($0) && !ignore.contains($0) }
-            // "Can you help?" names nothing to answer.
-            guard !t.isEmpty else { return false }
             let hit = !t.isDisjoint(with: rTerms)
-            let fit = self.fits(ask.type, reply: reply, tokens: rTokens) ?? true
-            return !(hit && fit) && !(hit && t.count > 2)
-        }.map(\.text)
+            return hit && (self.fits(ask.type, reply: reply, tokens: rTokens) ?? true) || hit && t.count > 2
+        }
+        // Only a real question the reply leaves open counts, and only when the reply answers
+        // another one itself: a reply that links, refers or asks back is handling the rest.
+        let open = asks.filter { isOpenQuestion($0, ignore: ignore) }
+        let unanswered = open.isEmpty || handsOn(reply, tokens: rTokens) || !asks.contains(where: addressed)
+            ? [] : open.filter { !addressed($0) }.map(\.text)
         // Evidence in the customer's own words: entities first, then the missing terms as written.
         let surface = surfaceForms(qTokens)
         var missing: [String] = []

@@ -1,6 +1,7 @@
 import Foundation
 import ReplyQACore
 import TextAnalysis
+import Yams
 
 /// Word lists for relevance: stopwords, very common support words, and synonym groups
 /// (`Dictionaries/relevance/`).
@@ -11,10 +12,14 @@ public struct RelevanceLexicon: Sendable {
     var phrases: [([String], String)]
     /// Single-word synonym -> group name.
     var words: [String: String]
+    /// What makes a customer's sentence an open question (`relevance/open-questions.yml`).
+    public var openQuestions: OpenQuestionLexicon
 
-    public init(stopwords: Set<String>, common: Set<String>, synonymGroups: [[String]]) {
+    public init(stopwords: Set<String>, common: Set<String>, synonymGroups: [[String]],
+                openQuestions: OpenQuestionLexicon = OpenQuestionLexicon()) {
         self.stopwords = stopwords
         self.common = common
+        self.openQuestions = openQuestions
         var phrases: [([String], String)] = [], words: [String: String] = [:]
         for group in synonymGroups where !group.isEmpty {
             let name = group[0].lowercased()
@@ -35,9 +40,27 @@ public struct RelevanceLexicon: Sendable {
             return DictionaryLocator.wordList(url)
         }
         let groups = try list("synonyms.txt").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        guard let questions = locator.file("relevance/open-questions.yml") else {
+            throw RelevanceError(description: "missing \(locator.root?.path ?? "Dictionaries")/relevance/open-questions.yml")
+        }
+        let open: OpenQuestionLexicon
+        do { open = try YAMLDecoder().decode(OpenQuestionLexicon.self, from: String(contentsOf: questions, encoding: .utf8)) }
+        catch { throw RelevanceError(description: "\(questions.path): \(error)") }
         return RelevanceLexicon(stopwords: Set(try list("stopwords.txt").map { $0.lowercased() }),
-                                common: Set(try list("common-words.txt").map { $0.lowercased() }), synonymGroups: groups)
+                                common: Set(try list("common-words.txt").map { $0.lowercased() }), synonymGroups: groups,
+                                openQuestions: open)
     }
+}
+
+/// The word lists that tell a real, open question from a plea, a vent or a rhetorical one.
+public struct OpenQuestionLexicon: Codable, Sendable {
+    public var openers: Set<String> = []
+    public var leadIns: Set<String> = []
+    public var rhetorical: [String] = []
+    public var referrals: [String] = []
+    public init() {}
+
+    enum CodingKeys: String, CodingKey { case openers, leadIns = "lead_ins", rhetorical, referrals }
 }
 
 /// A word list that cannot be used.

@@ -82,7 +82,21 @@ public struct CheckerRegistry: Sendable {
             }
         let specific = all.filter { $0.rule != "spelling" }
         return all.filter { f in
-            f.rule != "spelling" || !specific.contains { $0.span.start <= f.span.start && f.span.end <= $0.span.end && $0.span.length > 0 }
+            f.rule != "spelling" || !specific.contains { Self.replaces($0, spelling: f) }
         }.sorted { ($0.span.start, $0.span.end, $0.rule) < ($1.span.start, $1.span.end, $1.rule) }
     }
+
+    /// Whether `finding` is about the same words as a spelling finding, so only it is kept.
+    ///
+    /// Only a language rule on the word itself (or the word and a neighbour, as "could of") may
+    /// replace a typo: a finding that spans a whole sentence or reply (a missing greeting, an
+    /// off-topic reply) is about something else and must not hide it.
+    static func replaces(_ finding: Finding, spelling: Finding) -> Bool {
+        guard finding.category == .spelling || finding.category == .grammar, finding.span.length > 0 else { return false }
+        return finding.span.start <= spelling.span.start && spelling.span.end <= finding.span.end
+            && finding.span.length <= spelling.span.length + Self.neighbourSlack
+    }
+
+    /// How much longer than the misspelled word a finding about "the same words" may be.
+    static let neighbourSlack = 12
 }

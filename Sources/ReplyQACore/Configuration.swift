@@ -13,6 +13,8 @@ public struct ChannelRule: Codable, Hashable, Sendable {
     /// Match when the input's path contains a folder of this name.
     public var folder: String?
 
+    enum CodingKeys: String, CodingKey, CaseIterable { case channel, header, equals, address, folder }
+
     public init(channel: String?, header: String? = nil, equals: String? = nil,
                 address: String? = nil, folder: String? = nil) {
         self.channel = channel; self.header = header; self.equals = equals
@@ -27,7 +29,7 @@ public struct Limits: Codable, Hashable, Sendable {
     public var maxHTMLBytes: Int = 5 * 1024 * 1024
     public init() {}
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case maxMessageBytes = "max_message_bytes", maxMimeDepth = "max_mime_depth"
         case maxHTMLBytes = "max_html_bytes"
     }
@@ -53,15 +55,18 @@ public struct SpellingOptions: Codable, Hashable, Sendable {
     public var words: [String] = []
     /// Spelling variants also accepted for an English reply (e.g. "cancelled" with en_US), when installed.
     public var alsoAccept: [String] = []
+    /// English replies also accept the other main variant (en_US and en_GB spellings).
+    public var acceptEnglishVariants = true
     /// Skip ALL-CAPS words (acronyms, shouting).
     public var skipAllCaps = true
     /// Skip unknown capitalized words inside a sentence (names, brands); a sentence's first word is still checked.
     public var skipCapitalized = true
     public init() {}
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case language, channelLanguages = "channels", agentLanguages = "agents", detectLanguage = "detect_language"
-        case languages, words, alsoAccept = "also_accept", skipAllCaps = "skip_all_caps", skipCapitalized = "skip_capitalized"
+        case languages, words, alsoAccept = "also_accept", acceptEnglishVariants = "accept_english_variants"
+        case skipAllCaps = "skip_all_caps", skipCapitalized = "skip_capitalized"
     }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -72,6 +77,7 @@ public struct SpellingOptions: Codable, Hashable, Sendable {
         languages = try c.decodeIfPresent([String].self, forKey: .languages) ?? languages
         words = try c.decodeIfPresent([String].self, forKey: .words) ?? []
         alsoAccept = try c.decodeIfPresent([String].self, forKey: .alsoAccept) ?? alsoAccept
+        acceptEnglishVariants = try c.decodeIfPresent(Bool.self, forKey: .acceptEnglishVariants) ?? acceptEnglishVariants
         skipAllCaps = try c.decodeIfPresent(Bool.self, forKey: .skipAllCaps) ?? skipAllCaps
         skipCapitalized = try c.decodeIfPresent(Bool.self, forKey: .skipCapitalized) ?? skipCapitalized
     }
@@ -89,7 +95,7 @@ public struct ScorecardOptions: Codable, Hashable, Sendable {
     public var minimumSample = 5
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case weights, penalties, autoFail = "auto_fail", minimumSample = "min_sample" }
+    enum CodingKeys: String, CodingKey, CaseIterable { case weights, penalties, autoFail = "auto_fail", minimumSample = "min_sample" }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         weights = try c.decodeIfPresent([String: Double].self, forKey: .weights) ?? [:]
@@ -102,13 +108,16 @@ public struct ScorecardOptions: Codable, Hashable, Sendable {
 
 /// What a channel expects of a reply's tone: emoji, formality, a greeting and a closing.
 public struct ChannelPolicy: Codable, Hashable, Sendable {
-    public enum Emoji: String, Codable, Sendable { case allowed, forbidden }
-    public enum Formality: String, Codable, Sendable { case formal, neutral, casual }
-    public enum Expectation: String, Codable, Sendable { case required, optional }
+    public enum Emoji: String, Codable, Sendable, CaseIterable { case allowed, forbidden }
+    public enum Formality: String, Codable, Sendable, CaseIterable { case formal, neutral, casual }
+    public enum Expectation: String, Codable, Sendable, CaseIterable { case required, optional }
     public var emoji: Emoji?
     public var formality: Formality?
     public var greeting: Expectation?
     public var closing: Expectation?
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case emoji, formality, greeting, closing }
+
     public init(emoji: Emoji? = nil, formality: Formality? = nil, greeting: Expectation? = nil, closing: Expectation? = nil) {
         self.emoji = emoji; self.formality = formality; self.greeting = greeting; self.closing = closing
     }
@@ -129,7 +138,7 @@ public struct ToneOptions: Codable, Hashable, Sendable {
     ]
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case defaultPolicy = "default", channels }
+    enum CodingKeys: String, CodingKey, CaseIterable { case defaultPolicy = "default", channels }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         defaultPolicy = (try c.decodeIfPresent(ChannelPolicy.self, forKey: .defaultPolicy) ?? ChannelPolicy()).over(defaultPolicy)
@@ -171,16 +180,16 @@ public struct Configuration: Codable, Hashable, Sendable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case agents, channels, defaultChannel = "default_channel", disabledRules = "disabled_rules"
         case limits, supportDomains = "support_domains", dictionaries, templates, spelling, severities, scorecard
         case handleChannels = "handle_channels", tone
     }
-    enum AgentKeys: String, CodingKey { case header, addresses }
+    enum AgentKeys: String, CodingKey, CaseIterable { case header, addresses }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        if c.contains(.agents) {
+        if c.contains(.agents), try !c.decodeNil(forKey: .agents) {
             let a = try c.nestedContainer(keyedBy: AgentKeys.self, forKey: .agents)
             agentHeader = try a.decodeIfPresent(String.self, forKey: .header) ?? agentHeader
             let map = try a.decodeIfPresent([String: String].self, forKey: .addresses) ?? [:]
@@ -196,7 +205,8 @@ public struct Configuration: Codable, Hashable, Sendable {
         spelling = try c.decodeIfPresent(SpellingOptions.self, forKey: .spelling) ?? SpellingOptions()
         severities = try c.decodeIfPresent([String: Severity].self, forKey: .severities) ?? [:]
         scorecard = try c.decodeIfPresent(ScorecardOptions.self, forKey: .scorecard) ?? ScorecardOptions()
-        handleChannels = try c.decodeIfPresent([String].self, forKey: .handleChannels) ?? handleChannels
+        // Channels are compared lower-cased (a header's value is lower-cased too).
+        handleChannels = (try c.decodeIfPresent([String].self, forKey: .handleChannels) ?? handleChannels).map { $0.lowercased() }
         tone = try c.decodeIfPresent(ToneOptions.self, forKey: .tone) ?? ToneOptions()
     }
 
@@ -219,60 +229,85 @@ public struct Configuration: Codable, Hashable, Sendable {
         try c.encode(tone, forKey: .tone)
     }
 
-    /// Parses YAML text; an empty document is the default configuration.
-    public static func parse(yaml: String) throws -> Configuration {
-        if yaml.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return Configuration() }
-        do {
-            return try YAMLDecoder().decode(Configuration.self, from: yaml)
-        } catch let error as DecodingError {
-            throw ConfigurationError.invalid(Self.describe(error))
-        } catch {
-            throw ConfigurationError.invalid("\(error)")
-        }
+    /// Parses and checks YAML text (see `ConfigurationFile.parse`); an empty document is the default configuration.
+    public static func parse(yaml: String) throws(ConfigurationError) -> Configuration {
+        try ConfigurationFile.parse(yaml: yaml).configuration
     }
 
-    /// Loads `path`, or `replyqa.yml` in the current directory when `path` is nil and it exists.
-    public static func load(path: String?) throws -> Configuration {
-        let file = path ?? (FileManager.default.fileExists(atPath: "replyqa.yml") ? "replyqa.yml" : nil)
-        guard let file else { return Configuration() }
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw ConfigurationError.unreadable(file)
-        }
-        do {
-            var config = try parse(yaml: String(decoding: data, as: UTF8.self))
-            // Folders named in the file are relative to the file.
-            let base = (file as NSString).deletingLastPathComponent
-            func resolve(_ p: String?) -> String? {
-                guard let p, !p.hasPrefix("/"), !base.isEmpty else { return p }
-                return (base as NSString).appendingPathComponent(p)
-            }
-            config.templates = resolve(config.templates)
-            config.dictionaries = resolve(config.dictionaries)
-            return config
-        } catch ConfigurationError.invalid(let why) {
-            throw ConfigurationError.invalid("\(file): \(why)")
-        }
+    /// Loads and checks `path`, or `replyqa.yml` in the current directory when `path` is nil and it exists.
+    public static func load(path: String?) throws(ConfigurationError) -> Configuration {
+        try ConfigurationFile.load(path: path).configuration
     }
+}
 
-    private static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx), .keyNotFound(_, let ctx), .dataCorrupted(let ctx):
-            let path = ctx.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-            return path.isEmpty ? ctx.debugDescription : "\(path): \(ctx.debugDescription)"
-        @unknown default:
-            return "\(error)"
-        }
-    }
+extension Configuration {
+    /// Every key `replyqa.yml` accepts and the values each takes, section by section. Files are
+    /// checked against it before they are decoded, so a mistyped key or value is an error naming
+    /// its line rather than a setting silently ignored. Keep it in step with the `CodingKeys` above.
+    public static let schema: ConfigShape = {
+        let severity = ConfigShape.choice(Severity.allCases.reversed().map(\.rawValue))
+        let policy = ConfigShape.section([
+            "emoji": .choice(ChannelPolicy.Emoji.allCases.map(\.rawValue)),
+            "formality": .choice(ChannelPolicy.Formality.allCases.map(\.rawValue)),
+            "greeting": .choice(ChannelPolicy.Expectation.allCases.map(\.rawValue)),
+            "closing": .choice(ChannelPolicy.Expectation.allCases.map(\.rawValue)),
+        ])
+        let texts = ConfigShape.list(.text, noun: "names", example: "[Northwind, TrailMate]")
+        return .section([
+            "agents": .section([
+                "header": .text,
+                "addresses": .table(key: .text, value: .text, example: "tom.b@northwind.example: Tom Becker"),
+            ]),
+            "support_domains": .list(.text, noun: "domains", example: "[northwind.example]"),
+            "channels": .list(.section([
+                "channel": .text, "header": .text, "equals": .text, "address": .text, "folder": .text,
+            ]), noun: "channel rules", example: "[{header: X-Channel}]"),
+            "default_channel": .text,
+            "disabled_rules": .list(.scalar(.ruleID), noun: "rule ids", example: "[long-sentence]"),
+            "severities": .table(key: .ruleID, value: severity, example: "long-sentence: warning"),
+            "handle_channels": .list(.scalar(.channel), noun: "channel names", example: "[social]"),
+            "scorecard": .section([
+                "weights": .table(key: .category, value: .number, example: "privacy: 2"),
+                "penalties": .table(key: .choice(Severity.allCases.reversed().map(\.rawValue)), value: .number, example: "error: 30"),
+                "auto_fail": .list(.scalar(.ruleID), noun: "rule ids", example: "[card-number, iban]"),
+                "min_sample": .wholeNumber(atLeast: 1),
+            ]),
+            "tone": .section([
+                "default": policy,
+                "channels": .table(key: .channel, value: policy, example: "chat: {formality: casual}"),
+            ]),
+            "dictionaries": .text,
+            "templates": .text,
+            "spelling": .section([
+                "language": .text,
+                "channels": .table(key: .channel, value: .text, example: "uk-email: en_GB"),
+                "agents": .table(key: .text, value: .text, example: "Jürgen Weber: de_DE"),
+                "detect_language": .boolean,
+                "languages": .list(.text, noun: "dictionary names", example: "[en_US, de_DE]"),
+                "words": texts,
+                "also_accept": .list(.text, noun: "dictionary names", example: "[en_GB]"),
+                "accept_english_variants": .boolean,
+                "skip_all_caps": .boolean,
+                "skip_capitalized": .boolean,
+            ]),
+            "limits": .section([
+                "max_message_bytes": .wholeNumber(atLeast: 1),
+                "max_mime_depth": .wholeNumber(atLeast: 1),
+                "max_html_bytes": .wholeNumber(atLeast: 1),
+            ]),
+        ])
+    }()
 }
 
 /// Why a configuration file could not be used.
 public enum ConfigurationError: Error, CustomStringConvertible {
-    case unreadable(String)
-    case invalid(String)
+    case unreadable(String, reason: String)
+    /// Every problem found, one `file:line:column: error: ...` line each.
+    case problems([ConfigIssue])
     public var description: String {
         switch self {
-        case .unreadable(let path): return "cannot read configuration file \(path)"
-        case .invalid(let why): return "invalid configuration: \(why)"
+        case .unreadable(let path, let reason): return "cannot read configuration file \(path): \(reason)"
+        case .problems(let issues): return issues.map(\.description).joined(separator: "\n")
         }
     }
 }

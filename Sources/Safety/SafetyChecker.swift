@@ -1,5 +1,6 @@
 import Foundation
 import ReplyQACore
+import TextAnalysis
 import Yams
 
 /// The phrase lists of `Dictionaries/safety/<lang>.yml`.
@@ -12,11 +13,13 @@ public struct SafetyLexicon: Decodable, Sendable {
     public var titles: [String]
     public var secretWords: [String]
     public var notSecrets: [String]
+    /// Words that name a number as an order, tracking or case id: "order 4111 1111 1111 1111" is not a card.
+    public var identifierWords: [String]
 
     enum CodingKeys: String, CodingKey {
         case attachmentClaims = "attachment_claims", notAttachmentClaims = "not_attachment_claims"
         case internalMarkers = "internal_markers", greetings, notNames = "not_names", titles
-        case secretWords = "secret_words", notSecrets = "not_secrets"
+        case secretWords = "secret_words", notSecrets = "not_secrets", identifierWords = "identifier_words"
     }
 
     public static func load(language: String, locator: DictionaryLocator) throws -> SafetyLexicon {
@@ -69,18 +72,33 @@ public struct SafetyChecker: Checker {
             findings.append(Finding(category: category, rule: rule, severity: severity, span: span(r), message: message, suggestion: suggestion))
         }
 
-        for m in Patterns.card.matches(in: text, range: full) {
+        // Links, addresses, paths, handles and ids hold digits and letters that are not customer
+        // data (a web.archive.org timestamp is 14 digits): the tokenizer already knows these spans.
+        let zones = Self.zones.tokenize(text).compactMap { t -> Span? in
+            if case .skipped(let kind) = t.kind, Self.notCustomerData.contains(kind) { return t.span }
+            return nil
+        }
+        func inZone(_ r: NSRange) -> Bool {
+            let s = span(r)
+            return zones.contains { $0.start < s.end && s.start < $0.end }
+        }
+        func namedAsIdentifier(_ r: NSRange) -> Bool {
+            let before = ns.substring(with: NSRange(location: max(0, r.location - 40), length: min(40, r.location))).lowercased()
+            let words = before.split(whereSeparator: { !$0.isLetter }).suffix(3)
+            return words.contains { lexicon.identifierWords.contains(String($0)) }
+        }
+        for m in Patterns.card.matches(in: text, range: full) where !inZone(m.range) && !namedAsIdentifier(m.range) {
             let digits = ns.substring(with: m.range).filter(\.isNumber)
             guard (13...19).contains(digits.count), Set(digits).count > 1, Self.luhn(digits) else { continue }
             add("card-number", .privacy, .error, m.range, "This looks like a full payment card number; never send it back to the customer.",
                 "•••• " + String(digits.suffix(4)))
         }
-        for m in Patterns.iban.matches(in: text, range: full) {
+        for m in Patterns.iban.matches(in: text, range: full) where !inZone(m.range) {
             let raw = ns.substring(with: m.range).replacingOccurrences(of: " ", with: "").uppercased()
             guard (15...34).contains(raw.count), Self.ibanValid(raw) else { continue }
             add("iban", .privacy, .error, m.range, "This is a full bank account number (IBAN); mask it.", String(raw.prefix(4)) + " •••• " + String(raw.suffix(4)))
         }
-        for m in Patterns.ssn.matches(in: text, range: full) {
+        for m in Patterns.ssn.matches(in: text, range: full) where !inZone(m.range) && !namedAsIdentifier(m.range) {
             let area = Int(ns.substring(with: m.range(at: 1))) ?? 0, group = Int(ns.substring(with: m.range(at: 2))) ?? 0
             let serial = Int(ns.substring(with: m.range(at: 3))) ?? 0
             guard area != 0, area != 666, area < 900, group != 0, serial != 0 else { continue }
@@ -88,6 +106,7 @@ public struct SafetyChecker: Checker {
         }
         for m in secret.matches(in: text, range: full) {
             var r = m.range(at: 1)
+            if inZone(r) { continue }
             var value = ns.substring(with: r)
             while let last = value.last, ".!?)".contains(last) { value.removeLast(); r.length -= 1 }
             let lower = value.lowercased()
@@ -99,6 +118,7 @@ public struct SafetyChecker: Checker {
         for p in Patterns.apiKeys {
             for m in p.matches(in: text, range: full) {
                 let r = m.numberOfRanges > 1 && m.range(at: 1).location != NSNotFound ? m.range(at: 1) : m.range
+                if inZone(r) { continue }
                 add("api-key", .privacy, .error, r, "This looks like an API key or access token; never put it in a reply.")
             }
         }
@@ -121,6 +141,10 @@ public struct SafetyChecker: Checker {
         findings += wrongName(reply, ns: ns, span: span)
         return findings
     }
+
+    /// Zones whose text is a link, an address, a path or an id, never a leaked card, IBAN or secret.
+    static let notCustomerData: Set<SkipKind> = [.url, .email, .path, .handle, .hashtag, .identifier]
+    static let zones = Tokenizer()
 
     // MARK: - Individual checks
 
@@ -247,13 +271,13 @@ public struct SafetyChecker: Checker {
 
 /// Regular expressions of the checks that are not language-specific.
 enum Patterns {
-    nonisolated(unsafe) static let card = try! NSRegularExpression(pattern: #"(?<![\d.,])\d(?:[ -]?\d){12,18}(?![\d])"#)
-    nonisolated(unsafe) static let iban = try! NSRegularExpression(pattern: #"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b"#)
-    nonisolated(unsafe) static let ssn = try! NSRegularExpression(pattern: #"(?<![\d-])(\d{3})-(\d{2})-(\d{4})(?![\d-])"#)
-    nonisolated(unsafe) static let mention = try! NSRegularExpression(pattern: #"(?<![\w.@/])@[A-Za-z][\w.\-]{1,30}\b(?!\.[a-z]{2,}\b)(?!@)"#)
-    nonisolated(unsafe) static let placeholder = try! NSRegularExpression(pattern:
+    static let card = try! NSRegularExpression(pattern: #"(?<![\d.,])\d(?:[ -]?\d){12,18}(?![\d])"#)
+    static let iban = try! NSRegularExpression(pattern: #"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b"#)
+    static let ssn = try! NSRegularExpression(pattern: #"(?<![\d-])(\d{3})-(\d{2})-(\d{4})(?![\d-])"#)
+    static let mention = try! NSRegularExpression(pattern: #"(?<![\w.@/])@[A-Za-z][\w.\-]{1,30}\b(?!\.[a-z]{2,}\b)(?!@)"#)
+    static let placeholder = try! NSRegularExpression(pattern:
         #"\{\{[^{}\n]{1,40}\}\}|\{[A-Za-z_][A-Za-z_ ]{1,30}\}|\[(?:[A-Z][A-Za-z]*|[A-Z_]{2,})(?:[ _][A-Za-z]+){0,3}\]|<[A-Z][A-Z_ ]{2,30}>|%[A-Za-z_]{2,30}%|\$\{?[A-Z][A-Z_]{2,}\}?|\b[Xx]{3,}\b"#)
-    nonisolated(unsafe) static let apiKeys: [NSRegularExpression] = [
+    static let apiKeys: [NSRegularExpression] = [
         #"\b(?:sk|pk|rk)_(?:live|test)_[0-9A-Za-z]{16,}\b"#,
         #"\bAKIA[0-9A-Z]{16}\b"#,
         #"\bgh[pousr]_[A-Za-z0-9]{36,}\b"#,

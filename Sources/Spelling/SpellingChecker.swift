@@ -105,7 +105,9 @@ public struct SpellingChecker: Checker {
         [RuleDescription(id: "spelling", category: .spelling, severity: .warning,
                          summary: "A word the reply's Hunspell dictionary (plus Dictionaries/words and the names in the headers) does not know, with up to three suggestions.",
                          triggers: ["We will «recieve» it «untill» Friday."],
-                         passes: ["We will receive it until Friday, Linda. See https://example.com or call +1 555 010 2040."]),
+                         passes: ["We will receive it until Friday, Linda. See https://example.com or call +1 555 010 2040.",
+                                  "Your order was cancelled and the licences refunded.", "Hope this helps!\nKaylee",
+                                  "Check your gamertag and minecoins, then run the .msi installer."]),
          RuleDescription(id: "informal-spelling", category: .spelling, severity: .info,
                          summary: "Informal spellings from Dictionaries/informal-spellings.txt (pls, thx, gonna...), with the word to write instead.",
                          triggers: ["«Pls» send the photo, «thx»!"], passes: ["Please send the photo, thanks!"])]
@@ -129,7 +131,11 @@ public struct SpellingChecker: Checker {
     public func check(_ text: String, speller: Speller, names: Set<String> = [], suggest: Bool = true) -> [Finding] {
         // Regional variants of the same language ("cancelled" in an en_US reply) are not mistakes.
         let language = speller.hunspell.language
-        let variants = service.options.alsoAccept.filter { $0 != language && $0.prefix(3) == language.prefix(3) }
+        // English replies accept the other main variant too ("cancelled", "licences" in en_US;
+        // "canceled" in en_GB) unless the config says otherwise; `also_accept` adds more.
+        let defaults = language.hasPrefix("en_") && service.options.acceptEnglishVariants ? Self.englishVariants : []
+        var seen = Set<String>()
+        let variants = (defaults + service.options.alsoAccept).filter { $0 != language && $0.prefix(3) == language.prefix(3) && seen.insert($0).inserted }
             .compactMap { service.speller(for: $0) }
         return check(text, spellers: [speller] + variants, names: names, suggest: suggest)
     }
@@ -138,9 +144,21 @@ public struct SpellingChecker: Checker {
         let speller = spellers[0]
         let tokens = tokenizer.tokenize(text)
         var sentenceStarts = Set<Int>()
-        for s in SentenceSplitter.split(tokens) {
+        let sentences = SentenceSplitter.split(tokens)
+        for s in sentences {
             // The first word of a sentence, after any opening quote or bullet.
             if let first = s.tokens.first(where: { tokens[$0].isWord }) { sentenceStarts.insert(first) }
+        }
+        // The agent signs with their own name on the last line ("Kaylee", "- Massiel Ortiz"):
+        // capitalized words standing alone there are a name, unless one letter from a real word.
+        var signed = Set<Int>()
+        if sentences.count > 1, let last = sentences.last {
+            let words = last.tokens.filter { tokens[$0].isWord }
+            let onOwnLine = last.tokens.first.map { $0 == 0 || tokens[$0].newlinesBefore > 0 || ["-", "–", "—", "~"].contains(tokens[$0].text) } ?? false
+            if onOwnLine, (1...3).contains(words.count), words.allSatisfy({ tokens[$0].text.first?.isUppercase ?? false }),
+               last.tokens.allSatisfy({ tokens[$0].isWord || tokens[$0].kind == .punctuation }) {
+                signed.formUnion(words)
+            }
         }
         var findings: [Finding] = []
         for (i, token) in tokens.enumerated() where token.isWord {
@@ -150,7 +168,7 @@ public struct SpellingChecker: Checker {
                 continue
             }
             // A capitalized word that opens a sentence and is followed by a comma addresses someone: "Sahil, ..."
-            let vocative = i + 1 < tokens.count && [",", "!"].contains(tokens[i + 1].text)
+            let vocative = i + 1 < tokens.count && [",", "!"].contains(tokens[i + 1].text) || signed.contains(i)
             let parts = parts(of: token)
             for (k, (part, span)) in parts.enumerated() {
                 let inside = !sentenceStarts.contains(i) || span.start != token.span.start
@@ -169,6 +187,9 @@ public struct SpellingChecker: Checker {
         }
         return findings
     }
+
+    /// The English variants every English reply accepts by default.
+    static let englishVariants = ["en_US", "en_GB"]
 
     /// A hyphenated compound is checked part by part, unless the dictionary knows it whole.
     func parts(of token: Token) -> [(String, Span)] {

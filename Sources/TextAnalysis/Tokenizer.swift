@@ -61,8 +61,10 @@ public struct Tokenizer: Sendable {
         }
     }
 
-    nonisolated(unsafe) static let zones: [ZonePattern] = [
+    static let zones: [ZonePattern] = [
         ZonePattern(.url, #"(?i)\b(?:https?://|www\.)[^\s<>()"']*[^\s<>()"'.,;:!?]"#, local: true, triggers: "/."),
+        // Links written without a scheme: "support.google.com/youtube/answer/185111".
+        ZonePattern(.url, #"(?i)\b(?:[a-z0-9-]+\.)+[a-z]{2,}/[^\s<>()"']*[^\s<>()"'.,;:!?]"#, local: true, triggers: "/"),
         ZonePattern(.email, #"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"#, local: true, triggers: "@"),
         ZonePattern(.handle, #"(?<![\w@])@\w{1,30}"#, local: true, triggers: "@"),
         ZonePattern(.hashtag, #"(?<![\w&])#[\p{L}_][\p{L}\d_]*"#, local: true, triggers: "#"),
@@ -79,7 +81,7 @@ public struct Tokenizer: Sendable {
         ZonePattern(.initials, #"(?<![\w^*~])[\^*~]\p{Lu}[\p{L}]{0,20}\b"#, local: true, triggers: "^*~"),
         ZonePattern(.initials, #"(?<=\s)[-–—]\s?\p{Lu}\p{Ll}{1,20}(?=\s*$)"#, local: false),
     ]
-    nonisolated(unsafe) static let acronym = ZonePattern(.acronym, #"\b\p{Lu}{2,}s?\b"#, local: true)
+    static let acronym = ZonePattern(.acronym, #"\b\p{Lu}{2,}s?\b"#, local: true)
 
     /// Tokenizes `text`; spans are Unicode-scalar offsets into it.
     public func tokenize(_ text: String) -> [Token] {

@@ -380,6 +380,9 @@ public struct ToneAnalyzer: @unchecked Sendable {
         }
     }
 
+    /// Capitalised words this short are read as acronyms unless other capitals surround them.
+    static let acronymLength = 3
+
     func shoutingEvidence(_ tokens: [Token], input: ToneInput) -> [ToneEvidence] {
         func isCaps(_ t: Token) -> Bool {
             let letters = t.text.filter(\.isLetter)
@@ -392,8 +395,12 @@ public struct ToneAnalyzer: @unchecked Sendable {
             guard isCaps(tokens[i]) else { i += 1; continue }
             var j = i + 1
             while j < tokens.count, isCaps(tokens[j]) || (tokens[j].kind == .punctuation && j + 1 < tokens.count && isCaps(tokens[j + 1]) && tokens[j].text != "\n") { j += 1 }
+            // Short capitals are acronyms far more often than shouting ("OS", "CPU", "RAM"): a run
+            // shouts when it holds a word past acronym length among other capitals ("MUST NOT",
+            // "DO NOT DO THAT"), or one long word ("FURIOUS").
             let run = tokens[i..<j].filter { $0.kind != .punctuation }
-            if run.count >= 2 || tokens[i].text.count >= 5 {
+            let words = run.filter { $0.text.count > Self.acronymLength }
+            if (!words.isEmpty && run.count >= 2) || words.contains(where: { $0.text.count >= 5 }) {
                 let span = Span(start: tokens[i].span.start, end: tokens[j - 1].span.end)
                 out.append(ToneEvidence(dimension: .toneFit, cue: "shouting", span: span, text: input.text.text(at: span),
                                         points: out.isEmpty ? -20 : -10, note: nil))
