@@ -33,8 +33,13 @@ public enum InputDiscovery {
             if isDir.boolValue {
                 walk(path, inMaildir: false, files: &files, skipped: &skipped, errors: &errors)
             } else {
-                // A file named on the command line is always tried, whatever its extension.
-                files.append(InputFile(path: path, kind: sniff(path) == .mbox ? .mbox : .message))
+                // A file named on the command line is always tried, whatever its extension; an
+                // Outlook file is the one kind that is known not to be readable, so it gets the advice.
+                if isOutlookFile(path) {
+                    errors.append(IngestError(path: path, reason: outlookAdvice))
+                } else {
+                    files.append(InputFile(path: path, kind: sniff(path) == .mbox ? .mbox : .message))
+                }
             }
         }
         return (files, skipped, errors)
@@ -70,12 +75,14 @@ public enum InputDiscovery {
             case "eml":
                 files.append(InputFile(path: path, kind: .message))  // bad content becomes an error record
             case "msg":
-                skipped.append(SkippedInput(path: path, reason: "Outlook .msg files are not supported; save the message as .eml"))
+                skipped.append(SkippedInput(path: path, reason: outlookAdvice))
             case "mbox", "mbx":
                 files.append(InputFile(path: path, kind: .mbox))
             default:
                 if nonMailExtensions.contains(ext) {
                     skipped.append(SkippedInput(path: path, reason: "not a mail file (.\(ext))"))
+                } else if isOutlookFile(path) {
+                    skipped.append(SkippedInput(path: path, reason: outlookAdvice))
                 } else if let kind = sniff(path) {
                     files.append(InputFile(path: path, kind: kind))
                 } else {
@@ -83,6 +90,42 @@ public enum InputDiscovery {
                 }
             }
         }
+    }
+
+    /// Why an Outlook message cannot be read, and what to do instead.
+    public static let outlookAdvice = "Outlook .msg files are not supported; save the message as .eml"
+
+    /// The start of an OLE compound file, the container of Outlook `.msg` files.
+    static let oleMagic: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
+
+    /// A `.msg` file, or any file in Outlook's container format.
+    static func isOutlookFile(_ path: String) -> Bool {
+        if (path as NSString).pathExtension.lowercased() == "msg" { return true }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        return ((try? handle.read(upToCount: oleMagic.count)) ?? Data()).elementsEqual(oleMagic)
+    }
+
+    /// Why `bytes` (read from `path`, nil for standard input) cannot be taken as one reply, as
+    /// `lint` takes it; nil when they can. `check` reads the same inputs but reports them per file.
+    public static func refusalAsOneReply(_ bytes: [UInt8], path: String?) -> String? {
+        let ext = path.map { ($0 as NSString).pathExtension.lowercased() } ?? ""
+        if ext == "msg" || bytes.starts(with: oleMagic) { return outlookAdvice }
+        if ext == "mbox" || ext == "mbx" || looksLikeMbox(bytes) {
+            return "an mbox file holds many messages; lint checks one reply (use `replyqa check` for an mbox file)"
+        }
+        if bytes.prefix(8192).contains(0) { return "binary data, not an email or text (NUL bytes)" }
+        return nil
+    }
+
+    /// An mbox "From " separator line followed by a header field. A plain-text draft may well
+    /// start with "From what I can see", so the first line alone does not decide.
+    static func looksLikeMbox(_ bytes: [UInt8]) -> Bool {
+        let lines = String(decoding: bytes.prefix(4096), as: UTF8.self).split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false)
+        guard lines.count >= 2, lines[0].hasPrefix("From ") else { return false }
+        // "From sender Mon Nov 16 12:00:00 2026": the separator carries the date of delivery.
+        return lines[0].range(of: #"^From \S+\s+[A-Z][a-z]{2},? +[A-Z][a-z]{2} +\d{1,2} +\d{1,2}:\d{2}"#, options: .regularExpression) != nil
+            && lines[1].range(of: #"^[!-9;-~]+:"#, options: .regularExpression) != nil
     }
 
     /// Looks at the first line: an mbox "From " line, or a header field.

@@ -23,20 +23,37 @@ struct ReplyQA: ParsableCommand {
 
     static let version = "0.3.0"
 
-    /// `lint` promises exit 2 for bad usage (ArgumentParser's default is 64).
+    /// Every command exits 2 for bad usage, an unreadable input or an unusable configuration, as
+    /// `lint` promises (ArgumentParser's own code for usage errors is 64).
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
+        } catch let failure as UsageFailure {
+            FileHandle.standardError.write(Data((failure.message + "\n").utf8))
+            Foundation.exit(UsageFailure.exitCode)
         } catch {
-            if arguments.first == "lint", exitCode(for: error).rawValue == 64 {
+            if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-                Foundation.exit(2)
+                Foundation.exit(UsageFailure.exitCode)
             }
             exit(withError: error)
         }
     }
+}
+
+/// Bad usage, unreadable input or an unusable configuration: the message goes to standard error
+/// as it is (configuration problems are `file:line:column:` lines) and the command exits 2.
+struct UsageFailure: Error {
+    static let exitCode: Int32 = 2
+    var message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// Writes one line to standard error.
+func warn(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
 }
 
 /// Options every command shares.
@@ -44,16 +61,44 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Configuration file (default: replyqa.yml in the current directory, if present).", valueName: "file"))
     var config: String?
 
-    func loadConfiguration() throws -> Configuration {
-        do { return try Configuration.load(path: config) }
-        catch { throw ValidationError("\(error)") }
+    /// The configuration file in effect, checked; its warnings go to standard error.
+    func loadFile() throws -> ConfigurationFile {
+        let file: ConfigurationFile
+        do { file = try ConfigurationFile.load(path: config) } catch {
+            if case .problems = error { throw UsageFailure("\(error)") }
+            throw UsageFailure("replyqa: \(error)")
+        }
+        for w in file.warnings { warn(w.description) }
+        return file
     }
-}
 
-extension CommonOptions {
-    func loadCheckers(_ config: Configuration) throws -> CheckerRegistry {
-        do { return try StandardCheckers.make(config: config) }
-        catch { throw ValidationError("\(error)") }
+    func loadConfiguration() throws -> Configuration { try loadFile().configuration }
+
+    /// The run's checkers; rule ids the file names are checked against the rules they report.
+    func loadCheckers(_ file: ConfigurationFile) throws -> CheckerRegistry {
+        let registry: CheckerRegistry
+        do { registry = try StandardCheckers.make(config: file.configuration) }
+        catch { throw UsageFailure("replyqa: \(error)") }
+        let problems = file.ruleProblems(knownRules: registry.rules.map(\.id))
+        if !problems.isEmpty { throw UsageFailure(problems.map(\.description).joined(separator: "\n")) }
+        return registry
+    }
+
+    /// Warns when a folder to read holds a `replyqa.yml` that is not the file in effect: the user
+    /// most likely meant `--config DIR/replyqa.yml`.
+    func warnAboutOtherConfigurations(in paths: [String], using file: ConfigurationFile) {
+        func canonical(_ p: String) -> String { URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
+        let inEffect = file.path.map(canonical)
+        var seen = Set<String>()
+        for path in paths {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else { continue }
+            let candidate = (path as NSString).appendingPathComponent("replyqa.yml")
+            guard FileManager.default.fileExists(atPath: candidate), canonical(candidate) != inEffect,
+                  seen.insert(canonical(candidate)).inserted else { continue }
+            let using = file.path.map { "the configuration in effect is \($0)" } ?? "no configuration is in effect"
+            warn("replyqa: warning: \(candidate) is not used (\(using)); pass --config \(candidate) to use it")
+        }
     }
 }
 
@@ -83,38 +128,40 @@ struct Lint: ParsableCommand {
     @Option(help: "Colour: auto (on a terminal), always or never.") var color: ColorChoice = .auto
     @Flag(help: .hidden) var timings = false
 
+    /// The bytes of one reply (or of the question); anything that is not one message or text is
+    /// refused with the reason, as `check` reports it.
     func read(_ path: String) throws -> [UInt8] {
-        if path == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            FileHandle.standardError.write(Data("replyqa lint: cannot read \(path)\n".utf8))
-            throw ExitCode(2)
+        func refuse(_ why: String) -> UsageFailure { UsageFailure("replyqa lint: \(path == "-" ? "<stdin>" : path): \(why)") }
+        let bytes: [UInt8]
+        if path == "-" {
+            bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+        } else {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw UsageFailure("replyqa lint: cannot read \(path): no such file") }
+            if isDir.boolValue { throw refuse("is a folder; lint checks one reply (use `replyqa check` for a folder)") }
+            guard let data = FileManager.default.contents(atPath: path) else { throw UsageFailure("replyqa lint: cannot read \(path): permission denied") }
+            bytes = [UInt8](data)
         }
-        return [UInt8](data)
+        if let why = InputDiscovery.refusalAsOneReply(bytes, path: path == "-" ? nil : path) { throw refuse(why) }
+        return bytes
     }
 
     func run() throws {
         let started = DispatchTime.now().uptimeNanoseconds
         var marks: [(String, UInt64)] = []
         func mark(_ what: String) { if timings { marks.append((what, DispatchTime.now().uptimeNanoseconds)) } }
-        let config: Configuration
-        let checkers: CheckerRegistry
-        do {
-            config = try common.loadConfiguration()
-            mark("config")
-            checkers = try common.loadCheckers(config)
-            mark("checkers")
-        } catch {
-            FileHandle.standardError.write(Data("replyqa lint: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let file = try common.loadFile()
+        let config = file.configuration
+        mark("config")
+        let checkers = try common.loadCheckers(file)
+        mark("checkers")
         let name = input == "-" ? "<stdin>" : input
         let message: MailMessage, questionMessage: MailMessage?
         do {
             message = try LooseInput.read(try read(input), name: name, limits: config.limits).0
             questionMessage = try question.map { try LooseInput.read(try read($0), name: $0, limits: config.limits).0 }
         } catch let error as IngestError {
-            FileHandle.standardError.write(Data("replyqa lint: \(error.path): \(error.reason)\n".utf8))
-            throw ExitCode(2)
+            throw UsageFailure("replyqa lint: \(error.path): \(error.reason)")
         }
         mark("read")
         let record = BatchProcessor(config: config, checkers: checkers).lint(message, question: questionMessage, agent: agent, channel: channel)
@@ -148,8 +195,9 @@ struct Rules: ParsableCommand {
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
 
     func run() throws {
-        let config = try common.loadConfiguration()
-        let rules = try common.loadCheckers(config).rules
+        let file = try common.loadFile()
+        let config = file.configuration
+        let rules = try common.loadCheckers(file).rules
         let disabled = Set(config.disabledRules)
         switch format {
         case .json:
@@ -174,8 +222,7 @@ struct Explain: ParsableCommand {
     @Argument(help: "The rule id, as `replyqa rules` lists it.") var rule: String
 
     func run() throws {
-        let config = try common.loadConfiguration()
-        let rules = try common.loadCheckers(config).rules
+        let rules = try common.loadCheckers(try common.loadFile()).rules
         guard let r = rules.first(where: { $0.id == rule }) else {
             let close = rules.map(\.id).filter { $0.contains(rule) || rule.contains($0) }
             throw ValidationError("no rule \(rule)" + (close.isEmpty ? "" : "; did you mean \(close.joined(separator: ", "))?"))
@@ -208,14 +255,15 @@ struct BatchOptions: ParsableArguments {
 struct Extract: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what ReplyQA reads from each reply: agent, channel, authored text, the customer's question.",
-        discussion: "Prints one record per reply and one error record per input that could not be read. Exits 1 when any input failed, after reading all of them.")
+        discussion: "Prints one record per reply and one error record per input that could not be read. Exits 1 when any input failed, after reading all of them; 2 on bad usage or an unusable configuration.")
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var batch: BatchOptions
 
     func run() throws {
-        let config = try common.loadConfiguration()
-        let result = BatchProcessor(config: config).run(paths: batch.paths)
+        let file = try common.loadFile()
+        common.warnAboutOtherConfigurations(in: batch.paths, using: file)
+        let result = BatchProcessor(config: file.configuration).run(paths: batch.paths)
         try Output.print(result, format: batch.format, includeFindings: false)
         if !result.failures.isEmpty { throw ExitCode(1) }
     }
@@ -229,7 +277,7 @@ struct Check: ParsableCommand {
         folder (index.html, agents/, channels/, report.json, replies.csv, agents.csv), replacing an earlier \
         report there only when the new one is complete; without it, prints each reply with its findings. \
         --history records the run in a SQLite file and adds week-over-week trends to the report. \
-        Exits 1 when any input failed, after reading all of them.
+        Exits 1 when any input failed, after reading all of them; 2 on bad usage or an unusable configuration.
         """)
 
     @OptionGroup var common: CommonOptions
@@ -240,8 +288,10 @@ struct Check: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress bar.") var quiet = false
 
     func run() throws {
-        let config = try common.loadConfiguration()
-        let checkers = try common.loadCheckers(config)
+        let file = try common.loadFile()
+        let config = file.configuration
+        let checkers = try common.loadCheckers(file)
+        common.warnAboutOtherConfigurations(in: batch.paths, using: file)
         var processor = BatchProcessor(config: config, checkers: checkers)
         let bar = ProgressBar(enabled: !quiet)
         processor.progress = { phase, done, total in bar.update(phase, done, total) }
@@ -267,7 +317,7 @@ struct Check: ParsableCommand {
                     FileHandle.standardError.write(Data("history: run \(run.id) recorded \(run.newReplies) new of \(run.replies) replies in \(history)\n".utf8))
                 }
             } catch {
-                throw ValidationError("\(error)")
+                throw UsageFailure("replyqa: \(error)")
             }
         }
         let model = ReportModel(result: result, config: config, trends: trends, generatedAt: now ? started : nil)

@@ -11,10 +11,11 @@ struct Sample: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Draw a reproducible stratified sample of replies for review.",
         discussion: """
-        Draws up to --per-agent replies from each agent (each agent on each channel with --per-channel), at \\
-        random but reproducibly: the same input and --seed give the same sample. With --out, copies each \\
-        sampled reply (an mbox message becomes an .eml file) and the customer message it answers into the \\
-        folder, with manifest.csv, so `replyqa check DIR` scores the sample; without it, prints the manifest.
+        Draws up to --per-agent replies from each agent (each agent on each channel with --per-channel), at \
+        random but reproducibly: the same input and --seed give the same sample. With --out, copies each \
+        sampled reply (an mbox message becomes an .eml file) and the customer message it answers into the \
+        folder, with manifest.csv and a copy of the configuration used (replyqa.yml), so \
+        `replyqa check DIR --config DIR/replyqa.yml` scores the sample the same way; without it, prints the manifest.
         """)
 
     @OptionGroup var common: CommonOptions
@@ -29,7 +30,9 @@ struct Sample: ParsableCommand {
     }
 
     func run() throws {
-        let config = try common.loadConfiguration()
+        let file = try common.loadFile()
+        let config = file.configuration
+        common.warnAboutOtherConfigurations(in: paths, using: file)
         let result = BatchProcessor(config: config).run(paths: paths)
         let picks = StratifiedSample(perStratum: perAgent, byChannel: perChannel, seed: seed).draw(result.replies)
         var rows = [["stratum", "agent", "channel", "message_id", "source", "copy", "question_copy"]]
@@ -63,9 +66,16 @@ struct Sample: ParsableCommand {
         let strata = Set(picks.map(\.stratum)).count
         if let out {
             files.append(("manifest.csv", Data(manifest.utf8)))
+            if let source = file.path {
+                // The same settings re-check the sample the same way (agents, channels, severities).
+                let note = "# The configuration `replyqa sample` used, copied from \(source); check the sample with\n"
+                    + "# replyqa check \(out) --config \((out as NSString).appendingPathComponent("replyqa.yml"))\n"
+                files.append(("replyqa.yml", Data((note + file.relocated()).utf8)))
+            }
             do { try ReportWriter.write(files, to: out, marker: (file: "manifest.csv", text: "stratum,agent,channel")) }
             catch { FileHandle.standardError.write(Data("replyqa: \(error)\n".utf8)); throw ExitCode(1) }
-            Swift.print("Sample: \(picks.count) replies from \(strata) strata (seed \(seed)) in \(out); manifest.csv lists them")
+            let configNote = file.path == nil ? "" : ", replyqa.yml is the configuration used"
+            Swift.print("Sample: \(picks.count) replies from \(strata) strata (seed \(seed)) in \(out); manifest.csv lists them\(configNote)")
         } else {
             Swift.print(manifest, terminator: "")
         }
@@ -93,9 +103,9 @@ struct HistoryCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: history) else { throw ValidationError("no history file at \(history)") }
+        guard FileManager.default.fileExists(atPath: history) else { throw UsageFailure("replyqa history: no history file at \(history)") }
         let store: HistoryStore
-        do { store = try HistoryStore(path: history) } catch { throw ValidationError("\(error)") }
+        do { store = try HistoryStore(path: history) } catch { throw UsageFailure("replyqa history: \(error)") }
         let runs = try store.runs()
         let trends = try store.trends(agent: agent).values.sorted { $0.agent < $1.agent }
         switch format {

@@ -80,7 +80,7 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertEqual((trends.first?["weeks"] as? [[String: Any]])?.first?["week"] as? String, "2026-W47")
         let text = try runReplyQA(["history", "--history", history, "--agent", "Maya Chen"])
         XCTAssertTrue(text.stdout.contains("Maya Chen\n  2026-W47  mean 91.5"), text.stdout)
-        XCTAssertEqual(try runReplyQA(["history", "--history", dir.appendingPathComponent("none.sqlite").path]).status, 64)
+        XCTAssertEqual(try runReplyQA(["history", "--history", dir.appendingPathComponent("none.sqlite").path]).status, 2)
     }
 
     func testSampleIsReproducibleStratifiedAndScorable() throws {
@@ -113,6 +113,6 @@ final class ReportCommandTests: XCTestCase {
         let perChannel = try runReplyQA(["sample", Self.samples, "--config", config, "--per-agent", "1", "--per-channel", "--seed", "7"])
         XCTAssertTrue(perChannel.stdout.contains("Daniel Okafor / social"), perChannel.stdout)
         XCTAssertTrue(perChannel.stdout.contains("Daniel Okafor / email"), perChannel.stdout)
-        XCTAssertEqual(try runReplyQA(["sample", Self.samples, "--per-agent", "0"]).status, 64)
+        XCTAssertEqual(try runReplyQA(["sample", Self.samples, "--per-agent", "0"]).status, 2)
     }
 }
