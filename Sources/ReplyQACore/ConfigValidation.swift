@@ -49,6 +49,7 @@ public enum ConfigScalar: Sendable, Equatable {
 
 /// One problem found in a configuration file, with where it is.
 public struct ConfigIssue: Sendable, Equatable, CustomStringConvertible {
+    /// An error stops the command; a warning is printed and the run goes on.
     public enum Level: String, Sendable { case error, warning }
     public var file: String
     /// 1-based line and column (Unicode scalars); 0 when the problem has no single place.
@@ -278,7 +279,9 @@ public enum Suggestion {
 public struct ConfigurationFile: Sendable {
     /// The file as the user named it; nil when no file is in effect (the built-in defaults).
     public var path: String?
+    /// The file's text as written.
     public var text: String
+    /// The decoded settings; folders named in a loaded file are resolved against the file's folder.
     public var configuration: Configuration
     /// Problems that do not stop a run (a channel no rule assigns).
     public var warnings: [ConfigIssue]
@@ -420,7 +423,7 @@ public struct ConfigurationFile: Sendable {
         }
     }
 
-    /// The file's text for a copy kept in `folder`: relative `templates` and `dictionaries` folders
+    /// The file's text for a copy kept elsewhere: relative `templates` and `dictionaries` folders
     /// are rewritten as absolute paths, so the copy finds what the original found.
     public func relocated() -> String {
         var lines = text.components(separatedBy: "\n")

@@ -72,7 +72,7 @@ struct Sample: ParsableCommand {
                     + "# replyqa check \(out) --config \((out as NSString).appendingPathComponent("replyqa.yml"))\n"
                 files.append(("replyqa.yml", Data((note + file.relocated()).utf8)))
             }
-            do { try ReportWriter.write(files, to: out, marker: (file: "manifest.csv", text: "stratum,agent,channel")) }
+            do { _ = try ReportWriter.write(files, to: out, marker: (file: "manifest.csv", text: "stratum,agent,channel")) }
             catch { FileHandle.standardError.write(Data("replyqa: \(error)\n".utf8)); throw ExitCode(1) }
             let configNote = file.path == nil ? "" : ", replyqa.yml is the configuration used"
             Swift.print("Sample: \(picks.count) replies from \(strata) strata (seed \(seed)) in \(out); manifest.csv lists them\(configNote)")
