@@ -39,7 +39,7 @@ let package = Package(
         // Check: near-duplicate (canned) replies across a batch.
         .target(name: "NearDuplicates", dependencies: ["TextAnalysis", "ReplyQACore"]),
         // Check: does the reply answer what the customer asked?
-        .target(name: "Relevance", dependencies: ["TextAnalysis", "ReplyQACore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Relevance", dependencies: ["TextAnalysis", "ReplyQACore"]),
         // Check: tone along the rubric (empathy, ownership, patience, politeness, ...), lexicons in Dictionaries/tone.
         .target(name: "Tone", dependencies: ["TextAnalysis", "Relevance", "ReplyQACore"]),
         // Score: findings to 0-100 category scores and an overall score.

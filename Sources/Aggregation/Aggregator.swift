@@ -250,7 +250,7 @@ public struct Aggregator: Sendable {
             .map { Area(category: $0.0, score: $0.1, team: $0.2, examples: $0.3) }
     }
 
-    /// Up to three distinct sentences of the agent's: findings and costs for weaknesses, earned points for strengths.
+    /// Up to three distinct sentences of the agent's: findings (warning or above) for weaknesses, earned points for strengths.
     func examples(_ members: [Int], _ replies: [ReplySummary], category: String, positive: Bool) -> [Area.Example] {
         var out: [Area.Example] = [], seen = Set<String>()
         func add(_ phrase: String, _ sentence: String, _ note: String, _ file: String) {
@@ -269,11 +269,10 @@ public struct Aggregator: Sendable {
                     add(e.text, e.sentence, points(e), r.file)
                 }
             } else {
-                for f in r.findings.filter({ $0.category.rawValue == category }).sorted(by: { $0.severity > $1.severity }) {
+                // Coaching rests on findings a reviewer would stand behind (warning or above), never
+                // on a cue that only nudged a score or on an info-level hint.
+                for f in r.findings.filter({ $0.category.rawValue == category && $0.severity >= .warning }).sorted(by: { $0.severity > $1.severity }) {
                     add(f.text, f.sentence, f.message, r.file)
-                }
-                for e in r.evidence.filter({ $0.category.rawValue == category && $0.points < 0 }).sorted(by: { $0.points < $1.points }) {
-                    add(e.text, e.sentence, points(e), r.file)
                 }
             }
         }

@@ -157,7 +157,7 @@ public struct RelevanceScorer: Sendable {
             if opener == nil, lexicon.leadIns.contains(t.normalized) { continue }
             opener = opener ?? t.normalized
             // Letters stretched for effect ("whyyyy", "pleaseeee") are a vent.
-            if Self.hasStretchedLetters(t.text) { return false }
+            if t.isStretched { return false }
         }
         guard let first = opener, lexicon.openers.contains(first) else { return false }
         let lower = " " + ask.text.lowercased().replacingOccurrences(of: "’", with: "'") + " "
@@ -184,17 +184,6 @@ public struct RelevanceScorer: Sendable {
             let before = text[..<r.lowerBound].last, after = text[r.upperBound...].first
             if !(before?.isLetter ?? false) && !(after?.isLetter ?? false) { return true }
             from = r.upperBound
-        }
-        return false
-    }
-
-    static func hasStretchedLetters(_ word: String) -> Bool {
-        var run = 1
-        var previous: Character?
-        for c in word.lowercased() {
-            run = c == previous && c.isLetter ? run + 1 : 1
-            if run >= 3 { return true }
-            previous = c
         }
         return false
     }

@@ -1,7 +1,6 @@
 import Foundation
 import ReplyQACore
 import TextAnalysis
-import Yams
 
 /// Word lists for relevance: stopwords, very common support words, and synonym groups
 /// (`Dictionaries/relevance/`).
@@ -44,8 +43,8 @@ public struct RelevanceLexicon: Sendable {
             throw RelevanceError(description: "missing \(locator.root?.path ?? "Dictionaries")/relevance/open-questions.yml")
         }
         let open: OpenQuestionLexicon
-        do { open = try YAMLDecoder().decode(OpenQuestionLexicon.self, from: String(contentsOf: questions, encoding: .utf8)) }
-        catch { throw RelevanceError(description: "\(questions.path): \(error)") }
+        do { open = try DataFile.decode(OpenQuestionLexicon.self, from: String(contentsOf: questions, encoding: .utf8), file: questions.path) }
+        catch { throw RelevanceError(description: "\(error)") }
         return RelevanceLexicon(stopwords: Set(try list("stopwords.txt").map { $0.lowercased() }),
                                 common: Set(try list("common-words.txt").map { $0.lowercased() }), synonymGroups: groups,
                                 openQuestions: open)

@@ -89,14 +89,16 @@ public struct BatchDocument: Encodable {
                 skipped: [SkippedInput] = [], clusters: [ClusterSummary] = [], includeFindings: Bool) {
         self.clusters = clusters.map { c in
             ClusterOut(id: c.id, size: c.members.count, agents: c.agents, members: c.members.map { records[$0].location },
-                       sample: String(records[c.members[0]].reply.authored.prefix(160)), macro: c.macro)
+                       sample: String(records[c.members[0]].redactedAuthored.prefix(160)), macro: c.macro)
         }
         replies = records.map { r in
             let reply = r.reply
+            // Customer data a finding points at (a card number, a secret) is masked, as in the reports.
+            let shown = includeFindings ? r.redactedAuthored : reply.authored
             return ReplyOut(
                 file: r.location, messageID: reply.messageID, agent: reply.agent, channel: reply.channel,
                 date: reply.date.map(\.iso8601), subject: reply.subject, from: reply.fromAddress,
-                authored: reply.authored,
+                authored: shown,
                 question: reply.question.map {
                     QuestionOut(text: $0.text, source: $0.source, messageID: $0.messageID,
                                 customerName: $0.customerName, customerAddress: $0.customerAddress)
@@ -105,7 +107,7 @@ public struct BatchDocument: Encodable {
                 warnings: r.warnings,
                 findings: includeFindings ? r.findings.map {
                     FindingOut(category: $0.category, rule: $0.rule, severity: $0.severity, start: $0.span.start,
-                               end: $0.span.end, text: reply.authored.text(at: $0.span), message: $0.message,
+                               end: $0.span.end, text: shown.text(at: $0.span), message: $0.message,
                                suggestion: $0.suggestion)
                 } : nil,
                 scores: includeFindings ? r.score : nil,

@@ -7,10 +7,12 @@ public enum Sarif {
         let index = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($0.element.id, $0.offset) })
         let map = PositionMap(record: record, body: body)
         func level(_ s: Severity) -> String { s == .error ? "error" : s == .warning ? "warning" : "note" }
+        // The snippet points at a leak without repeating it, as the reports do.
+        let shown = record.redactedAuthored
         let results: [[String: Any]] = record.findings.map { f in
             let p = map.position(of: f.span)
             let region: [String: Any] = ["startLine": p.line, "startColumn": p.column, "endLine": p.endLine, "endColumn": p.endColumn,
-                                         "snippet": ["text": record.reply.authored.text(at: f.span)]]
+                                         "snippet": ["text": shown.text(at: f.span)]]
             var result: [String: Any] = [
                 "ruleId": f.rule,
                 "level": level(f.severity),

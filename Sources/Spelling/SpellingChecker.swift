@@ -46,6 +46,8 @@ public final class SpellingService: @unchecked Sendable {
     private let customWords: [String]
     /// Informal spellings ("pls", "gonna") and what to write instead, from `Dictionaries/informal-spellings.txt`.
     public let informal: [String: String]
+    /// British and American spelling differences ("our" / "or"), from `Dictionaries/spelling-variants.txt`.
+    public let variantPairs: [(String, String)]
     private let detector: LanguageDetector
     private let lock = NSLock()
     private var spellers: [String: Speller] = [:]
@@ -70,6 +72,12 @@ public final class SpellingService: @unchecked Sendable {
             }
         }
         self.informal = informal
+        variantPairs = locator.file("spelling-variants.txt").map { url in
+            DictionaryLocator.wordList(url).compactMap { entry in
+                let parts = entry.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                return parts.count == 2 && !parts[0].isEmpty ? (parts[0], parts[1]) : nil
+            }
+        } ?? []
     }
 
     /// The speller for a language, or nil when that dictionary is not installed.
@@ -110,7 +118,7 @@ public struct SpellingChecker: Checker {
                                   "Check your gamertag and minecoins, then run the .msi installer."]),
          RuleDescription(id: "informal-spelling", category: .spelling, severity: .info,
                          summary: "Informal spellings from Dictionaries/informal-spellings.txt (pls, thx, gonna...), with the word to write instead.",
-                         triggers: ["«Pls» send the photo, «thx»!"], passes: ["Please send the photo, thanks!"])]
+                         triggers: ["«Pls» send the photo, «thx»!", "«Uhhh» that's odd. «Sooo» sorry!"], passes: ["Please send the photo, thanks!"])]
     }
     public let service: SpellingService
     let tokenizer: Tokenizer
@@ -134,14 +142,16 @@ public struct SpellingChecker: Checker {
         // English replies accept the other main variant too ("cancelled", "licences" in en_US;
         // "canceled" in en_GB) unless the config says otherwise; `also_accept` adds more.
         let defaults = language.hasPrefix("en_") && service.options.acceptEnglishVariants ? Self.englishVariants : []
-        var seen = Set<String>()
-        let variants = (defaults + service.options.alsoAccept).filter { $0 != language && $0.prefix(3) == language.prefix(3) && seen.insert($0).inserted }
-            .compactMap { service.speller(for: $0) }
-        return check(text, spellers: [speller] + variants, names: names, suggest: suggest)
+        let also = service.options.alsoAccept.filter { $0 != language && $0.prefix(3) == language.prefix(3) }
+        let variants = defaults.filter { $0 != language && !also.contains($0) }.compactMap { service.speller(for: $0) }
+        return check(text, spellers: [speller] + also.compactMap { service.speller(for: $0) }, variants: variants, names: names, suggest: suggest)
     }
 
-    func check(_ text: String, spellers: [Speller], names: Set<String>, suggest: Bool = true) -> [Finding] {
-        let speller = spellers[0]
+    /// `spellers` accept any word they know; `variants` only the other variant's spelling of a word
+    /// the first speller knows.
+    func check(_ text: String, spellers: [Speller], variants: [Speller] = [], names: Set<String>, suggest: Bool = true) -> [Finding] {
+        let spellers = Spellers(all: spellers, variants: variants, pairs: service.variantPairs)
+        let speller = spellers.main
         let tokens = tokenizer.tokenize(text)
         var sentenceStarts = Set<Int>()
         let sentences = SentenceSplitter.split(tokens)
@@ -167,16 +177,27 @@ public struct SpellingChecker: Checker {
                                         message: "“\(token.text)” is informal; write “\(better)”.", suggestion: better))
                 continue
             }
+            // Letters stretched for effect ("Uhhh", "Sooo", "Ooo") are informal, not misspelled.
+            if token.isStretched, !accepts(token.text, spellers: spellers, names: names, capitalizedInside: false, hyphenPrefix: false) {
+                findings.append(Finding(category: .spelling, rule: "informal-spelling", severity: .info, span: token.span,
+                                        message: "“\(token.text)” is stretched for effect; fine in a chat, informal in a reply."))
+                continue
+            }
             // A capitalized word that opens a sentence and is followed by a comma addresses someone: "Sahil, ..."
             let vocative = i + 1 < tokens.count && [",", "!"].contains(tokens[i + 1].text) || signed.contains(i)
             let parts = parts(of: token)
             for (k, (part, span)) in parts.enumerated() {
                 let inside = !sentenceStarts.contains(i) || span.start != token.span.start
-                if accepts(part, spellers: spellers, names: names, capitalizedInside: inside,
-                           hyphenPrefix: parts.count > 1 && k < parts.count - 1) { continue }
-                // ...unless it is one letter away from a real word ("Therfore, ...").
+                let prefix = parts.count > 1 && k < parts.count - 1
+                if accepts(part, spellers: spellers, names: names, capitalizedInside: inside, hyphenPrefix: prefix) { continue }
+                // A capitalized word addressing someone is taken as a name unless it is one letter
+                // away from a real word ("Therfore, ..."). Inside a sentence no such test is made:
+                // on real replies most unknown capitalized words one letter from a word are names.
                 if !inside, vocative, accepts(part, spellers: spellers, names: names, capitalizedInside: true, hyphenPrefix: false),
-                   !suggest || !speller.suggest(part).contains(where: { Self.editDistance($0.lowercased(), part.lowercased()) <= 1 }) { continue }
+                   !suggest || !speller.suggest(part).contains(where: { s in
+                       // A split ("Kay lee") is not a real word one letter away.
+                       !s.contains(" ") && !s.contains("-") && Self.editDistance(s.lowercased(), part.lowercased()) <= 1
+                   }) { continue }
                 let suggestions = suggest ? speller.suggest(part) : []
                 let message = suggestions.isEmpty
                     ? "“\(part)” is not in the \(speller.hunspell.language) dictionary."
@@ -186,6 +207,35 @@ public struct SpellingChecker: Checker {
             }
         }
         return findings
+    }
+
+    /// The dictionaries one reply is checked against.
+    struct Spellers {
+        var all: [Speller]
+        var variants: [Speller]
+        var pairs: [(String, String)]
+        var main: Speller { all[0] }
+
+        func isCorrect(_ word: String) -> Bool {
+            if all.contains(where: { $0.isCorrect(word) }) { return true }
+            guard variants.contains(where: { $0.isCorrect(word) }) else { return false }
+            return isVariantSpelling(word)
+        }
+
+        /// One British/American change turns the word into one the main dictionary knows.
+        func isVariantSpelling(_ word: String) -> Bool {
+            let lower = word.lowercased()
+            for (british, american) in pairs {
+                for (from, to) in [(british, american), (american, british)] where lower.contains(from) {
+                    var search = lower.startIndex..<lower.endIndex
+                    while let r = lower.range(of: from, range: search) {
+                        if main.isCorrect(lower.replacingCharacters(in: r, with: to)) { return true }
+                        search = r.upperBound..<lower.endIndex
+                    }
+                }
+            }
+            return false
+        }
     }
 
     /// The English variants every English reply accepts by default.
@@ -210,9 +260,9 @@ public struct SpellingChecker: Checker {
     static let hyphenPrefixes: Set<String> = ["pre", "re", "co", "non", "un", "multi", "anti", "sub", "self", "ex", "post",
                                               "semi", "mid", "e", "de", "inter", "over", "under", "bi", "tri", "mini", "micro"]
 
-    func accepts(_ word: String, spellers: [Speller], names: Set<String>, capitalizedInside: Bool, hyphenPrefix: Bool) -> Bool {
+    func accepts(_ word: String, spellers: Spellers, names: Set<String>, capitalizedInside: Bool, hyphenPrefix: Bool) -> Bool {
         if word.unicodeScalars.count < 2 { return true }
-        if spellers.contains(where: { $0.isCorrect(word) }) { return true }
+        if spellers.isCorrect(word) { return true }
         if hyphenPrefix, Self.hyphenPrefixes.contains(word.lowercased()) { return true }
         // Brand names and joined names keep inner capitals: AirPods, MacBook, AnnieBallard.
         if let first = word.first, first.isUppercase, Self.hasInnerCapital(word) { return true }
@@ -221,7 +271,7 @@ public struct SpellingChecker: Checker {
         // Possessives of words the dictionary knows: the customer's, the Parks'.
         for suffix in ["'s", "'"] where lower.hasSuffix(suffix) {
             let base = String(word.dropLast(suffix.count))
-            if base.count > 1, spellers.contains(where: { $0.isCorrect(base) }) || names.contains(base.lowercased()) { return true }
+            if base.count > 1, spellers.isCorrect(base) || names.contains(base.lowercased()) { return true }
         }
         // An unknown capitalized word inside a sentence is most likely a name or a brand
         // (but "NIce" or "THe" is a slip of the shift key).

@@ -21,6 +21,17 @@ public struct Token: Sendable, Equatable {
     public var newlinesBefore: Int
 
     public var isWord: Bool { kind == .word }
+    /// A letter three or more times in a row ("Uhhh", "whyyy"): stretched for effect, as no English word is.
+    public var isStretched: Bool {
+        var run = 1
+        var previous: Character?
+        for c in text.lowercased() {
+            run = c == previous && c.isLetter ? run + 1 : 1
+            if run >= 3 { return true }
+            previous = c
+        }
+        return false
+    }
     /// The word with curly apostrophes made straight, lower-cased.
     public var normalized: String {
         // Plain ASCII words skip Foundation's slower string replacement.

@@ -228,7 +228,7 @@ public struct ToneAnalyzer: @unchecked Sendable {
             for g in gains { earned += g * factor; factor *= Self.diminishing }
             scores[d.rawValue] = Int(max(0, min(100, base + earned + losses)).rounded())
         }
-        let (label, reasons) = Self.label(scores, evidence: evidence, words: readability.words)
+        let (label, reasons) = Self.label(scores, evidence: evidence, words: readability.words, policy: input.policy)
         return ToneResult(dimensions: scores, label: label, reasons: reasons, evidence: evidence,
                           readability: readability, policy: input.policy, distressed: distressed)
     }
@@ -486,7 +486,9 @@ public struct ToneAnalyzer: @unchecked Sendable {
     // MARK: - Label
 
     /// The label follows from the dimensions; the reasons quote the evidence behind it.
-    static func label(_ s: [String: Int], evidence: [ToneEvidence], words: Int) -> (ToneLabel, [String]) {
+    ///
+    /// Where the channel's policy makes a greeting or closing optional, its absence is no reason.
+    static func label(_ s: [String: Int], evidence: [ToneEvidence], words: Int, policy: ChannelPolicy) -> (ToneLabel, [String]) {
         func quote(_ e: ToneEvidence) -> String { e.text.isEmpty ? (e.note ?? e.cue) : "“\(e.text.prefix(80))”" }
         let patience = s["patience"] ?? 100, empathy = s["empathy"] ?? 50, politeness = s["politeness"] ?? 50
         let hostile = evidence.filter { $0.dimension == .patience && $0.points <= -40 }
@@ -499,8 +501,8 @@ public struct ToneAnalyzer: @unchecked Sendable {
         if stock.count + robotic.count >= 2, empathy < 80 {
             return (.robotic, ["stock or scripted phrases"] + (robotic + stock).prefix(3).map(quote))
         }
-        let greeted = evidence.contains { $0.dimension == .greeting && $0.points > 0 }
-        let closed = evidence.contains { $0.dimension == .closing && $0.points > 0 }
+        let greeted = policy.greeting == .optional || evidence.contains { $0.dimension == .greeting && $0.points > 0 }
+        let closed = policy.closing == .optional || evidence.contains { $0.dimension == .closing && $0.points > 0 }
         let blame = evidence.filter { $0.dimension == .patience && $0.points < 0 }
         let deflection = evidence.filter { $0.dimension == .ownership && $0.points < 0 }
         if (!greeted && !closed && politeness < 55) || (!blame.isEmpty && empathy < 50) || (!deflection.isEmpty && empathy < 50 && politeness < 55) {

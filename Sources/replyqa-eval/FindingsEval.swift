@@ -20,6 +20,7 @@ struct FindingsEval: ParsableCommand {
     @Option(help: "Write the unlabelled findings to this TSV file (with their text) for labelling.") var draw: String?
     @Option(help: "Write each rule's measured precision to this YAML file (Dictionaries/measured-precision.yml).") var writePrecision: String?
     @Option(help: "The replyqa binary (default: the one beside this program).") var replyqa: String?
+    @Option(help: "Read this saved `replyqa check --format json` output instead of running replyqa (e.g. an earlier version's).") var fromJSON: String?
     @Flag(help: "List every false alarm.") var verbose = false
 
     /// Rules whose verdict depends on the customer's message: a finding is labelled per pair.
@@ -72,7 +73,8 @@ struct FindingsEval: ParsableCommand {
         }
         let dir = URL(fileURLWithPath: batch)
         let config = dir.appendingPathComponent("replyqa.yml").path
-        let output = try ReplyQACommand(path: replyqa).check([batch], config: FileManager.default.fileExists(atPath: config) ? config : nil)
+        let output = try fromJSON.map { try JSONDecoder().decode(CheckOutput.self, from: Data(contentsOf: URL(fileURLWithPath: $0))) }
+            ?? ReplyQACommand(path: replyqa).check([batch], config: FileManager.default.fileExists(atPath: config) ? config : nil)
         let (items, byReply) = Self.items(output, minimum: minimum)
 
         // Genuine replies: the reply that really answered the conversation, when truth.json says so.
@@ -89,7 +91,7 @@ struct FindingsEval: ParsableCommand {
         print("genuine replies auto-failed: \(percent(autoFailed, real.count))")
         print("genuine replies with an error outside the relevance rules: \(percent(withError, real.count))")
 
-        let labels = try Self.readLabels(labels)
+        let (labels, labelRules) = try Self.readLabels(labels)
         var perRule: [String: (right: Int, labelled: Int, total: Int)] = [:]
         var falseAlarms: [Item] = []
         for item in items {
@@ -124,32 +126,38 @@ struct FindingsEval: ParsableCommand {
             var lines = ["# Precision of each rule's findings on real support replies: the share of its labelled findings that",
                          "# a reviewer judged right. Written by `replyqa-eval findings BATCH --write-precision FILE` over the",
                          "# support-conversations dev batch (../shared/tools/make-support-batch.py); `replyqa explain` shows it."]
-            for (rule, c) in perRule.sorted(by: { $0.key < $1.key }) where c.labelled > 0 {
-                lines.append("\(rule): {right: \(c.right), labelled: \(c.labelled)}")
+            // Rules that were labelled once but make no finding now are listed with none.
+            let labelledRules = Set(labelRules.values)
+            for rule in Set(perRule.keys).union(labelledRules).sorted() {
+                let c = perRule[rule] ?? (0, 0, 0)
+                guard c.labelled > 0 || labelledRules.contains(rule) else { continue }
+                lines.append("\(rule): {right: \(c.right), labelled: \(c.labelled), findings: \(c.total)}")
             }
             try (lines.joined(separator: "\n") + "\n").write(toFile: writePrecision, atomically: true, encoding: .utf8)
         }
     }
 
-    /// key -> right, from a TSV whose header names the `key` and `label` columns (label: right | false).
-    static func readLabels(_ path: String) throws -> [String: Bool] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
+    /// key -> right, and key -> rule, from a TSV whose header names the `key`, `rule` and `label`
+    /// columns (label: right | false).
+    static func readLabels(_ path: String) throws -> ([String: Bool], [String: String]) {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return ([:], [:]) }
         var lines = text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
-        guard !lines.isEmpty else { return [:] }
+        guard !lines.isEmpty else { return ([:], [:]) }
         let header = lines.removeFirst().split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-        guard let k = header.firstIndex(of: "key"), let l = header.firstIndex(of: "label") else {
-            throw EvalError("\(path): the header must name the columns key and label")
+        guard let k = header.firstIndex(of: "key"), let l = header.firstIndex(of: "label"), let r = header.firstIndex(of: "rule") else {
+            throw EvalError("\(path): the header must name the columns key, rule and label")
         }
-        var labels: [String: Bool] = [:]
+        var labels: [String: Bool] = [:], rules: [String: String] = [:]
         for (n, line) in lines.enumerated() {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard fields.count > max(k, l) else { throw EvalError("\(path):\(n + 2): expected \(header.count) columns") }
+            guard fields.count > max(k, l, r) else { throw EvalError("\(path):\(n + 2): expected \(header.count) columns") }
+            rules[fields[k]] = fields[r]
             switch fields[l] {
             case "right": labels[fields[k]] = true
             case "false": labels[fields[k]] = false
             default: throw EvalError("\(path):\(n + 2): label must be right or false, not “\(fields[l])”")
             }
         }
-        return labels
+        return (labels, rules)
     }
 }

@@ -9,13 +9,14 @@ struct JFLEGEval: ParsableCommand {
         commandName: "jfleg",
         abstract: "Spelling and grammar detection on JFLEG (dev.src, dev.spellchecked.src, dev.ref0-3, dev.ref.m2).",
         discussion: """
-        Spelling: a flagged source token is right when dev.spellchecked.src changes it; recall is over \
-        the tokens it changes. Grammar: a finding is right when any reference edits the tokens it \
+        Spelling, through `replyqa check` end to end (each sentence the body of an email reply): a \
+        flagged source token is right when dev.spellchecked.src changes it; recall is over the tokens it changes. Grammar: a finding is right when any reference edits the tokens it \
         covers (dev.ref.m2); false alarms are findings on the corrected dev.ref0 sentences.
         """)
 
     @Argument(help: "The jfleg-dev folder.") var path: String
     @Option(help: "Print this many examples of each kind of error.") var examples = 0
+    @Option(help: "The replyqa binary (default: the one beside this program).") var replyqa: String?
 
     func run() throws {
         let dir = URL(fileURLWithPath: path)
@@ -25,15 +26,20 @@ struct JFLEGEval: ParsableCommand {
         }
         let src = try lines("dev.src"), spell = try lines("dev.spellchecked.src")
         let service = try SpellingService(config: Configuration())
-        let checker = SpellingChecker(service: service)
-        let speller = service.speller(for: "en_US")!
+        let flaggedBySentence = try spellingThroughCheck(src)
         var precision = Ratio(hits: 0, total: 0), recall = Ratio(hits: 0, total: 0)
+        var allRecall = Ratio(hits: 0, total: 0)
         var falsePositives: [String] = [], misses: [String] = []
         for (i, line) in src.enumerated() where !line.isEmpty && i < spell.count {
             let tokens = line.split(separator: " ").map(String.init)
-            let changed = changedPositions(tokens, spell[i].split(separator: " ").map(String.init))
-            let det = Detokenized(line)
-            let flagged = Set(checker.check(det.text, speller: speller).flatMap { det.tokens(overlapping: $0.span) })
+            let everyChange = changedPositions(tokens, spell[i].split(separator: " ").map(String.init))
+            allRecall.total += everyChange.count
+            allRecall.hits += everyChange.intersection(flaggedBySentence[i] ?? []).count
+            // Spelling is about words: a changed token that is punctuation or glues punctuation to
+            // a word ("them.", "4:they") measures the corpus's tokenizing, not a speller.
+            let words = Set(tokens.indices.filter { Self.isWord(tokens[$0]) })
+            let changed = everyChange.intersection(words)
+            let flagged = (flaggedBySentence[i] ?? []).intersection(words)
             precision.total += flagged.count
             precision.hits += flagged.intersection(changed).count
             recall.total += changed.count
@@ -41,14 +47,60 @@ struct JFLEGEval: ParsableCommand {
             falsePositives += flagged.subtracting(changed).map { tokens[$0] }
             misses += changed.subtracting(flagged).map { tokens[$0] }
         }
-        print("spelling precision: \(precision)")
-        print("spelling recall:    \(recall)")
+        print("spelling precision (replyqa check, end to end): \(precision)")
+        print("spelling recall    (replyqa check, end to end): \(recall)")
+        print("spelling recall over every changed token, punctuation included: \(allRecall)")
         if examples > 0 {
             print("  false alarms: " + falsePositives.prefix(examples).joined(separator: ", "))
             print("  misses: " + misses.prefix(examples).joined(separator: ", "))
         }
         try grammar(src: src, refs: try lines("dev.ref0"), m2: try lines("dev.ref.m2"), locator: service.locator)
     }
+
+    /// Each source sentence as the body of an email reply (with greeting, closing and every other
+    /// check as in a real run), through `replyqa check`; the tokens its spelling findings cover.
+    func spellingThroughCheck(_ src: [String]) throws -> [Int: Set<Int>] {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("replyqa-jfleg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var sentences: [String: (Int, Detokenized)] = [:]
+        for (i, line) in src.enumerated() where !line.isEmpty {
+            let det = Detokenized(line)
+            let name = String(format: "%04d.eml", i)
+            sentences[name] = (i, det)
+            let mail = "From: Maya Chen <maya@support.example>\r\nTo: Linda Park <linda@example.com>\r\nSubject: Re: Help\r\n"
+                + "Message-ID: <jfleg-\(i)@support.example>\r\nDate: Mon, 16 Nov 2026 10:00:00 +0000\r\n"
+                + "Content-Type: text/plain; charset=utf-8\r\n\r\n\(det.text)\r\n"
+            try mail.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let config = dir.appendingPathComponent("replyqa.yml")
+        try "support_domains: [support.example]\n".write(to: config, atomically: true, encoding: .utf8)
+        let output = try ReplyQACommand(path: replyqa).check([dir.path], config: config.path)
+        var flagged: [Int: Set<Int>] = [:], unmapped = 0
+        for reply in output.replies {
+            guard let (i, det) = sentences[URL(fileURLWithPath: reply.file).lastPathComponent] else { continue }
+            // The authored text is the sentence itself; map findings through where it sits.
+            guard let at = reply.authored.range(of: det.text) else { unmapped += 1; continue }
+            let offset = reply.authored.unicodeScalars.distance(from: reply.authored.unicodeScalars.startIndex, to: at.lowerBound)
+            var tokens = Set<Int>()
+            // A misspelling is caught by the spelling rules, or by a rule on that very word ("alot", "infact").
+            for f in reply.findings where f.category == "spelling" || Self.wordRules.contains(f.rule) {
+                tokens.formUnion(det.tokens(overlapping: Span(start: f.start - offset, end: f.end - offset)))
+            }
+            flagged[i] = tokens
+        }
+        if unmapped > 0 { print("sentences whose authored text differs from the source: \(unmapped)") }
+        if output.replies.count != sentences.count { print("replies read: \(output.replies.count) of \(sentences.count)") }
+        return flagged
+    }
+
+    /// Letters, with apostrophes and hyphens inside ("don't", "e-mail").
+    static func isWord(_ token: String) -> Bool {
+        token.contains(where: \.isLetter) && token.allSatisfy { $0.isLetter || $0 == "'" || $0 == "’" || $0 == "-" }
+    }
+
+    /// Rules about one misspelled word that take the place of the spelling finding on it.
+    static let wordRules: Set<String> = ["joined-words", "uncountable-plural"]
 
     /// Edits per sentence: source token ranges [start, end) and the annotator who made each.
     func parseM2(_ lines: [String]) -> [[(Int, Int, Int)]] {

@@ -222,13 +222,17 @@ struct Explain: ParsableCommand {
     @Argument(help: "The rule id, as `replyqa rules` lists it.") var rule: String
 
     func run() throws {
-        let rules = try common.loadCheckers(try common.loadFile()).rules
+        let file = try common.loadFile()
+        let rules = try common.loadCheckers(file).rules
         guard let r = rules.first(where: { $0.id == rule }) else {
             let close = rules.map(\.id).filter { $0.contains(rule) || rule.contains($0) }
             throw ValidationError("no rule \(rule)" + (close.isEmpty ? "" : "; did you mean \(close.joined(separator: ", "))?"))
         }
         print("\(r.id) (\(r.category.rawValue), \(r.severity.rawValue))")
         print("  \(r.summary)")
+        if let measured = try MeasuredPrecision.load(locator: DictionaryLocator(config: file.configuration))[r.id] {
+            print("  Measured on real support replies (hand-labelled, `replyqa-eval findings`): \(measured.summary).")
+        }
         if !r.triggers.isEmpty {
             print("\nFlags (the «marked» text is what the finding points at):")
             for t in r.triggers { print("  ✗ \(t)") }

@@ -91,6 +91,17 @@ final class AggregatorTests: XCTestCase {
         XCTAssertEqual(a.problems[0].replies, 5)
     }
 
+    func testImprovementAreasRestOnFindingsAtWarningOrAbove() {
+        // "Please find attached" cost politeness points through a cue, and an info hint was made:
+        // neither is coaching material, however low the category's mean.
+        let cue = EvidenceSummary(category: .politeness, text: "Please find attached", sentence: "Please find attached the label.", points: -8, note: nil)
+        let hint = FindingSummary(rule: "long-sentence", category: .clarity, severity: .info, text: "We checked...", message: "This sentence is long")
+        let replies = (0..<5).map { _ in reply("Maya", "email", overall: 85, categories: ["politeness": 50, "clarity": 60],
+                                               findings: [hint], evidence: [cue]) }
+        let maya = Aggregator(minimumSample: 5).aggregate(replies).agents[0]
+        XCTAssertEqual(maya.improvements, [], "\(maya.improvements)")
+    }
+
     func testWorstRepliesPutFailuresFirst() {
         let replies = [reply("A", "email", overall: 50), reply("B", "email", overall: 0, autoFailed: ["card-number"]),
                        reply("C", "email", overall: 90), reply("D", "email", overall: 30)]

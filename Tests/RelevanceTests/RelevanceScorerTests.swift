@@ -54,4 +54,30 @@ final class RelevanceScorerTests: XCTestCase {
         let r = scorer.score(reply: reply, question: question, stats: stats([question, reply]))
         XCTAssertEqual(r.unanswered, ["And are the Summit boots waterproof?"])
     }
+
+    /// Only a real information request that the reply leaves open counts as unanswered.
+    func testOnlyRealOpenQuestionsAreUnanswered() {
+        let reply = "Yes, we ship to Canada within 5 to 10 business days."
+        func unanswered(_ question: String, reply: String = reply, ignore: Set<String> = ["northwind"]) -> [String] {
+            scorer.score(reply: reply, question: question, stats: stats([question, reply]), ignore: ignore).unanswered
+        }
+        // Statements and pleas are not questions.
+        XCTAssertEqual(unanswered("Do you ship to Canada? I need your help with the Summit boots waterproofing."), [])
+        XCTAssertEqual(unanswered("Do you ship to Canada? Please get back to us about the Summit boots ASAP!"), [])
+        // Vents and rhetorical questions.
+        XCTAssertEqual(unanswered("Do you ship to Canada? WTF is wrong with the Summit boots?"), [])
+        XCTAssertEqual(unanswered("Do you ship to Canada? Whyyyy are the Summit boots leaking??"), [])
+        XCTAssertEqual(unanswered("Do you ship to Canada? What the hell happened to the Summit boots?"), [])
+        // A question put to another company, not this one.
+        XCTAssertEqual(unanswered("@Northwind do you ship to Canada? @Acme are your Summit boots waterproof?"), [])
+        // The reply hands the rest off with a link or a referral, or asks back: handled.
+        let question = "Do you ship to Canada? And are the Summit boots waterproof?"
+        XCTAssertEqual(unanswered(question, reply: reply + " Details on the boots: https://example.com/summit"), [])
+        XCTAssertEqual(unanswered(question, reply: reply + " For the boots, please DM us."), [])
+        XCTAssertEqual(unanswered(question, reply: reply + " Which boots size do you have?"), [])
+        // A reply that answers none of the questions is a relevance matter, not a left-out question.
+        XCTAssertEqual(unanswered(question, reply: "Thanks for reaching out, we are on it."), [])
+        // ...while the real one still counts.
+        XCTAssertEqual(unanswered(question), ["And are the Summit boots waterproof?"])
+    }
 }

@@ -95,6 +95,21 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try replyqa(["lint", "-"], stdin: "From: a@example.com\nContent-Type: text/plain\n\n\u{0}\u{0}binary").status, 2)
     }
 
+    func testTyposAreNotHiddenBySentenceWideFindings() throws {
+        // The one sentence is also what missing-greeting and missing-closing point at: the typos must still show.
+        let run = try replyqa(["lint", "--format", "json", "-"], stdin: "We will definately send it tomorow.\n")
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let findings = try XCTUnwrap((json["replies"] as? [[String: Any]])?.first?["findings"] as? [[String: Any]])
+        let rules = findings.compactMap { $0["rule"] as? String }
+        XCTAssertTrue(rules.contains("missing-greeting"), "\(rules)")
+        XCTAssertEqual(findings.filter { $0["rule"] as? String == "spelling" }.compactMap { $0["text"] as? String }, ["definately", "tomorow"])
+        // A rule about the very same word still replaces the spelling finding ("alot").
+        let alot = try replyqa(["lint", "--format", "json", "-"], stdin: "Hi Linda,\nThanks alot for waiting.\nBest,\nMaya\n")
+        let alotJSON = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(alot.stdout.utf8)) as? [String: Any])
+        let alotRules = ((alotJSON["replies"] as? [[String: Any]])?.first?["findings"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }
+        XCTAssertEqual(alotRules, ["joined-words"], alot.stdout)
+    }
+
     func testLintJSONHasTheCheckShapeWithScores() throws {
         let run = try replyqa(["lint", "--format", "json", "--channel", "chat", "--agent", "Maya Chen", "-"], stdin: Self.leaky)
         XCTAssertEqual(run.status, 1)
@@ -106,7 +121,9 @@ final class CommandLineTests: XCTestCase {
         let findings = try XCTUnwrap(reply["findings"] as? [[String: Any]])
         XCTAssertEqual(findings.compactMap { $0["rule"] as? String }.sorted(), ["attachment-missing", "card-number"])
         let card = try XCTUnwrap(findings.first { $0["rule"] as? String == "card-number" })
-        XCTAssertEqual(card["text"] as? String, "4111 1111 1111 1111")
+        // The machine output points at the leak without repeating it, as the reports do.
+        XCTAssertEqual(card["text"] as? String, "•••• •••• •••• 1111")
+        XCTAssertFalse(run.stdout.contains("4111 1111 1111 1111"), "the full card number must not be in the JSON")
         XCTAssertEqual(card["severity"] as? String, "error")
         XCTAssertEqual(card["category"] as? String, "privacy")
         XCTAssertEqual(card["suggestion"] as? String, "•••• 1111")
@@ -164,6 +181,8 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(region?["startLine"] as? Int, 3)
         XCTAssertEqual(region?["startColumn"] as? Int, 10)
         XCTAssertEqual(region?["endColumn"] as? Int, 29)
+        XCTAssertEqual((region?["snippet"] as? [String: Any])?["text"] as? String, "•••• •••• •••• 1111")
+        XCTAssertFalse(run.stdout.contains("4111 1111 1111 1111"), "the full card number must not be in the SARIF")
         // The validator does reject broken SARIF, so a pass above means something.
         let broken = run.stdout.replacingOccurrences(of: "\"level\" : \"error\"", with: "\"level\" : \"fatal\"")
         XCTAssertFalse(try validateSarif(broken).ok)

@@ -107,6 +107,11 @@ final class ToneAnalyzerTests: XCTestCase {
         let curt = analyze("Orders ship in 5 days.", question: question)
         XCTAssertEqual(curt.label, .curt, "\(curt.reasons)")
         XCTAssertEqual(Array(curt.reasons.prefix(2)), ["no greeting", "no closing"])
+        // Where the channel makes greeting and closing optional (social), their absence is no reason for "curt".
+        let social = analyze("Orders ship in 5 days.", question: question, channel: "social")
+        XCTAssertNotEqual(social.label, .curt, "\(social.reasons)")
+        XCTAssertFalse(social.reasons.contains { $0 == "no greeting" || $0 == "no closing" }, "\(social.reasons)")
+        XCTAssertTrue(evidence(social, "missing-greeting").isEmpty && evidence(social, "missing-closing").isEmpty)
         let robotic = analyze("Hi Linda,\nThank you for contacting us. We apologize for any inconvenience. Your email is important to us.\nRegards,", question: question)
         XCTAssertEqual(robotic.label, .robotic, "\(robotic.reasons)")
     }
@@ -124,6 +129,9 @@ final class ToneAnalyzerTests: XCTestCase {
 
     func testShoutingAndWallsOfText() {
         XCTAssertEqual(evidence(analyze("You MUST NOT wash the tent. Track it with USPS."), "shouting").map(\.text), ["MUST NOT"])
+        // Acronyms of three letters or fewer are not shouting, alone or in a list.
+        XCTAssertTrue(evidence(analyze("Please share your OS, CPU, RAM and GPU. Is it an SSD?"), "shouting").isEmpty)
+        XCTAssertEqual(evidence(analyze("DO NOT DO THAT."), "shouting").map(\.text), ["DO NOT DO THAT"])
         let wall = analyze(String(repeating: "The pole ships today and arrives soon. ", count: 20))
         XCTAssertEqual(evidence(wall, "wall-of-text").count, 1)
         XCTAssertLessThan(wall.dimensions["clarity"]!, 90)
