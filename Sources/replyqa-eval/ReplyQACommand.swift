@@ -44,8 +44,10 @@ struct CheckOutput: Decodable {
         var findings: [Finding]
         var scores: Scores?
         var question: Question?
-        enum CodingKeys: String, CodingKey { case file, messageID = "message_id", authored, findings, scores, question }
+        var relevance: Relevance?
+        enum CodingKeys: String, CodingKey { case file, messageID = "message_id", authored, findings, scores, question, relevance }
     }
+    struct Relevance: Decodable { var score: Double }
     struct Finding: Decodable {
         var rule: String
         var severity: String
