@@ -7,25 +7,130 @@ public enum HTMLText {
     public struct Result: Sendable, Equatable {
         public var text: String
         public var quoteStartLine: Int?
+        /// The HTML was nested deeper than libxml2 parses (256 levels): the deeper part was read as
+        /// flat text (line breaks kept, structure and quoting lost there).
+        public var tooDeep = false
     }
 
     /// Converts with libxml2's forgiving HTML parser. Never touches the network.
     public static func convert(_ html: String) -> Result {
         let cleaned = html.replacingOccurrences(of: String(marker), with: "")
-        var bytes = Array(cleaned.utf8)
+        guard var result = render(cleaned) else { return Result(text: "", quoteStartLine: nil) }
+        if result.tooDeep {
+            // libxml2 stops at its depth limit and drops everything after it; flattening what lies
+            // deeper than that keeps the text, and stripping every tag is the last resort.
+            result = render(flatten(cleaned, keepDepth: flattenDepth)).flatMap { $0.tooDeep ? nil : $0 }
+                ?? render(flatten(cleaned, keepDepth: 0)) ?? Result(text: "", quoteStartLine: nil)
+            result.tooDeep = true
+        }
+        return result
+    }
+
+    /// Tags nested deeper than this are dropped by `flatten`, well inside libxml2's 256 levels.
+    static let flattenDepth = 200
+
+    /// Parses and renders; `tooDeep` says the parser gave up at its nesting limit.
+    static func render(_ html: String) -> Result? {
+        var bytes = Array(html.utf8)
         if bytes.isEmpty { return Result(text: "", quoteStartLine: nil) }
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue
             | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NONET.rawValue)
+        guard let context = htmlNewParserCtxt() else { return nil }
+        defer { htmlFreeParserCtxt(context) }
         let doc = bytes.withUnsafeMutableBufferPointer { buf in
             buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) {
-                htmlReadMemory($0, Int32(buf.count), nil, "UTF-8", options)
+                htmlCtxtReadMemory(context, $0, Int32(buf.count), nil, "UTF-8", options)
             }
         }
-        guard let doc else { return Result(text: "", quoteStartLine: nil) }
+        // The error is recorded even though NOERROR keeps it from being printed.
+        let message = context.pointee.lastError.message.map { String(cString: $0) } ?? ""
+        let tooDeep = context.pointee.errNo != 0 && message.lowercased().contains("depth")
+        guard let doc else { return tooDeep ? Result(text: "", quoteStartLine: nil, tooDeep: true) : nil }
         defer { xmlFreeDoc(doc) }
         var renderer = Renderer()
         if let root = xmlDocGetRootElement(doc) { renderer.element(root, depth: 0) }
-        return finish(renderer.output)
+        var result = finish(renderer.output)
+        result.tooDeep = tooDeep
+        return result
+    }
+
+    static let voidElements: Set<String> = ["br", "img", "hr", "meta", "link", "input", "wbr", "col", "area", "base",
+                                            "source", "track", "embed", "param", "keygen"]
+
+    /// The HTML with every tag nested deeper than `keepDepth` removed: a block-level tag becomes
+    /// `<br>` so lines stay lines, others go; the content of a deep `script` or `style` goes too.
+    /// Depth is counted from the tags as written (no implied end tags), which can only overcount.
+    static func flatten(_ html: String, keepDepth: Int) -> String {
+        let blocks = Renderer.lineBlocks.union(Renderer.paragraphBlocks).union(["blockquote"])
+        let chars = Array(html.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var depth = 0, i = 0
+        // A deep block tag asks for a line break before the next text, so a run of them is one break.
+        var pendingBreak = false
+        func append(text scalar: Unicode.Scalar) {
+            if pendingBreak && !scalar.properties.isWhitespace {
+                out.append(contentsOf: "<br>".unicodeScalars)
+                pendingBreak = false
+            }
+            out.append(scalar)
+        }
+        while i < chars.count {
+            guard chars[i] == "<", i + 1 < chars.count else { append(text: chars[i]); i += 1; continue }
+            if chars[i + 1] == "!" || chars[i + 1] == "?" {
+                // A comment, doctype or processing instruction: dropped when deep, else kept whole.
+                let isComment = i + 3 < chars.count && chars[i + 2] == "-" && chars[i + 3] == "-"
+                var j = i + 2
+                if isComment {
+                    while j + 2 < chars.count, !(chars[j] == "-" && chars[j + 1] == "-" && chars[j + 2] == ">") { j += 1 }
+                    j = min(chars.count, j + 3)
+                } else {
+                    while j < chars.count, chars[j] != ">" { j += 1 }
+                    j = min(chars.count, j + 1)
+                }
+                if depth <= keepDepth { out.append(contentsOf: chars[i..<j]) }
+                i = j
+                continue
+            }
+            let closing = chars[i + 1] == "/"
+            var j = i + (closing ? 2 : 1)
+            var name = ""
+            while j < chars.count, chars[j].properties.isAlphabetic || ("0"..."9").contains(chars[j]) {
+                name.unicodeScalars.append(chars[j]); j += 1
+            }
+            guard !name.isEmpty else { append(text: chars[i]); i += 1; continue }  // a "<" in text
+            var quote: Unicode.Scalar? = nil
+            while j < chars.count {
+                if let q = quote { if chars[j] == q { quote = nil } }
+                else if chars[j] == "\"" || chars[j] == "'" { quote = chars[j] }
+                else if chars[j] == ">" { break }
+                j += 1
+            }
+            let end = min(chars.count, j + 1)
+            let selfClosing = j > i && j < chars.count && chars[j - 1] == "/"
+            name = name.lowercased()
+            let tag = chars[i..<end]
+            i = end
+            if closing {
+                if depth <= keepDepth { out.append(contentsOf: tag) } else if blocks.contains(name) { pendingBreak = true }
+                depth = max(0, depth - 1)
+                continue
+            }
+            if voidElements.contains(name) || selfClosing {
+                if depth < keepDepth { out.append(contentsOf: tag) } else if name == "br" { pendingBreak = true }
+                continue
+            }
+            depth += 1
+            if depth <= keepDepth { out.append(contentsOf: tag); continue }
+            if name == "script" || name == "style" {
+                // Skip to the matching end tag: its content is code, not text.
+                let closer = Array("</\(name)".unicodeScalars)
+                while i < chars.count, !(chars[i] == "<" && i + closer.count <= chars.count
+                        && String(String.UnicodeScalarView(chars[i..<i + closer.count])).lowercased() == String(String.UnicodeScalarView(closer))) { i += 1 }
+                continue  // the end tag itself is read next and lowers the depth again
+            }
+            if blocks.contains(name) { pendingBreak = true }
+        }
+        return String(out)
     }
 
     /// Private-use character left where a quoting container starts, found again after cleanup.

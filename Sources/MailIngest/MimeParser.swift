@@ -48,11 +48,15 @@ public struct MimeParser: Sendable {
 
     /// Reads every message of an mbox file, streaming from disk; calls `handle` per message or error.
     public func parseMbox(path: String, _ handle: (Result<MailMessage, IngestError>) -> Void) {
-        var gerror: UnsafeMutablePointer<GError>? = nil
-        guard let stream = g_mime_stream_fs_open(path, O_RDONLY, 0, &gerror) else {
-            let why = gerror.map { String(cString: $0.pointee.message) } ?? "cannot open"
-            if gerror != nil { g_error_free(gerror) }
-            handle(.failure(IngestError(path: path, reason: why)))
+        // Opened by its real bytes, and only if it is a regular file (a FIFO would block).
+        let fd: Int32
+        do { fd = try SystemPath.openRegular(path).fd } catch {
+            handle(.failure(error))
+            return
+        }
+        guard let stream = g_mime_stream_fs_new(fd) else {
+            close(fd)
+            handle(.failure(IngestError(path: path, reason: "cannot read file")))
             return
         }
         defer { g_object_unref(stream) }
@@ -91,12 +95,27 @@ public struct MimeParser: Sendable {
             throw IngestError(path: path, reason: "message is \(data.count / 1_048_576) MB, over the limit of \(limits.maxMessageBytes / 1_048_576) MB")
         }
         let head = data.prefix(4096)
-        if head.contains(0) { throw IngestError(path: path, reason: "binary data, not an email (NUL bytes in the header area)") }
+        if data[..<Self.headerEnd(data)].contains(0) {
+            throw IngestError(path: path, reason: "binary data, not an email (NUL bytes in the header area)")
+        }
         // The first line must look like a header ("Name: value") or an mbox "From " line.
         let firstLine = head.prefix { $0 != 0x0A }
         let text = String(decoding: firstLine, as: UTF8.self)
         let looksLikeHeader = text.range(of: #"^[!-9;-~]+:"#, options: .regularExpression) != nil || text.hasPrefix("From ")
         if !looksLikeHeader { throw IngestError(path: path, reason: "not an email: the first line is not a header") }
+    }
+
+    /// Where the header ends: at the first empty line, else at the end of the data.
+    static func headerEnd(_ data: [UInt8]) -> Int {
+        var i = 0
+        while i < data.count {
+            guard let newline = data[i...].firstIndex(of: 0x0A) else { return data.count }
+            let next = newline + 1
+            if next < data.count, data[next] == 0x0A { return next }
+            if next + 1 < data.count, data[next] == 0x0D, data[next + 1] == 0x0A { return next }
+            i = next
+        }
+        return data.count
     }
 
     // MARK: - GMime objects to Swift values
@@ -124,6 +143,9 @@ public struct MimeParser: Sendable {
         }
         result.attachments = walk.attachments
         result.warnings = walk.warnings
+        if walk.nuls > 0 {
+            result.warnings.append("the body text held \(walk.nuls) NUL character\(walk.nuls == 1 ? "" : "s"), dropped")
+        }
         if let html = walk.html {
             if html.count > limits.maxHTMLBytes {
                 result.warnings.append("HTML body is \(html.count / 1024) KB, over the limit of \(limits.maxHTMLBytes / 1024) KB; used the plain-text part or truncated text")
@@ -131,10 +153,17 @@ public struct MimeParser: Sendable {
             if html.count <= limits.maxHTMLBytes || walk.plain == nil {
                 let limited = html.count > limits.maxHTMLBytes ? String(html.prefix(limits.maxHTMLBytes)) : html
                 let converted = HTMLText.convert(limited)
-                result.body = converted.text
-                result.quoteStartLine = converted.quoteStartLine
-                result.bodyKind = .html
-                return result
+                if converted.tooDeep {
+                    result.warnings.append("HTML body is nested deeper than 256 levels; "
+                        + (walk.plain == nil ? "the deeper part was read as flat text" : "used the plain-text part"))
+                }
+                // A plain-text alternative says the same without the structure that was lost.
+                if !converted.tooDeep || walk.plain == nil {
+                    result.body = converted.text
+                    result.quoteStartLine = converted.quoteStartLine
+                    result.bodyKind = .html
+                    return result
+                }
             }
         }
         if let plain = walk.plain {
@@ -153,6 +182,14 @@ public struct MimeParser: Sendable {
         var attachments: [Attachment] = []
         var warnings: [String] = []
         var depthWarned = false
+        /// NUL characters taken out of decoded text (base64 or quoted-printable can carry them).
+        var nuls = 0
+
+        mutating func withoutNULs(_ text: String) -> String {
+            guard text.utf8.contains(0) else { return text }
+            nuls += text.utf8.reduce(0) { $1 == 0 ? $0 + 1 : $0 }
+            return text.replacingOccurrences(of: "\u{0}", with: "")
+        }
     }
 
     func walk(_ object: UnsafeMutablePointer<GMimeObject>, depth: Int, inRelated: Bool, into state: inout BodyWalk) {
@@ -204,12 +241,12 @@ public struct MimeParser: Sendable {
             if charset == nil { charset = sniffHTMLCharset(bytes) }
             let (text, warning) = CharsetDecoder.decode(bytes, charset: charset)
             if let warning { state.warnings.append(warning) }
-            state.html = text
+            state.html = state.withoutNULs(text)
         } else if subtype == "plain" || subtype == "enriched" {
             guard state.plain == nil else { return }
             let (text, warning) = CharsetDecoder.decode(bytes, charset: charset)
             if let warning { state.warnings.append(warning) }
-            state.plain = text
+            state.plain = state.withoutNULs(text)
             let format = g_mime_object_get_content_type_parameter(object, "format").map { String(cString: $0).lowercased() }
             if format == "flowed" {
                 let delsp = g_mime_object_get_content_type_parameter(object, "delsp").map { String(cString: $0).lowercased() }

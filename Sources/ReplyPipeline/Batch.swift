@@ -125,16 +125,9 @@ public struct BatchProcessor: Sendable {
         assemble(messages.map(load), failures: [], skipped: [], filesRead: messages.count)
     }
 
+    /// The file's bytes, read by its real name and only if it is a regular file.
     func readLimited(_ path: String) throws -> [UInt8] {
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
-        if size > config.limits.maxMessageBytes {
-            throw IngestError(path: path, reason: "message is \(size / 1_048_576) MB, over the limit of \(config.limits.maxMessageBytes / 1_048_576) MB")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw IngestError(path: path, reason: "cannot read file")
-        }
-        return [UInt8](data)
+        try SystemPath.read(path, maxBytes: config.limits.maxMessageBytes)
     }
 
     func load(_ message: MailMessage) -> Loaded {
@@ -236,8 +229,9 @@ public struct BatchProcessor: Sendable {
         let relevance = checkers.checkers.lazy.compactMap { $0 as? RelevanceChecker }.first?.analyze(reply, in: context)
         let toneChecker = checkers.checkers.lazy.compactMap { $0 as? ToneChecker }.first
         // An empty reply has no tone to score; the empty-reply finding says what is wrong.
-        let tone = reply.authored.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : toneChecker?.analyze(reply, in: context)
-        let score = checkers.checkers.isEmpty ? nil : scorer.score(findings, base: tone?.dimensions ?? [:], counted: toneRules)
+        let empty = reply.authored.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        let tone = empty ? nil : toneChecker?.analyze(reply, in: context)
+        let score = checkers.checkers.isEmpty ? nil : scorer.score(findings, base: tone?.dimensions ?? [:], counted: toneRules, emptyReply: empty)
         return ReplyRecord(reply: reply, location: m.location, segments: segments, warnings: m.warnings,
                            findings: findings, score: score, relevance: relevance, macro: context.batch.canned[reply.key]?.macro,
                            tone: tone)

@@ -141,7 +141,24 @@ struct HTMLPages {
             .body(.element(named: "main", nodes: body + [footer()]))
         )
         // No indentation: it would change the text of the pre-wrapped reply bodies.
-        return html.render() + "\n"
+        return Self.showingBidiControls(html.render()) + "\n"
+    }
+
+    /// The bidirectional embedding, override and isolate controls. In email text they reorder what
+    /// follows ("\u{202E}gnp.exe" reads as "exe.png"), even across the report's own text.
+    static let bidiControls: ClosedRange<UInt32> = 0x202A...0x202E
+    static let bidiIsolates: ClosedRange<UInt32> = 0x2066...0x2069
+
+    /// The page with every bidi control shown as its code ("[U+202E]"), so none can reorder text.
+    /// The page's own markup has none: every one came from an email.
+    static func showingBidiControls(_ html: String) -> String {
+        func isControl(_ u: Unicode.Scalar) -> Bool { bidiControls.contains(u.value) || bidiIsolates.contains(u.value) }
+        guard html.unicodeScalars.contains(where: isControl) else { return html }
+        var out = String.UnicodeScalarView()
+        for u in html.unicodeScalars {
+            if isControl(u) { out.append(contentsOf: String(format: "[U+%04X]", u.value).unicodeScalars) } else { out.append(u) }
+        }
+        return String(out)
     }
 
     func footer() -> Node<HTML.BodyContext> {

@@ -1,7 +1,10 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
+import MailIngest
 
 /// Why a report could not be written.
 public struct ReportError: Error, CustomStringConvertible {
@@ -31,14 +34,52 @@ public enum ReportWriter {
         try write(files(model), to: directory, marker: ("report.json", "\"replyqa.report/"))
     }
 
-    /// Writes `files` into `directory` atomically. An existing folder is replaced only when it is
-    /// empty or holds `marker.file` containing `marker.text` (made by ReplyQA).
+    /// Writes `files` into `directory` atomically, with a manifest of them (`.replyqa-manifest`).
+    /// An existing folder is replaced only when it is empty or holds exactly the files its manifest
+    /// lists, unchanged, among them `marker.file` containing `marker.text` (an earlier output of the
+    /// same kind). A symbolic link at `directory` is written through, to its target.
+    @discardableResult
     public static func write(_ files: [(String, Data)], to directory: String, marker: (file: String, text: String),
                              beforeSwap: () throws -> Void = {}) throws -> [String] {
-        let fm = FileManager.default
-        let target = URL(fileURLWithPath: directory).standardizedFileURL
-        let parent = target.deletingLastPathComponent()
+        let target = try resolveLinks(directory)
         try checkReplaceable(target, marker: marker)
+        let all = files + [(Manifest.fileName, try Manifest(files).encoded())]
+        if isMountPoint(target) {
+            try writeInPlace(all, into: target, beforeSwap: beforeSwap)
+        } else {
+            do { try writeBeside(all, target: target, beforeSwap: beforeSwap) }
+            catch is SwapBlocked {
+                // The folder cannot be renamed (a bind mount, say): swap its contents instead.
+                try writeInPlace(all, into: target, beforeSwap: {})
+            }
+        }
+        return files.map(\.0)
+    }
+
+    /// The folder a path names, following symbolic links at the path itself (not only its parents).
+    static func resolveLinks(_ directory: String) throws -> URL {
+        var url = URL(fileURLWithPath: directory).standardizedFileURL
+        for _ in 0..<40 {
+            guard let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: url.path) else { return url }
+            url = URL(fileURLWithPath: destination, relativeTo: url.deletingLastPathComponent()).absoluteURL.standardizedFileURL
+        }
+        throw ReportError(description: "cannot write the report to \(directory): too many levels of symbolic links")
+    }
+
+    /// A mount point cannot be renamed, and a folder beside it is on another device.
+    static func isMountPoint(_ target: URL) -> Bool {
+        var mine = stat(), parent = stat()
+        guard stat(target.path, &mine) == 0, stat(target.deletingLastPathComponent().path, &parent) == 0 else { return false }
+        return mine.st_dev != parent.st_dev || mine.st_ino == parent.st_ino
+    }
+
+    /// The rename that puts the new folder in place was refused because of where the folder is.
+    struct SwapBlocked: Error {}
+
+    /// Writes a temporary folder beside the target and swaps it in.
+    static func writeBeside(_ files: [(String, Data)], target: URL, beforeSwap: () throws -> Void) throws {
+        let fm = FileManager.default
+        let parent = target.deletingLastPathComponent()
         do { try fm.createDirectory(at: parent, withIntermediateDirectories: true) }
         catch { throw ReportError(description: "cannot create \(parent.path): \(error.localizedDescription)") }
         // Leftovers of a run that was killed while writing.
@@ -48,32 +89,152 @@ public enum ReportWriter {
         }
         let temp = parent.appendingPathComponent(".\(target.lastPathComponent).tmp-\(UUID().uuidString.prefix(8))")
         do {
-            for (path, data) in files {
-                let url = temp.appendingPathComponent(path)
-                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try data.write(to: url)
-            }
+            try writeFiles(files, into: temp)
             try beforeSwap()
             try swap(temp, into: target)
         } catch {
             try? fm.removeItem(at: temp)
-            if let e = error as? ReportError { throw e }
+            if error is ReportError || error is SwapBlocked { throw error }
             throw ReportError(description: "cannot write the report to \(target.path): \(error.localizedDescription)")
         }
-        return files.map(\.0)
     }
 
-    /// Only an empty folder or one that ReplyQA wrote may be replaced.
-    static func checkReplaceable(_ target: URL, marker: (file: String, text: String)) throws {
+    static func writeFiles(_ files: [(String, Data)], into folder: URL) throws {
         let fm = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard fm.fileExists(atPath: target.path, isDirectory: &isDirectory) else { return }
-        guard isDirectory.boolValue else { throw ReportError(description: "\(target.path) exists and is not a folder") }
-        let contents = (try? fm.contentsOfDirectory(atPath: target.path)) ?? []
-        if contents.isEmpty { return }
-        let file = target.appendingPathComponent(marker.file)
-        if let data = fm.contents(atPath: file.path), data.range(of: Data(marker.text.utf8)) != nil { return }
-        throw ReportError(description: "\(target.path) exists and was not written by ReplyQA; choose another --out folder")
+        try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (path, data) in files {
+            let url = folder.appendingPathComponent(path)
+            try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: url)
+        }
+    }
+
+    /// Prefix of the temporary folder an in-place write keeps inside the target.
+    static let inPlacePrefix = ".replyqa-tmp-"
+
+    /// Replaces the target's contents from inside it, for a target that cannot itself be renamed:
+    /// the new files are written to a temporary folder in the target (so on its device), then each
+    /// top-level file or folder is renamed over the old one, which is atomic per entry, and the
+    /// manifest goes last. Until then the temporary folder's manifest vouches for what was moved,
+    /// so an interrupted run leaves a folder the next run may still replace.
+    static func writeInPlace(_ files: [(String, Data)], into target: URL, beforeSwap: () throws -> Void) throws {
+        let fm = FileManager.default
+        for name in (try? fm.contentsOfDirectory(atPath: target.path)) ?? [] where name.hasPrefix(inPlacePrefix) {
+            try? fm.removeItem(at: target.appendingPathComponent(name))
+        }
+        let temp = target.appendingPathComponent("\(inPlacePrefix)\(UUID().uuidString.prefix(8))")
+        defer { try? fm.removeItem(at: temp) }
+        do {
+            try writeFiles(files, into: temp)
+            try beforeSwap()
+            let old = Manifest.read(in: target)
+            let top = Set(files.map { String($0.0.split(separator: "/").first ?? "") })
+            for name in top.sorted() where name != Manifest.fileName {
+                try moveIn(temp.appendingPathComponent(name), to: target.appendingPathComponent(name), trash: temp)
+            }
+            for name in Set((old?.files ?? []).map { String($0.path.split(separator: "/").first ?? "") }) where !top.contains(name) {
+                try? fm.removeItem(at: target.appendingPathComponent(name))
+            }
+            try rename(temp.appendingPathComponent(Manifest.fileName), target.appendingPathComponent(Manifest.fileName))
+        } catch let error as ReportError {
+            throw error
+        } catch is SwapBlocked {
+            throw ReportError(description: "cannot write the report to \(target.path): the system refused to move files inside it")
+        } catch {
+            throw ReportError(description: "cannot write the report to \(target.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Renames `source` over `destination`; an old folder there is first swapped into `trash`.
+    static func moveIn(_ source: URL, to destination: URL, trash: URL) throws {
+        var info = stat()
+        guard lstat(destination.path, &info) == 0 else { return try rename(source, destination) }
+        if info.st_mode & S_IFMT == S_IFDIR {
+            if exchange(source.path, destination.path) == 0 { return }
+            try rename(destination, trash.appendingPathComponent(".old-\(destination.lastPathComponent)"))
+        }
+        try rename(source, destination)
+    }
+
+    /// rename(2), with the system's reason when it fails; a refusal because of where the folder is
+    /// (a mount point, another file system) is `SwapBlocked`.
+    static func rename(_ from: URL, _ to: URL) throws {
+        let code = systemRename(from.path, to.path)
+        guard code != 0 else { return }
+        if code == EBUSY || code == EXDEV { throw SwapBlocked() }
+        throw ReportError(description: "cannot move \(from.lastPathComponent) to \(to.path): \(String(cString: strerror(code)))")
+    }
+
+    /// Only an empty folder, or one holding exactly the unchanged files of an earlier output per
+    /// its manifest, may be replaced.
+    static func checkReplaceable(_ target: URL, marker: (file: String, text: String)) throws {
+        var info = stat()
+        guard lstat(target.path, &info) == 0 else { return }
+        guard info.st_mode & S_IFMT == S_IFDIR else { throw ReportError(description: "\(target.path) exists and is not a folder") }
+        // An in-place write that was interrupted leaves its temporary folder, whose manifest vouches
+        // for the files it had already moved.
+        let top = entries(of: target) ?? []
+        let leftovers = top.filter { $0.name.hasPrefix(inPlacePrefix) }.map { target.appendingPathComponent($0.name) }
+        let contents = listing(target).filter { !$0.path.hasPrefix(inPlacePrefix) && $0.path != Manifest.fileName }
+        if contents.isEmpty && !top.contains(where: { $0.name == Manifest.fileName }) { return }
+        let notOurs = ReportError(description: "\(target.path) exists and was not written by ReplyQA; choose another --out folder")
+        guard let manifest = Manifest.read(in: target),
+              manifest.files.contains(where: { $0.path == marker.file }),
+              let data = FileManager.default.contents(atPath: target.appendingPathComponent(marker.file).path),
+              data.range(of: Data(marker.text.utf8)) != nil else { throw notOurs }
+        var known: [String: [Manifest.Entry]] = [:]
+        for entry in manifest.files + leftovers.compactMap(Manifest.read).flatMap(\.files) { known[entry.path, default: []].append(entry) }
+        var foreign: [String] = []
+        for item in contents {
+            switch item.kind {
+            case S_IFDIR:
+                if !known.keys.contains(where: { $0.hasPrefix(item.path + "/") }) { foreign.append(item.path + "/") }
+            case S_IFREG:
+                guard let candidates = known[item.path], let bytes = FileManager.default.contents(atPath: target.appendingPathComponent(item.path).path),
+                      candidates.contains(where: { $0.size == bytes.count && $0.sha256 == SHA256.hex(bytes) }) else {
+                    foreign.append(item.path); continue
+                }
+            default:
+                foreign.append(item.path)
+            }
+        }
+        guard foreign.isEmpty else {
+            let shown = foreign.prefix(3).joined(separator: ", ") + (foreign.count > 3 ? " and \(foreign.count - 3) more" : "")
+            throw ReportError(description: "\(target.path) holds files ReplyQA did not write, or changed them since (\(shown)); "
+                + "move them elsewhere or choose another --out folder")
+        }
+    }
+
+    /// A folder's entries by name (with their real bytes: a name that is not UTF-8 is never ours)
+    /// and file type, symbolic links not followed.
+    static func entries(of folder: URL) -> [(name: String, valid: Bool, kind: mode_t)]? {
+        let bytes = Array(folder.path.utf8)
+        guard let handle = SystemPath.withCString(bytes, { opendir($0) }) else { return nil }
+        defer { closedir(handle) }
+        var result: [(name: String, valid: Bool, kind: mode_t)] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            if name == Array(".".utf8) || name == Array("..".utf8) { continue }
+            var info = stat()
+            let kind: mode_t = SystemPath.withCString(bytes + [UInt8(ascii: "/")] + name) { lstat($0, &info) } == 0 ? info.st_mode & S_IFMT : 0
+            let shown = SystemPath.display(name)
+            result.append((shown, Array(shown.utf8) == name, kind))
+        }
+        return result
+    }
+
+    /// Every entry under `folder`, by path relative to it; Finder's `.DS_Store` files are not content.
+    static func listing(_ folder: URL, prefix: String = "") -> [(path: String, kind: mode_t)] {
+        var result: [(path: String, kind: mode_t)] = []
+        for e in (entries(of: folder) ?? []).sorted(by: { $0.name < $1.name }) where e.name != ".DS_Store" {
+            let path = prefix + e.name
+            // A name that is not UTF-8 shows with U+FFFD: never a name ReplyQA wrote.
+            result.append((e.valid ? path : path + " (not UTF-8)", e.valid ? e.kind : 0))
+            if e.valid && e.kind == S_IFDIR && !path.hasPrefix(inPlacePrefix) {
+                result += listing(folder.appendingPathComponent(e.name), prefix: path + "/")
+            }
+        }
+        return result
     }
 
     /// Puts `temp` in `target`'s place: an atomic exchange where the system has one (Linux
@@ -81,30 +242,38 @@ public enum ReportWriter {
     static func swap(_ temp: URL, into target: URL) throws {
         let fm = FileManager.default
         guard fm.fileExists(atPath: target.path) else {
-            try fm.moveItem(at: temp, to: target)
+            try rename(temp, target)
             return
         }
-        if exchange(temp.path, target.path) {
+        let code = exchange(temp.path, target.path)
+        if code == 0 {
             try? fm.removeItem(at: temp)   // now holds the previous report
             return
         }
+        if code == EBUSY || code == EXDEV { throw SwapBlocked() }
         let old = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).old-\(UUID().uuidString.prefix(8))")
-        try fm.moveItem(at: target, to: old)
-        do { try fm.moveItem(at: temp, to: target) }
-        catch { try? fm.moveItem(at: old, to: target); throw error }
+        try rename(target, old)
+        do { try rename(temp, target) }
+        catch { try? rename(old, target); throw error }
         try? fm.removeItem(at: old)
     }
 
     /// renameat2(RENAME_EXCHANGE), looked up at run time: Swift does not import it from glibc.
-    static func exchange(_ a: String, _ b: String) -> Bool {
+    /// 0 when the two were exchanged, else the reason (`ENOSYS` where the system has no exchange).
+    static func exchange(_ a: String, _ b: String) -> Int32 {
         #if os(Linux)
         typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return false }
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return ENOSYS }
         let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)
         let renameExchange: UInt32 = 2
-        return renameat2(AT_FDCWD, a, AT_FDCWD, b, renameExchange) == 0
+        return renameat2(AT_FDCWD, a, AT_FDCWD, b, renameExchange) == 0 ? 0 : errno
         #else
-        return false
+        return ENOSYS
         #endif
     }
+}
+
+/// rename(2): 0, or the reason it failed. Outside `ReportWriter`, whose own `rename` hides it.
+private func systemRename(_ from: String, _ to: String) -> Int32 {
+    rename(from, to) == 0 ? 0 : errno
 }

@@ -28,9 +28,18 @@ public struct Scorer: Sendable {
         categories = Category.allCases.filter { present.contains($0) }
     }
 
+    /// The rule an empty reply fails on, whatever the scorecard's `auto_fail` list.
+    public static let emptyReplyRule = "empty-reply"
+
     /// `base` gives a category's score before findings (the tone dimensions); the findings of
-    /// `counted` rules are already part of that base and cost nothing more.
-    public func score(_ findings: [Finding], base: [String: Int] = [:], counted: Set<String> = []) -> ReplyScore {
+    /// `counted` rules are already part of that base and cost nothing more. An empty reply (no
+    /// authored text) scores 0 in every category and overall, auto-failed as `empty-reply`: with
+    /// nothing to find fault with it would otherwise score near 100.
+    public func score(_ findings: [Finding], base: [String: Int] = [:], counted: Set<String> = [], emptyReply: Bool = false) -> ReplyScore {
+        if emptyReply {
+            return ReplyScore(overall: 0, categories: Dictionary(uniqueKeysWithValues: categories.map { ($0.rawValue, 0) }),
+                              autoFailed: [Self.emptyReplyRule])
+        }
         var scores: [String: Int] = [:]
         for c in categories {
             var lost = 100 - Double(base[c.rawValue] ?? 100)

@@ -25,3 +25,15 @@ final class ScorerTests: XCTestCase {
         XCTAssertEqual(Scorer(options: options, rules: rules).score([f("card-number", .privacy, .error)]).overall, 93)  // (3*100 + 70) / 4
     }
 }
+
+final class EmptyReplyScoreTests: XCTestCase {
+    func testAnEmptyReplyScoresZeroAndFails() {
+        let rules = [RuleDescription(id: "empty-reply", category: .privacy, severity: .error, summary: "", triggers: [], passes: []),
+                     RuleDescription(id: "spelling", category: .spelling, severity: .warning, summary: "", triggers: [], passes: [])]
+        var options = ScorecardOptions()
+        options.autoFail = []  // whatever the list, an empty reply fails
+        let finding = Finding(category: .privacy, rule: "empty-reply", severity: .error, span: Span(start: 0, end: 0), message: "")
+        let score = Scorer(options: options, rules: rules).score([finding], emptyReply: true)
+        XCTAssertEqual(score, ReplyScore(overall: 0, categories: ["privacy": 0, "spelling": 0], autoFailed: ["empty-reply"]))
+    }
+}
