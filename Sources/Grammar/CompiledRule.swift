@@ -22,6 +22,7 @@ struct CompiledRule: @unchecked Sendable {
         }
         for e in all {
             if let r = e.regex {
+                if let why = PatternCheck.backtrackingRisk(r) { throw GrammarError(description: "rule \(rule.id): regex \(r): \(why)") }
                 do { regexes[ObjectIdentifier(e)] = try NSRegularExpression(pattern: "^(?:\(r))$") }
                 catch { throw GrammarError(description: "rule \(rule.id): bad regex \(r)") }
             }

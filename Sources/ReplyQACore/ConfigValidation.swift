@@ -13,7 +13,7 @@ public indirect enum ConfigShape: Sendable {
 
     static let text = ConfigShape.scalar(.text)
     static let boolean = ConfigShape.scalar(.boolean)
-    static let number = ConfigShape.scalar(.number)
+    static func number(in range: ClosedRange<Double>) -> ConfigShape { .scalar(.number(range)) }
     static func wholeNumber(atLeast n: Int) -> ConfigShape { .scalar(.wholeNumber(atLeast: n)) }
     static func choice(_ values: [String]) -> ConfigShape { .scalar(.choice(values)) }
 }
@@ -28,7 +28,8 @@ public enum ConfigScalar: Sendable, Equatable {
     /// A rubric category (`Category`).
     case category
     case boolean
-    case number
+    /// A finite number within the range (`.nan` and `.inf` never are).
+    case number(ClosedRange<Double>)
     case wholeNumber(atLeast: Int)
     case choice([String])
 
@@ -163,6 +164,9 @@ struct ConfigValidator {
         }
     }
 
+    /// A bound as people write it: 100, not 100.0.
+    static func plain(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x) }
+
     static func describe(_ shape: ConfigShape) -> String {
         switch shape {
         case .section(let keys): return "a group of settings (\(keys.keys.sorted().joined(separator: ", ")))"
@@ -220,7 +224,11 @@ struct ConfigValidator {
         case .text: break
         case .ruleID, .channel: checkName(s, kind, path: path)
         case .boolean: if Bool.construct(from: s) == nil { wrong() }
-        case .number: if Double.construct(from: s) == nil { wrong() }
+        case .number(let range):
+            guard let v = Double.construct(from: s) else { wrong(); return }
+            if !v.isFinite || !range.contains(v) {
+                problem("\(at)expected a number from \(Self.plain(range.lowerBound)) to \(Self.plain(range.upperBound)); found “\(s.string)”", at: s.mark)
+            }
         case .wholeNumber(let n):
             if let v = Int.construct(from: s) { if v < n { wrong() } } else { wrong() }
         case .category, .choice:
@@ -286,8 +294,8 @@ public struct ConfigurationFile: Sendable {
     /// Problems that do not stop a run (a channel no rule assigns).
     public var warnings: [ConfigIssue]
     var ruleReferences: [ConfigReference] = []
-    /// Where `templates:` and `dictionaries:` are written, to relocate them in a copy.
-    var folderValues: [ConfigReference] = []
+    /// Where `templates:` and `dictionaries:` are written (by setting), to check them and relocate them in a copy.
+    var folderValues: [String: ConfigReference] = [:]
 
     /// The file a command uses: `path`, else `replyqa.yml` in the current directory when present.
     public static func effectivePath(_ path: String?) -> String? {
@@ -316,7 +324,27 @@ public struct ConfigurationFile: Sendable {
         }
         loaded.configuration.templates = resolve(loaded.configuration.templates)
         loaded.configuration.dictionaries = resolve(loaded.configuration.dictionaries)
+        let missing = loaded.folderProblems()
+        if !missing.isEmpty { throw .problems(missing) }
         return loaded
+    }
+
+    /// A folder the file names must be there: a mistyped path would otherwise run without the
+    /// approved macros or with the built-in word lists, silently.
+    func folderProblems() -> [ConfigIssue] {
+        var issues: [ConfigIssue] = []
+        for (key, folder) in [("templates", configuration.templates), ("dictionaries", configuration.dictionaries)] {
+            guard let folder else { continue }
+            var isDir: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: folder, isDirectory: &isDir)
+            if exists && isDir.boolValue { continue }
+            let ref = folderValues[key]
+            let written = ref?.name ?? folder
+            let looked = written == folder ? "" : " (looked for \(folder))"
+            let message = exists ? "\(key): “\(written)” is a file, not a folder\(looked)" : "\(key): no folder “\(written)”\(looked)"
+            issues.append(ConfigIssue(file: path ?? "replyqa.yml", line: ref?.line ?? 0, column: ref?.column ?? 0, level: .error, message: message))
+        }
+        return issues
     }
 
     /// Checks and decodes YAML text; `name` is what messages call the file. An empty document is the
@@ -337,9 +365,11 @@ public struct ConfigurationFile: Sendable {
         validator.check(root, Configuration.schema, path: "")
         if case .mapping(let top) = root { validator.checkChannelRules(top) }
         if validator.issues.contains(where: { $0.level == .error }) { throw .problems(validator.issues) }
-        let configuration: Configuration
+        var configuration: Configuration
         do {
-            configuration = try YAMLDecoder().decode(Configuration.self, from: yaml)
+            // Decoded from the tree already checked: parsing the text again would double the cost of a large file.
+            configuration = try YAMLDecoder().decode(Configuration.self, from: root, userInfo: [Configuration.addressesDecodedSeparately: true])
+            configuration.agentAddresses = Configuration.agentAddresses(in: root)
         } catch {
             // The schema admits only what decodes; this names the setting if the two ever disagree.
             throw .problems([ConfigIssue(file: name, line: 0, column: 0, level: .error, message: Self.describe(error))])
@@ -350,7 +380,7 @@ public struct ConfigurationFile: Sendable {
         if case .mapping(let top) = root {
             for key in ["templates", "dictionaries"] {
                 if case .scalar(let s)? = top[key], NSNull.construct(from: s) == nil, s.mark != nil {
-                    file.folderValues.append(ConfigReference(s))
+                    file.folderValues[key] = ConfigReference(s)
                 }
             }
         }
@@ -429,7 +459,7 @@ public struct ConfigurationFile: Sendable {
         var lines = text.components(separatedBy: "\n")
         let base = ((path ?? "") as NSString).deletingLastPathComponent
         // From the last value to the first, so earlier marks stay valid on a shared line.
-        for ref in folderValues.sorted(by: { ($0.line, $0.column) > ($1.line, $1.column) }) where !ref.name.hasPrefix("/") {
+        for ref in folderValues.values.sorted(by: { ($0.line, $0.column) > ($1.line, $1.column) }) where !ref.name.hasPrefix("/") {
             guard ref.line >= 1, ref.line <= lines.count else { continue }
             let absolute = URL(fileURLWithPath: (base as NSString).appendingPathComponent(ref.name)).standardizedFileURL.path
             var scalars = Array(lines[ref.line - 1].unicodeScalars)
@@ -488,5 +518,202 @@ extension ConfigValidator {
                 problem("channels: “equals” compares a header's value, so the rule needs a “header”", at: m.keys.first { $0.string == "equals" }?.mark ?? rule.mark)
             }
         }
+    }
+}
+
+/// Checks a regular expression from a user-editable rule file (grammar rules, tone cues, safety
+/// phrase lists) before it is compiled. NSRegularExpression has no time limit on Linux, so a
+/// pattern that can backtrack catastrophically would hang a run on one hostile email; the common
+/// shape of such patterns, a repeated group whose body can be just one repeat (`(a+)+`,
+/// `(\s*\w+)*`, `(?:x+|y)*`), is refused when the file is loaded. Overlapping alternatives under a
+/// repeat (`(a|aa)+`) are not detected.
+public enum PatternCheck {
+    /// Why `pattern` can take exponential time, or nil when it has no nested repeat of that shape.
+    public static func backtrackingRisk(_ pattern: String) -> String? {
+        var parser = Parser(Array(pattern.unicodeScalars))
+        let root = parser.alternatives(until: nil)
+        return risk(in: root, source: Array(pattern.unicodeScalars))
+    }
+
+    /// One element of a pattern: an atom or a group, with how often it may repeat.
+    struct Element {
+        enum Kind { case atom, zeroWidth, group([[Element]]), atomic([[Element]]), lookaround([[Element]]) }
+        var kind: Kind
+        var min = 1
+        /// nil: no upper bound.
+        var max: Int? = 1
+        var possessive = false
+        /// Where the element starts and ends in the pattern (scalars), for messages.
+        var start = 0
+        var end = 0
+    }
+
+    /// A tolerant reader: anything it does not understand is read as an atom, since the compiler
+    /// reports real syntax errors.
+    struct Parser {
+        let s: [Unicode.Scalar]
+        var i = 0
+        init(_ s: [Unicode.Scalar]) { self.s = s }
+
+        mutating func alternatives(until close: Unicode.Scalar?) -> [[Element]] {
+            var alts: [[Element]] = [[]]
+            while i < s.count {
+                let c = s[i]
+                if c == ")" && close != nil { i += 1; return alts }
+                if c == "|" { i += 1; alts.append([]); continue }
+                var e = element()
+                quantifier(&e)
+                alts[alts.count - 1].append(e)
+            }
+            return alts
+        }
+
+        mutating func element() -> Element {
+            let start = i
+            let c = s[i]
+            i += 1
+            var e: Element
+            switch c {
+            case "\\":
+                guard i < s.count else { return Element(kind: .atom, start: start, end: i) }
+                let n = s[i]
+                i += 1
+                if "bBAzZG".unicodeScalars.contains(n) { e = Element(kind: .zeroWidth) }
+                else if n == "Q" {
+                    while i + 1 < s.count, !(s[i] == "\\" && s[i + 1] == "E") { i += 1 }
+                    i = min(s.count, i + 2)
+                    e = Element(kind: .atom)
+                } else {
+                    if "pPNx".unicodeScalars.contains(n), i < s.count, s[i] == "{" { while i < s.count, s[i] != "}" { i += 1 }; i += 1 }
+                    e = Element(kind: .atom)
+                }
+            case "^", "$":
+                e = Element(kind: .zeroWidth)
+            case "[":
+                skipClass()
+                e = Element(kind: .atom)
+            case "(":
+                e = group()
+            default:
+                e = Element(kind: .atom)
+            }
+            e.start = start
+            e.end = min(i, s.count)
+            return e
+        }
+
+        /// Past the `]` that closes a class opened just before `i` (classes nest in ICU).
+        mutating func skipClass() {
+            var depth = 1
+            if i < s.count, s[i] == "^" { i += 1 }
+            if i < s.count, s[i] == "]" { i += 1 }
+            while i < s.count, depth > 0 {
+                if s[i] == "\\" { i += 2; continue }
+                if s[i] == "[" { depth += 1 } else if s[i] == "]" { depth -= 1 }
+                i += 1
+            }
+            i = min(i, s.count)
+        }
+
+        mutating func group() -> Element {
+            guard i < s.count, s[i] == "?" else { return Element(kind: .group(alternatives(until: ")"))) }
+            i += 1
+            guard i < s.count else { return Element(kind: .atom) }
+            switch s[i] {
+            case ":": i += 1; return Element(kind: .group(alternatives(until: ")")))
+            case ">": i += 1; return Element(kind: .atomic(alternatives(until: ")")))
+            case "=", "!": i += 1; return Element(kind: .lookaround(alternatives(until: ")")))
+            case "#":
+                while i < s.count, s[i] != ")" { i += 1 }
+                i = min(s.count, i + 1)
+                return Element(kind: .zeroWidth)
+            case "<":
+                if i + 1 < s.count, s[i + 1] == "=" || s[i + 1] == "!" { i += 2; return Element(kind: .lookaround(alternatives(until: ")"))) }
+                while i < s.count, s[i] != ">" { i += 1 }
+                i = min(s.count, i + 1)
+                return Element(kind: .group(alternatives(until: ")")))
+            default:
+                // Flags: `(?i)` sets them for the rest, `(?i:...)` is a group.
+                while i < s.count, s[i] != ")" && s[i] != ":" { i += 1 }
+                guard i < s.count else { return Element(kind: .zeroWidth) }
+                if s[i] == ")" { i += 1; return Element(kind: .zeroWidth) }
+                i += 1
+                return Element(kind: .group(alternatives(until: ")")))
+            }
+        }
+
+        mutating func quantifier(_ e: inout Element) {
+            guard i < s.count else { return }
+            switch s[i] {
+            case "*": e.min = 0; e.max = nil; i += 1
+            case "+": e.min = 1; e.max = nil; i += 1
+            case "?": e.min = 0; e.max = 1; i += 1
+            case "{":
+                var j = i + 1, numbers: [String] = [""]
+                while j < s.count, s[j] != "}" {
+                    if s[j] == "," { numbers.append("") } else if ("0"..."9").contains(s[j]) { numbers[numbers.count - 1].unicodeScalars.append(s[j]) } else { return }
+                    j += 1
+                }
+                guard j < s.count, numbers.count <= 2, let low = Int(numbers[0]) else { return }
+                e.min = low
+                e.max = numbers.count == 1 ? low : (numbers[1].isEmpty ? nil : Int(numbers[1]))
+                i = j + 1
+            default: return
+            }
+            if i < s.count, s[i] == "+" { e.possessive = true; i += 1 } else if i < s.count, s[i] == "?" { i += 1 }
+            e.end = i
+        }
+    }
+
+    static func zeroWidth(_ e: Element) -> Bool {
+        switch e.kind {
+        case .zeroWidth, .lookaround: return true
+        default: return false
+        }
+    }
+
+    /// Can match nothing.
+    static func optional(_ e: Element) -> Bool {
+        if e.min == 0 || zeroWidth(e) { return true }
+        switch e.kind {
+        case .group(let alts), .atomic(let alts): return alts.contains { $0.allSatisfy(optional) }
+        default: return false
+        }
+    }
+
+    /// Matches runs of any length in more than one way when repeated: an unbounded repeat, or a
+    /// group that can be just one.
+    static func run(_ e: Element) -> Bool {
+        if e.possessive || zeroWidth(e) { return false }
+        if e.max == nil { return true }
+        if case .group(let alts) = e.kind { return alts.contains(where: ambiguous) }
+        return false
+    }
+
+    /// An alternative that is one run and otherwise optional (or only optional runs).
+    static func ambiguous(_ alt: [Element]) -> Bool {
+        let required = alt.filter { !optional($0) }
+        guard alt.contains(where: run) else { return false }
+        return required.isEmpty || (required.count == 1 && run(required[0]))
+    }
+
+    static func risk(in alts: [[Element]], source: [Unicode.Scalar]) -> String? {
+        for alt in alts {
+            for e in alt {
+                let inner: [[Element]]
+                switch e.kind {
+                case .group(let a), .lookaround(let a): inner = a
+                case .atomic(let a): inner = a
+                default: continue
+                }
+                if case .group = e.kind, !e.possessive, e.max.map({ $0 > 1 }) ?? true, inner.contains(where: ambiguous) {
+                    let text = String(String.UnicodeScalarView(source[e.start..<min(e.end, source.count)]))
+                    return "the repeated group “\(text)” repeats a repeat, which can take exponential time on some text; "
+                        + "give the group a part it must match (as in “(?:\\w+\\s+)*”) or write it without nested repeats"
+                }
+                if let found = risk(in: inner, source: source) { return found }
+            }
+        }
+        return nil
     }
 }

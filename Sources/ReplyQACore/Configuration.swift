@@ -103,7 +103,17 @@ public struct ScorecardOptions: Codable, Hashable, Sendable {
         autoFail = try c.decodeIfPresent([String].self, forKey: .autoFail) ?? autoFail
         minimumSample = try c.decodeIfPresent(Int.self, forKey: .minimumSample) ?? minimumSample
         if minimumSample < 1 { throw DecodingError.dataCorruptedError(forKey: .minimumSample, in: c, debugDescription: "min_sample must be at least 1") }
+        // A score is 0-100: a negative, infinite or NaN weight or penalty would push it outside.
+        if !weights.values.allSatisfy(Self.allowed.contains) {
+            throw DecodingError.dataCorruptedError(forKey: .weights, in: c, debugDescription: "weights must be numbers from 0 to 100")
+        }
+        if !penalties.values.allSatisfy(Self.allowed.contains) {
+            throw DecodingError.dataCorruptedError(forKey: .penalties, in: c, debugDescription: "penalties must be numbers from 0 to 100")
+        }
     }
+
+    /// The range of every weight and penalty.
+    public static let allowed: ClosedRange<Double> = 0...100
 }
 
 /// What a channel expects of a reply's tone: emoji, formality, a greeting and a closing.
@@ -187,13 +197,19 @@ public struct Configuration: Codable, Hashable, Sendable {
     }
     enum AgentKeys: String, CodingKey, CaseIterable { case header, addresses }
 
+    /// With this user-info key set, `agents.addresses` is left to `agentAddresses(in:)`: the YAML
+    /// decoder finds each key of a table by a linear search, so decoding a large table is quadratic.
+    public static let addressesDecodedSeparately = CodingUserInfoKey(rawValue: "replyqa.addressesDecodedSeparately")!
+
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         if c.contains(.agents), try !c.decodeNil(forKey: .agents) {
             let a = try c.nestedContainer(keyedBy: AgentKeys.self, forKey: .agents)
             agentHeader = try a.decodeIfPresent(String.self, forKey: .header) ?? agentHeader
-            let map = try a.decodeIfPresent([String: String].self, forKey: .addresses) ?? [:]
-            agentAddresses = Dictionary(map.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+            if decoder.userInfo[Self.addressesDecodedSeparately] as? Bool != true {
+                let map = try a.decodeIfPresent([String: String].self, forKey: .addresses) ?? [:]
+                agentAddresses = Dictionary(map.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+            }
         }
         supportDomains = (try c.decodeIfPresent([String].self, forKey: .supportDomains) ?? []).map { $0.lowercased() }
         channels = try c.decodeIfPresent([ChannelRule].self, forKey: .channels) ?? []
@@ -241,6 +257,27 @@ public struct Configuration: Codable, Hashable, Sendable {
 }
 
 extension Configuration {
+    /// `agents.addresses` of a checked file, in one pass over its pairs (lower-cased addresses; the
+    /// last of two spellings of one address wins; `<<` merges come first, so the table's own pairs
+    /// win over merged ones, as in the decoder).
+    static func agentAddresses(in root: Node) -> [String: String] {
+        func pairs(_ node: Node?) -> [(key: Node, value: Node)] {
+            guard case .mapping(let mapping)? = node else { return [] }
+            var merged: [(key: Node, value: Node)] = [], own: [(key: Node, value: Node)] = []
+            for pair in mapping {
+                guard pair.key.tag.description == Tag.Name.merge.rawValue else { own.append(pair); continue }
+                if case .sequence(let s) = pair.value { for m in s.reversed() { merged += pairs(m) } } else { merged += pairs(pair.value) }
+            }
+            return merged + own
+        }
+        func value(_ key: String, in node: Node?) -> Node? { pairs(node).last { $0.key.string == key }?.value }
+        var table: [String: String] = [:]
+        for pair in pairs(value("addresses", in: value("agents", in: root))) {
+            if let address = pair.key.string, case .scalar(let name) = pair.value { table[address.lowercased()] = name.string }
+        }
+        return table
+    }
+
     /// Every key `replyqa.yml` accepts and the values each takes, section by section. Files are
     /// checked against it before they are decoded, so a mistyped key or value is an error naming
     /// its line rather than a setting silently ignored. Keep it in step with the `CodingKeys` above.
@@ -267,8 +304,8 @@ extension Configuration {
             "severities": .table(key: .ruleID, value: severity, example: "long-sentence: warning"),
             "handle_channels": .list(.scalar(.channel), noun: "channel names", example: "[social]"),
             "scorecard": .section([
-                "weights": .table(key: .category, value: .number, example: "privacy: 2"),
-                "penalties": .table(key: .choice(Severity.allCases.reversed().map(\.rawValue)), value: .number, example: "error: 30"),
+                "weights": .table(key: .category, value: .number(in: ScorecardOptions.allowed), example: "privacy: 2"),
+                "penalties": .table(key: .choice(Severity.allCases.reversed().map(\.rawValue)), value: .number(in: ScorecardOptions.allowed), example: "error: 30"),
                 "auto_fail": .list(.scalar(.ruleID), noun: "rule ids", example: "[card-number, iban]"),
                 "min_sample": .wholeNumber(atLeast: 1),
             ]),

@@ -48,6 +48,7 @@ public struct SafetyChecker: Checker {
     public init(lexicon: SafetyLexicon) throws {
         self.lexicon = lexicon
         func compile(_ p: String) throws -> NSRegularExpression {
+            if let why = PatternCheck.backtrackingRisk(p) { throw SafetyError(description: "pattern in the safety phrase list \(p): \(why)") }
             do { return try NSRegularExpression(pattern: p, options: [.caseInsensitive]) }
             catch { throw SafetyError(description: "bad pattern in the safety phrase list: \(p)") }
         }

@@ -78,6 +78,7 @@ struct CompiledCue: @unchecked Sendable {
         self.cue = cue
         func compile(_ list: [String]?) throws -> [NSRegularExpression] {
             try (list ?? []).map { p in
+                if let why = PatternCheck.backtrackingRisk(p) { throw DataFileError(description: "tone cue \(cue.id): \(p): \(why)") }
                 do { return try NSRegularExpression(pattern: p, options: [.caseInsensitive]) }
                 catch { throw DataFileError(description: "tone cue \(cue.id): bad regular expression \(p)") }
             }
@@ -113,7 +114,10 @@ public struct ToneAnalyzer: @unchecked Sendable {
     public init(lexicon: ToneLexicon, terms: TermExtractor? = nil) throws {
         self.lexicon = lexicon
         cues = try lexicon.cues.map(CompiledCue.init)
-        distress = try lexicon.distress.map { try NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
+        distress = try lexicon.distress.map { p in
+            if let why = PatternCheck.backtrackingRisk(p) { throw DataFileError(description: "tone distress pattern \(p): \(why)") }
+            return try NSRegularExpression(pattern: p, options: [.caseInsensitive])
+        }
         negators = Set(lexicon.negators.map { $0.lowercased() })
         acronyms = Set(lexicon.acronyms.map { $0.uppercased() })
         let words = lexicon.greetings.map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|")

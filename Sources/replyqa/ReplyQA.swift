@@ -31,8 +31,11 @@ struct ReplyQA: ParsableCommand {
             var command = try parseAsRoot(arguments)
             try command.run()
         } catch let failure as UsageFailure {
-            FileHandle.standardError.write(Data((failure.message + "\n").utf8))
+            warn(failure.message)
             Foundation.exit(UsageFailure.exitCode)
+        } catch let failure as RuntimeFailure {
+            warn(failure.message)
+            Foundation.exit(RuntimeFailure.exitCode)
         } catch {
             if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
@@ -51,9 +54,18 @@ struct UsageFailure: Error {
     init(_ message: String) { self.message = message }
 }
 
-/// Writes one line to standard error.
+/// A failure while running (the history file locked, damaged or newer than this version): the
+/// message alone, without the usage text, and exit 1; bad usage stays `UsageFailure` (2).
+struct RuntimeFailure: Error {
+    static let exitCode: Int32 = 1
+    var message: String
+    init(_ message: String) { self.message = message }
+}
+
+/// Writes one line to standard error, escaped like every text output (names and reasons can
+/// carry text from an email).
 func warn(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+    FileHandle.standardError.write(Data((TerminalText.escape(line) + "\n").utf8))
 }
 
 /// Options every command shares.
@@ -281,6 +293,8 @@ struct Check: ParsableCommand {
         folder (index.html, agents/, channels/, report.json, replies.csv, agents.csv), replacing an earlier \
         report there only when the new one is complete; without it, prints each reply with its findings. \
         --history records the run in a SQLite file and adds week-over-week trends to the report. \
+        A run that cannot record its history (the file locked past --history-wait, damaged or from a newer \
+        ReplyQA) still writes its report, says why, and exits 1. \
         Exits 1 when any input failed, after reading all of them; 2 on bad usage or an unusable configuration.
         """)
 
@@ -288,8 +302,14 @@ struct Check: ParsableCommand {
     @OptionGroup var batch: BatchOptions
     @Option(help: ArgumentHelp("Write the report folder here.", valueName: "dir")) var out: String?
     @Option(help: ArgumentHelp("Record the run in this SQLite history file (created if missing).", valueName: "file")) var history: String?
+    @Option(name: .customLong("history-wait"), help: ArgumentHelp("Seconds to wait while another run writes the same history file.", valueName: "seconds"))
+    var historyWait: Double = HistoryStore.defaultBusyTimeout
     @Flag(help: "Put the run's date and time in the report (otherwise the same input gives the same bytes).") var now = false
     @Flag(name: .shortAndLong, help: "No progress bar.") var quiet = false
+
+    func validate() throws {
+        if !(0...3600).contains(historyWait) { throw ValidationError("--history-wait must be a number of seconds from 0 to 3600") }
+    }
 
     func run() throws {
         let file = try common.loadFile()
@@ -301,27 +321,36 @@ struct Check: ParsableCommand {
         processor.progress = { phase, done, total in bar.update(phase, done, total) }
         let result = processor.run(paths: batch.paths)
         bar.finish()
+        var historyRecorded = true
         if out == nil && history == nil {
             try Output.print(result, format: batch.format, includeFindings: true)
         } else {
-            try writeReport(result, config: config)
+            historyRecorded = try writeReport(result, config: config)
         }
-        if !result.failures.isEmpty { throw ExitCode(1) }
+        if !result.failures.isEmpty || !historyRecorded { throw ExitCode(1) }
     }
 
-    func writeReport(_ result: BatchResult, config: Configuration) throws {
+    /// Records the run in the history and reads the trends back, then writes the report. A history
+    /// that cannot be used does not cost the report: it is written without (all of) the trends,
+    /// and the result is false.
+    func writeReport(_ result: BatchResult, config: Configuration) throws -> Bool {
         let started = Date()
         var trends: [String: AgentTrend] = [:]
+        var historyProblem: String?
         if let history {
+            var recorded = false
             do {
-                let store = try HistoryStore(path: history)
+                let store = try HistoryStore(path: history, busyTimeout: historyWait)
                 let run = try store.record(result.replies.map(\.summary), inputs: batch.paths, at: started)
-                trends = try store.trends()
-                if !quiet {
-                    FileHandle.standardError.write(Data("history: run \(run.id) recorded \(run.newReplies) new of \(run.replies) replies in \(history)\n".utf8))
-                }
+                recorded = true
+                if !quiet { warn("history: run \(run.id) recorded \(run.newReplies) new of \(run.replies) replies in \(history)") }
+                let snapshot = try store.snapshot()
+                trends = snapshot.trends
+                for d in snapshot.damaged { warn("replyqa: history \(history): \(d); the row is left out of the trends") }
+                if !snapshot.damaged.isEmpty { historyProblem = "\(snapshot.damaged.count) damaged row(s) in the history were left out of the trends" }
             } catch {
-                throw UsageFailure("replyqa: \(error)")
+                warn("replyqa: \(error)")
+                historyProblem = recorded ? "the trends could not be read" : "this run is not recorded in \(history)"
             }
         }
         let model = ReportModel(result: result, config: config, trends: trends, generatedAt: now ? started : nil)
@@ -330,11 +359,13 @@ struct Check: ParsableCommand {
                 let files = try ReportWriter.write(model, to: out)
                 Swift.print("Report: \(out)/index.html (\(files.count) files: \(model.aggregate.agents.count) agent pages, \(model.aggregate.channels.count) channel pages, report.json, replies.csv, agents.csv)")
             } catch {
-                FileHandle.standardError.write(Data("replyqa: \(error)\n".utf8))
+                warn("replyqa: \(error)")
                 throw ExitCode(1)
             }
         }
         Swift.print("\(result.replies.count) replies, \(result.customerMessages) customer messages, \(result.skipped.count) skipped, \(result.failures.count) failed")
+        if let historyProblem { warn("replyqa: \(out == nil ? "the batch was checked" : "the report was written"), but \(historyProblem)") }
+        return historyProblem == nil
     }
 }
 
@@ -344,32 +375,34 @@ enum Output {
         case .json:
             Swift.print(try BatchDocument(result, includeFindings: includeFindings).json())
         case .text:
+            // Every line carries text from the emails: escaped, so it cannot drive the terminal.
+            func say(_ line: String) { Swift.print(TerminalText.escape(line)) }
             for r in result.replies {
                 let reply = r.reply
-                Swift.print("\(r.location): \(reply.agent) · \(reply.channel) · \(reply.subject ?? "(no subject)")")
+                say("\(r.location): \(reply.agent) · \(reply.channel) · \(reply.subject ?? "(no subject)")")
                 if let q = reply.question {
-                    Swift.print("  answers (\(q.source.rawValue)): \(oneLine(q.text, max: 100))")
+                    say("  answers (\(q.source.rawValue)): \(oneLine(q.text, max: 100))")
                 } else {
-                    Swift.print("  answers: no customer message found")
+                    say("  answers: no customer message found")
                 }
-                Swift.print("  wrote: \(oneLine(reply.authored, max: 100))")
-                for w in r.warnings { Swift.print("  warning: \(w)") }
+                say("  wrote: \(oneLine(reply.authored, max: 100))")
+                for w in r.warnings { say("  warning: \(w)") }
                 if includeFindings {
                     if let score = r.score {
                         let parts = score.categories.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                        Swift.print("  score \(score.overall)/100" + (score.autoFailed.isEmpty ? "" : " (failed: \(score.autoFailed.joined(separator: ", ")))") + " · \(parts)")
+                        say("  score \(score.overall)/100" + (score.autoFailed.isEmpty ? "" : " (failed: \(score.autoFailed.joined(separator: ", ")))") + " · \(parts)")
                     }
                     if let tone = r.tone {
-                        Swift.print("  tone: \(tone.label.rawValue) (\(tone.reasons.joined(separator: "; ")))")
+                        say("  tone: \(tone.label.rawValue) (\(tone.reasons.joined(separator: "; ")))")
                     }
                     for f in r.findings {
-                        Swift.print("  \(f.severity.rawValue): \(f.message) [\(f.rule)] \"\(reply.authored.text(at: f.span))\"")
+                        say("  \(f.severity.rawValue): \(f.message) [\(f.rule)] \"\(reply.authored.text(at: f.span))\"")
                     }
                 }
             }
-            for s in result.skipped { Swift.print("\(s.path): skipped: \(s.reason)") }
-            for e in result.failures { FileHandle.standardError.write(Data("\(e.path): error: \(e.reason)\n".utf8)) }
-            Swift.print("\(result.replies.count) replies, \(result.customerMessages) customer messages, "
+            for s in result.skipped { say("\(s.path): skipped: \(s.reason)") }
+            for e in result.failures { warn("\(e.path): error: \(e.reason)") }
+            say("\(result.replies.count) replies, \(result.customerMessages) customer messages, "
                 + "\(result.skipped.count) skipped, \(result.failures.count) failed")
         }
     }

@@ -50,7 +50,7 @@ struct Sample: ParsableCommand {
                 files.append((name, Data(bytes)))
                 return name
             } catch {
-                FileHandle.standardError.write(Data("replyqa sample: \(location): \(error)\n".utf8))
+                warn("replyqa sample: \(location): \(error)")
                 return ""
             }
         }
@@ -73,11 +73,12 @@ struct Sample: ParsableCommand {
                 files.append(("replyqa.yml", Data((note + file.relocated()).utf8)))
             }
             do { _ = try ReportWriter.write(files, to: out, marker: (file: "manifest.csv", text: "stratum,agent,channel")) }
-            catch { FileHandle.standardError.write(Data("replyqa: \(error)\n".utf8)); throw ExitCode(1) }
+            catch { warn("replyqa: \(error)"); throw ExitCode(1) }
             let configNote = file.path == nil ? "" : ", replyqa.yml is the configuration used"
             Swift.print("Sample: \(picks.count) replies from \(strata) strata (seed \(seed)) in \(out); manifest.csv lists them\(configNote)")
         } else {
-            Swift.print(manifest, terminator: "")
+            // Agent names come from the emails: escaped on the way to the terminal.
+            Swift.print(TerminalText.escape(manifest), terminator: "")
         }
         if !result.failures.isEmpty { throw ExitCode(1) }
     }
@@ -91,7 +92,12 @@ struct HistoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "history",
         abstract: "List the recorded runs and each agent's week-over-week trend.",
-        discussion: "Reads the SQLite file that `replyqa check --history FILE` writes. A change between the last two weeks is called out only when it is larger than the noise of both weeks' means (95%).")
+        discussion: """
+        Reads the SQLite file that `replyqa check --history FILE` writes, without changing it. A change between the \
+        last two weeks is called out only when it is larger than the noise of both weeks' means (95%). \
+        Exits 1 when the file cannot be read (not a history, locked, from a newer ReplyQA) or has damaged rows \
+        (they are listed and left out); 2 on bad usage or a missing file.
+        """)
 
     @Option(help: ArgumentHelp("The history file.", valueName: "file")) var history: String
     @Option(help: "Only this agent.") var agent: String?
@@ -104,26 +110,33 @@ struct HistoryCommand: ParsableCommand {
 
     func run() throws {
         guard FileManager.default.fileExists(atPath: history) else { throw UsageFailure("replyqa history: no history file at \(history)") }
-        let store: HistoryStore
-        do { store = try HistoryStore(path: history) } catch { throw UsageFailure("replyqa history: \(error)") }
-        let runs = try store.runs()
-        let trends = try store.trends(agent: agent).values.sorted { $0.agent < $1.agent }
+        let snapshot: HistorySnapshot
+        do { snapshot = try HistoryStore(path: history, readOnly: true).snapshot(agent: agent) }
+        catch { throw RuntimeFailure("replyqa \(error)") }
+        let runs = snapshot.runs
+        let trends = snapshot.trends.values.sorted { $0.agent < $1.agent }
+        // Agent names and inputs come from the emails and the command lines that were recorded.
+        func say(_ line: String) { Swift.print(TerminalText.escape(line)) }
         switch format {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             Swift.print(String(decoding: try encoder.encode(Document(runs: runs, trends: trends)), as: UTF8.self))
         case .text:
-            Swift.print("Runs:")
-            for r in runs { Swift.print("  #\(r.id) \(r.recordedAt): \(r.replies) replies, \(r.newReplies) new · \(r.inputs)") }
+            say("Runs:")
+            for r in runs { say("  #\(r.id) \(r.recordedAt): \(r.replies) replies, \(r.newReplies) new · \(r.inputs)") }
             for t in trends {
-                Swift.print("\n\(t.agent)")
+                say("\n\(t.agent)")
                 for w in t.weeks {
                     let ci = w.overall.low.map { String(format: " [%.1f–%.1f]", $0, w.overall.high ?? $0) } ?? ""
-                    Swift.print(String(format: "  %@  mean %.1f%@  (n=%d)", w.week, w.overall.mean, ci, w.overall.n))
+                    say("  \(w.week)  mean \(String(format: "%.1f", w.overall.mean))\(ci)  (n=\(w.overall.n))")
                 }
-                if let c = t.change { Swift.print("  \(c.summary)") }
+                if let c = t.change { say("  \(c.summary)") }
             }
+        }
+        if !snapshot.damaged.isEmpty {
+            for d in snapshot.damaged { warn("replyqa history: \(history): \(d); the row is left out") }
+            throw RuntimeFailure("replyqa history: \(history): \(snapshot.damaged.count) damaged row(s) left out; the rest is shown")
         }
     }
 }
