@@ -37,7 +37,7 @@ public struct RuleSet: Sendable {
 }
 
 /// Runs token-pattern and built-in grammar rules over a reply's authored text.
-public struct GrammarChecker: Checker {
+public struct GrammarChecker: Checker, ReadsLimitedText {
     public var name: String { "grammar" }
     public let ruleSet: RuleSet
     let compiled: [CompiledRule]
@@ -50,8 +50,9 @@ public struct GrammarChecker: Checker {
 
     public var rules: [RuleDescription] { ruleSet.rules.map(\.summary) }
 
+    /// The findings on a reply; of a very long reply, on its first `ReadLimit.scalars` characters.
     public func check(_ reply: Reply, in context: CheckContext) -> [Finding] {
-        check(reply.authored)
+        check(ReadLimit.prefix(of: reply.authored))
     }
 
     /// Every rule's findings on plain text (optionally only the rules whose id is in `only`).
@@ -67,12 +68,13 @@ public struct GrammarChecker: Checker {
 
 /// Tokens and sentences of one text, shared by every rule.
 struct Analysis {
-    let text: String
+    /// The text, with its offset table: findings take their text from it without walking the text.
+    let text: ScalarOffsets
     let tokens: [Token]
     let sentences: [Sentence]
 
     init(text: String, tokens: [Token]) {
-        self.text = text
+        self.text = ScalarOffsets(text)
         self.tokens = tokens
         sentences = SentenceSplitter.split(tokens)
     }

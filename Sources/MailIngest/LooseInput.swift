@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import ReplyQACore
 
 /// Reads one reply given as a MIME message, an HTML fragment or plain text (for `lint`).
@@ -46,4 +49,64 @@ public enum LooseInput {
                                 warnings: warning.map { [$0] } ?? []), kind)
         }
     }
+}
+
+extension LooseInput {
+    /// Why an input could not be read for `lint`.
+    public enum ReadError: Error, CustomStringConvertible {
+        /// More bytes than the limit; the size when it is known (a regular file), else nil (a stream).
+        case tooLarge(size: Int?, limit: Int)
+        case unreadable(String)
+
+        public var description: String {
+            switch self {
+            case .tooLarge(let size, let limit):
+                let over = size.map { "message is \(LooseInput.describe(bytes: $0)), over" } ?? "message is over"
+                return "\(over) the limit of \(LooseInput.describe(bytes: limit)) (limits.max_message_bytes)"
+            case .unreadable(let why): return why
+            }
+        }
+    }
+
+    /// Megabytes as `check` reports them, bytes below one.
+    static func describe(bytes: Int) -> String {
+        bytes >= 1_048_576 ? "\(bytes / 1_048_576) MB" : "\(bytes) bytes"
+    }
+
+    /// At most `limit` bytes from a descriptor: it reads one byte past the limit to know that the
+    /// input is longer, and never the rest, however much more a pipe or device would give.
+    public static func read(fd: Int32, limit: Int) throws(ReadError) -> [UInt8] {
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while result.count <= limit {
+            let want = min(chunk.count, limit - result.count + 1)
+            let n = chunk.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, want) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(String(cString: strerror(errno)))
+            }
+            if n == 0 { return result }
+            result.append(contentsOf: chunk[0..<n])
+        }
+        throw .tooLarge(size: nil, limit: limit)
+    }
+
+    /// At most `limit` bytes of a file (a regular file, a pipe such as `<(...)`, a device).
+    public static func read(path: String, limit: Int) throws(ReadError) -> [UInt8] {
+        // Non-blocking open: a FIFO without a writer must not hang the open itself.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        if fd < 0 { throw .unreadable(errno == EACCES ? "permission denied" : String(cString: strerror(errno))) }
+        defer { close(fd) }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        var info = stat()
+        if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) > limit {
+            throw .tooLarge(size: Int(info.st_size), limit: limit)
+        }
+        return try read(fd: fd, limit: limit)
+    }
+}
+
+/// `read(2)`, which `LooseInput.read` would otherwise hide.
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(fd, buffer, count)
 }

@@ -5,6 +5,7 @@ import Relevance
 import ReplySegmentation
 import ReplyQACore
 import Scoring
+import TextAnalysis
 import Tone
 
 /// A reply as the pipeline produced it: the checker input plus how it was read.
@@ -232,7 +233,8 @@ public struct BatchProcessor: Sendable {
         let empty = reply.authored.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         let tone = empty ? nil : toneChecker?.analyze(reply, in: context)
         let score = checkers.checkers.isEmpty ? nil : scorer.score(findings, base: tone?.dimensions ?? [:], counted: toneRules, emptyReply: empty)
-        return ReplyRecord(reply: reply, location: m.location, segments: segments, warnings: m.warnings,
+        return ReplyRecord(reply: reply, location: m.location, segments: segments,
+                           warnings: m.warnings + ReadLimit.warnings(for: reply, checkers: checkers.checkers),
                            findings: findings, score: score, relevance: relevance, macro: context.batch.canned[reply.key]?.macro,
                            tone: tone)
     }

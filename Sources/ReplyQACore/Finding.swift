@@ -38,17 +38,24 @@ public struct Finding: Codable, Hashable, Sendable {
 
 extension String {
     /// The text covered by a scalar-offset span (clamped to the string).
+    ///
+    /// Long texts convert through a cached offset table, so a finding deep in a long reply costs
+    /// no walk from the start of the text.
     public func text(at span: Span) -> String {
+        if let table = ScalarOffsets.cached(self) { return table.text(at: span) }
         let scalars = unicodeScalars
-        let count = scalars.count
-        let lo = max(0, min(span.start, count)), hi = max(lo, min(span.end, count))
-        let a = scalars.index(scalars.startIndex, offsetBy: lo)
-        let b = scalars.index(a, offsetBy: hi - lo)
+        var a = scalars.startIndex
+        let lo = max(0, span.start), hi = max(lo, span.end)
+        // Short texts: walk, stopping at the end rather than counting the whole string first.
+        guard scalars.formIndex(&a, offsetBy: lo, limitedBy: scalars.endIndex) else { return "" }
+        var b = a
+        if !scalars.formIndex(&b, offsetBy: hi - lo, limitedBy: scalars.endIndex) { b = scalars.endIndex }
         return String(scalars[a..<b])
     }
 
     /// The scalar-offset span of a range of this string.
     public func span(of range: Range<String.Index>) -> Span {
+        if let table = ScalarOffsets.cached(self) { return table.span(of: range) }
         let start = unicodeScalars.distance(from: unicodeScalars.startIndex, to: range.lowerBound)
         return Span(start: start, end: start + unicodeScalars.distance(from: range.lowerBound, to: range.upperBound))
     }

@@ -59,15 +59,15 @@ public struct Tokenizer: Sendable {
         let kind: SkipKind
         let regex: NSRegularExpression
         let local: Bool
-        /// ASCII code units of which the chunk must hold at least one (local patterns).
-        let triggers: Set<UInt16>
+        /// ASCII characters of which the chunk must hold at least one (local patterns).
+        let triggers: AsciiSet
         let needsDigit: Bool
 
         init(_ kind: SkipKind, _ pattern: String, local: Bool, triggers: String = "", needsDigit: Bool = false) {
             self.kind = kind
             regex = try! NSRegularExpression(pattern: pattern, options: [.anchorsMatchLines])
             self.local = local
-            self.triggers = Set(triggers.utf16)
+            self.triggers = AsciiSet(triggers)
             self.needsDigit = needsDigit
         }
     }
@@ -94,68 +94,95 @@ public struct Tokenizer: Sendable {
     ]
     static let acronym = ZonePattern(.acronym, #"\b\p{Lu}{2,}s?\b"#, local: true)
 
-    /// Tokenizes `text`; spans are Unicode-scalar offsets into it.
+    /// ASCII characters as a 128-bit set, for the zone patterns' trigger test.
+    struct AsciiSet: Sendable, Equatable {
+        var low: UInt64 = 0, high: UInt64 = 0
+        init() {}
+        init(_ s: String) { for u in s.utf8 where u < 128 { insert(u) } }
+        mutating func insert(_ u: UInt8) { if u < 64 { low |= 1 << u } else { high |= 1 << (u - 64) } }
+        func intersects(_ other: AsciiSet) -> Bool { low & other.low != 0 || high & other.high != 0 }
+        var isEmpty: Bool { low == 0 && high == 0 }
+    }
+
+    /// Tokenizes `text`; spans are Unicode-scalar offsets into it. Linear in the text's length.
     public func tokenize(_ text: String) -> [Token] {
+        var text = text
+        text.makeContiguousUTF8()
         let scalars = Array(text.unicodeScalars)
         // UTF-16 offset -> scalar offset, for NSRegularExpression ranges.
-        var u16ToScalar = [Int](repeating: 0, count: text.utf16.count + 1)
+        var u16ToScalar = [Int32](repeating: 0, count: text.utf16.count + 1)
         var u = 0
         for (i, s) in scalars.enumerated() {
-            let width = s.utf16.count
-            for k in 0..<width { u16ToScalar[u + k] = i }
-            u += width
+            u16ToScalar[u] = Int32(i)
+            if s.value > 0xFFFF { u16ToScalar[u + 1] = Int32(i); u += 2 } else { u += 1 }
         }
-        u16ToScalar[u] = scalars.count
+        u16ToScalar[u] = Int32(scalars.count)
 
-        // Skip zones, first match wins where they overlap.
+        // Skip zones, first match wins where they overlap; a zone's end is kept at its first scalar.
         var zoneAt = [SkipKind?](repeating: nil, count: scalars.count)
-        var zoneEnd = [Int](repeating: 0, count: scalars.count)
-        let full = NSRange(location: 0, length: text.utf16.count)
-        // Whitespace-free chunks, as UTF-16 ranges, with what they hold.
-        var chunks: [(range: NSRange, units: Set<UInt16>, digit: Bool, upper: Int)] = []
-        var start = -1
-        var units = Set<UInt16>(), digit = false, upper = 0
+        var zoneEnd: [Int: Int] = [:]
+        let full = NSRange(location: 0, length: u)
+        // Whitespace-free chunks, as UTF-16 ranges and scalar ranges, with what they hold.
+        var chunks: [(range: NSRange, scalars: Range<Int>, units: AsciiSet, digit: Bool, upper: Int)] = []
+        var start = -1, startScalar = 0
+        var units = AsciiSet(), digit = false, upper = 0, pendingDot = false
         var offset = 0
-        for unit in text.utf16 {
-            let white = unit == 32 || unit == 10 || unit == 9 || unit == 13 || unit == 0xA0
+        for (i, s) in scalars.enumerated() {
+            let value = s.value
+            let white = value == 32 || value == 10 || value == 9 || value == 13 || value == 0xA0
             if white {
-                if start >= 0 { chunks.append((NSRange(location: start, length: offset - start), units, digit, upper)) }
+                if start >= 0 { chunks.append((NSRange(location: start, length: offset - start), startScalar..<i, units, digit, upper)) }
                 start = -1
             } else {
-                if start < 0 { start = offset; units = []; digit = false; upper = 0 }
-                if unit < 128 {
-                    units.insert(unit)
-                    if unit >= 48 && unit <= 57 { digit = true }
-                    if unit >= 65 && unit <= 90 { upper += 1 }
-                } else { upper += 1 }  // non-ASCII letters may be capitals: let the regex decide
+                if start < 0 { start = offset; startScalar = i; units = AsciiSet(); digit = false; upper = 0; pendingDot = false }
+                if value < 128 {
+                    // A full stop only triggers the patterns that need one (links, file names, dates)
+                    // when something other than closing punctuation follows it in the chunk: no
+                    // match can end in "today." or "done.)".
+                    if value == 46 { pendingDot = true } else {
+                        if pendingDot, !Self.closing.contains(UInt8(value)) { units.insert(46); pendingDot = false }
+                        units.insert(UInt8(value))
+                    }
+                    if value >= 48 && value <= 57 { digit = true }
+                    if value >= 65 && value <= 90 { upper += 1 }
+                } else {
+                    if pendingDot { units.insert(46); pendingDot = false }
+                    upper += s.utf16.count  // non-ASCII letters may be capitals: let the regex decide
+                }
             }
-            offset += 1
+            offset += value > 0xFFFF ? 2 : 1
         }
-        if start >= 0 { chunks.append((NSRange(location: start, length: offset - start), units, digit, upper)) }
+        if start >= 0 { chunks.append((NSRange(location: start, length: offset - start), startScalar..<scalars.count, units, digit, upper)) }
         let hasDigit = chunks.contains(where: \.digit)
 
         var patterns = Self.zones
         if options.skipAllCaps { patterns.append(Self.acronym) }
+        func mark(_ m: NSTextCheckingResult, from base: Int, _ p: ZonePattern) {
+            let lo = Int(u16ToScalar[base + m.range.location]), hi = Int(u16ToScalar[base + m.range.location + m.range.length])
+            guard lo < hi, (lo..<hi).allSatisfy({ zoneAt[$0] == nil }) else { return }
+            if p.kind == .phone, scalars[lo..<hi].filter({ $0.properties.numericType != nil }).count < 7 { return }
+            for i in lo..<hi { zoneAt[i] = p.kind }
+            zoneEnd[lo] = hi
+        }
         for p in patterns {
-            var ranges: [NSRange]
             if p.local {
-                ranges = chunks.filter { c in
-                    (p.triggers.isEmpty || !c.units.isDisjoint(with: p.triggers)) && (!p.needsDigit || c.digit)
-                        && (p.kind != .acronym || c.upper >= 2)
-                }.map(\.range)
+                for c in chunks where (p.triggers.isEmpty || c.units.intersects(p.triggers)) && (!p.needsDigit || c.digit)
+                        && (p.kind != .acronym || c.upper >= 2) {
+                    // The chunk alone, not the whole text with a range: matching in a range hands the
+                    // regex engine the whole text each time, which made tokenizing quadratic. Without
+                    // transparent bounds a range is matched as if it were the whole string, so the
+                    // matches are the same.
+                    var piece = String.UnicodeScalarView()
+                    piece.append(contentsOf: scalars[c.scalars])
+                    let chunk = String(piece)
+                    for m in p.regex.matches(in: chunk, range: NSRange(location: 0, length: c.range.length)) {
+                        mark(m, from: c.range.location, p)
+                    }
+                }
             } else {
                 if p.needsDigit && !hasDigit { continue }
-                if !p.triggers.isEmpty, !chunks.contains(where: { !$0.units.isDisjoint(with: p.triggers) }) { continue }
-                ranges = [full]
-            }
-            for range in ranges {
-                for m in p.regex.matches(in: text, range: range) {
-                    let lo = u16ToScalar[m.range.location], hi = u16ToScalar[m.range.location + m.range.length]
-                    guard lo < hi, (lo..<hi).allSatisfy({ zoneAt[$0] == nil }) else { continue }
-                    if p.kind == .phone, scalars[lo..<hi].filter({ $0.properties.numericType != nil }).count < 7 { continue }
-                    for i in lo..<hi { zoneAt[i] = p.kind }
-                    zoneEnd[lo] = hi
-                }
+                if !p.triggers.isEmpty, !chunks.contains(where: { $0.units.intersects(p.triggers) }) { continue }
+                for m in p.regex.matches(in: text, range: full) { mark(m, from: 0, p) }
             }
         }
 
@@ -163,56 +190,79 @@ public struct Tokenizer: Sendable {
         var i = 0
         var space = false
         var newlines = 0
-        func emit(_ lo: Int, _ hi: Int, _ kind: Token.Kind) {
-            var s = String.UnicodeScalarView()
-            s.append(contentsOf: scalars[lo..<hi])
-            tokens.append(Token(text: String(s), kind: kind, span: Span(start: lo, end: hi), spaceBefore: space, newlinesBefore: newlines))
+        // Token texts are cut from the UTF-8 bytes: building them scalar by scalar was a tenth of the time.
+        var u8 = 0
+        func emit(_ lo: Int, _ hi: Int, _ kind: Token.Kind, _ bytes: UnsafeBufferPointer<UInt8>) {
+            var end = u8
+            for k in lo..<hi { end += UTF8.width(scalars[k]) }
+            let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[u8..<end]), as: UTF8.self)
+            tokens.append(Token(text: word, kind: kind, span: Span(start: lo, end: hi), spaceBefore: space, newlinesBefore: newlines))
             space = false; newlines = 0
+            u8 = end
         }
-        while i < scalars.count {
-            let c = scalars[i]
-            if let kind = zoneAt[i], zoneEnd[i] > i {
-                emit(i, zoneEnd[i], .skipped(kind)); i = zoneEnd[i]; continue
-            }
-            if c.properties.isWhitespace {
-                space = true
-                if c == "\n" { newlines += 1 }
-                i += 1; continue
-            }
-            if Self.isLetter(c) {
-                var j = i + 1
-                while j < scalars.count {
-                    if Self.isLetter(scalars[j]) && zoneAt[j] == nil { j += 1; continue }
-                    // Apostrophes and hyphens inside a word: don't, customer’s, sign-in.
-                    if (scalars[j] == "'" || scalars[j] == "’" || scalars[j] == "-"), j + 1 < scalars.count,
-                       Self.isLetter(scalars[j + 1]), zoneAt[j + 1] == nil {
-                        j += 2; continue
+        let read: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            while i < scalars.count {
+                let c = scalars[i]
+                if let kind = zoneAt[i], let end = zoneEnd[i], end > i {
+                    emit(i, end, .skipped(kind), bytes); i = end; continue
+                }
+                if Self.isWhitespace(c) {
+                    space = true
+                    if c == "\n" { newlines += 1 }
+                    u8 += UTF8.width(c)
+                    i += 1; continue
+                }
+                if Self.isLetter(c) {
+                    var j = i + 1
+                    while j < scalars.count {
+                        if Self.isLetter(scalars[j]) && zoneAt[j] == nil { j += 1; continue }
+                        // Apostrophes and hyphens inside a word: don't, customer’s, sign-in.
+                        if (scalars[j] == "'" || scalars[j] == "’" || scalars[j] == "-"), j + 1 < scalars.count,
+                           Self.isLetter(scalars[j + 1]), zoneAt[j + 1] == nil {
+                            j += 2; continue
+                        }
+                        break
                     }
-                    break
+                    // A trailing possessive apostrophe (customers') belongs to the word.
+                    if j < scalars.count, scalars[j] == "'" || scalars[j] == "’", scalars[j - 1] == "s",
+                       j + 1 == scalars.count || !Self.isLetter(scalars[j + 1]) {
+                        if j + 1 == scalars.count || Self.isWhitespace(scalars[j + 1]) || ",.;:!?)".unicodeScalars.contains(scalars[j + 1]) { j += 1 }
+                    }
+                    emit(i, j, .word, bytes); i = j; continue
                 }
-                // A trailing possessive apostrophe (customers') belongs to the word.
-                if j < scalars.count, scalars[j] == "'" || scalars[j] == "’", scalars[j - 1] == "s",
-                   j + 1 == scalars.count || !Self.isLetter(scalars[j + 1]) {
-                    if j + 1 == scalars.count || scalars[j + 1].properties.isWhitespace || ",.;:!?)".unicodeScalars.contains(scalars[j + 1]) { j += 1 }
+                if Self.isDigit(c) {
+                    var j = i + 1
+                    while j < scalars.count {
+                        if Self.isDigit(scalars[j]) { j += 1; continue }
+                        if (scalars[j] == "." || scalars[j] == "," || scalars[j] == ":"), j + 1 < scalars.count, Self.isDigit(scalars[j + 1]) { j += 2; continue }
+                        break
+                    }
+                    emit(i, j, .number, bytes); i = j; continue
                 }
-                emit(i, j, .word); i = j; continue
+                emit(i, i + 1, .punctuation, bytes); i += 1
             }
-            if c.properties.numericType != nil && c.value < 128 {
-                var j = i + 1
-                while j < scalars.count {
-                    if scalars[j].properties.numericType != nil && scalars[j].value < 128 { j += 1; continue }
-                    if (scalars[j] == "." || scalars[j] == "," || scalars[j] == ":"), j + 1 < scalars.count,
-                       scalars[j + 1].properties.numericType != nil && scalars[j + 1].value < 128 { j += 2; continue }
-                    break
-                }
-                emit(i, j, .number); i = j; continue
-            }
-            emit(i, i + 1, .punctuation); i += 1
         }
+        precondition(read != nil, "a contiguous string has contiguous UTF-8")
         return tokens
     }
 
+    /// What may follow a full stop that no pattern could use: each of these is one a link may not
+    /// end with (`[^\s<>()"'.,;:!?]`), and file names and dates need letters or digits after it.
+    static let closing: Set<UInt8> = Set(".,;:!?)\"'".utf8)
+
+    /// ASCII first: the Unicode property look-ups were a large share of tokenizing.
+    static func isWhitespace(_ c: Unicode.Scalar) -> Bool {
+        let v = c.value
+        if v < 128 { return v == 32 || (v >= 9 && v <= 13) }
+        return c.properties.isWhitespace
+    }
+
+    /// An ASCII digit (the only digits that start a number token).
+    static func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 48 && c.value <= 57 }
+
     static func isLetter(_ c: Unicode.Scalar) -> Bool {
-        c.properties.isAlphabetic || c.properties.generalCategory == .nonspacingMark
+        let v = c.value
+        if v < 128 { return (v >= 65 && v <= 90) || (v >= 97 && v <= 122) }
+        return c.properties.isAlphabetic || c.properties.generalCategory == .nonspacingMark
     }
 }

@@ -59,11 +59,13 @@ public struct ToneInput: Sendable {
     public var names: Set<String>
     /// How many replies of the batch contain each normalized sentence.
     public var sentenceReplies: [String: Int]
+    /// `text` is only the start of a longer reply: its end (closing, sign-off) was not read.
+    public var truncated: Bool
 
     public init(text: String, question: String? = nil, policy: ChannelPolicy = ToneOptions().defaultPolicy,
-                names: Set<String> = [], sentenceReplies: [String: Int] = [:]) {
+                names: Set<String> = [], sentenceReplies: [String: Int] = [:], truncated: Bool = false) {
         self.text = text; self.question = question; self.policy = policy; self.names = names
-        self.sentenceReplies = sentenceReplies
+        self.sentenceReplies = sentenceReplies; self.truncated = truncated
     }
 }
 
@@ -134,6 +136,8 @@ public struct ToneAnalyzer: @unchecked Sendable {
         var isQuestion: Bool
         var isGreeting: Bool
         var isSignOff: Bool
+        /// Every scalar is one UTF-16 unit, so regex ranges are scalar offsets into the line.
+        var basicPlane: Bool
     }
 
     // MARK: - Analysis
@@ -141,14 +145,34 @@ public struct ToneAnalyzer: @unchecked Sendable {
     public func analyze(_ input: ToneInput) -> ToneResult {
         let masked = Self.maskQuotes(input.text)
         let tokens = tokenizer.tokenize(masked)
-        let lines = makeLines(masked, tokens: tokens)
+        // Offsets convert through tables built once: walking from the start of the text for each
+        // sentence and piece of evidence made long replies quadratic.
+        let original = ScalarOffsets(input.text), maskedOffsets = ScalarOffsets(masked)
+        let lines = makeLines(maskedOffsets, tokens: tokens, truncated: input.truncated)
         let questionTerms = input.question.map { terms($0, names: input.names) } ?? []
         let distressed = input.question.map { q in distress.contains { $0.firstMatch(in: q, range: NSRange(q.startIndex..., in: q)) != nil } } ?? false
 
         var evidence: [ToneEvidence] = []
         var repeats: [String: Int] = [:]
         let body = lines.enumerated().filter { !$0.element.isGreeting && !$0.element.isSignOff }.map(\.offset)
-        let endLines = Set(body.suffix(3) + lines.indices.filter { lines[$0].isSignOff })
+        // The end of a reply that was not read to its end is unknown: no cue reads it.
+        let endLines = input.truncated ? [] : Set(body.suffix(3) + lines.indices.filter { lines[$0].isSignOff })
+        // Evidence by line: a cue's match lies in one sentence, so only that sentence's evidence can overlap it.
+        var evidenceInLine: [Int: [Int]] = [:]
+        // What a match asks of its sentence, computed once per sentence: a sentence may be long.
+        var lineTerms: [Int: Set<String>] = [:], lineKeys: [Int: String] = [:]
+        func termsOfLine(_ k: Int) -> Set<String> {
+            if let t = lineTerms[k] { return t }
+            let t = terms(lines[k].text, names: input.names)
+            lineTerms[k] = t
+            return t
+        }
+        func keyOfLine(_ k: Int) -> String {
+            if let key = lineKeys[k] { return key }
+            let key = Self.normalizedSentence(lines[k].text)
+            lineKeys[k] = key
+            return key
+        }
         let startLines = Set(body.prefix(2) + lines.indices.filter { lines[$0].isGreeting })
 
         for compiled in cues {
@@ -167,14 +191,18 @@ public struct ToneAnalyzer: @unchecked Sendable {
                 let ns = line.text as NSString
                 let whole = NSRange(location: 0, length: ns.length)
                 if compiled.unless.contains(where: { $0.firstMatch(in: line.text, range: whole) != nil }) { continue }
+                var relieved: Bool? = nil
                 for pattern in compiled.patterns {
                     for m in pattern.matches(in: line.text, range: whole) where m.range.length > 0 {
                         if cue.negation ?? true, negated(ns, m.range) { continue }
                         guard let span = Self.span(of: m.range, in: line) else { continue }
                         // One phrase counts once per dimension: the first (most specific) cue wins. Politeness
                         // cues are independent features (as in the politeness corpus's classifier) and add up.
-                        if evidence.contains(where: { ($0.cue == cue.id || ($0.dimension == cue.dimension && cue.dimension != .politeness))
-                                && $0.span.start < span.end && span.start < $0.span.end }) { continue }
+                        if (evidenceInLine[index] ?? []).contains(where: { k in
+                            let e = evidence[k]
+                            return (e.cue == cue.id || (e.dimension == cue.dimension && cue.dimension != .politeness))
+                                && e.span.start < span.end && span.start < e.span.end
+                        }) { continue }
                         let n = repeats[cue.id, default: 0]
                         repeats[cue.id] = n + 1
                         var points = cue.points
@@ -182,44 +210,45 @@ public struct ToneAnalyzer: @unchecked Sendable {
                         if n > 0 { points /= Double(1 << min(n, 8)); notes.append("repeated") }
                         if points > 0 {
                             if cue.stock == true { points /= 2; notes.append("stock phrase") }
-                            let key = Self.normalizedSentence(line.text)
-                            if let count = input.sentenceReplies[key], count >= Self.boilerplateReplies {
+                            if let count = input.sentenceReplies[keyOfLine(index)], count >= Self.boilerplateReplies {
                                 points /= 3; notes.append("boilerplate: in \(count) replies of the batch")
                             }
                             if cue.tied == true, !questionTerms.isEmpty {
-                                var near = terms(line.text, names: input.names)
-                                if index + 1 < lines.count { near.formUnion(terms(lines[index + 1].text, names: input.names)) }
+                                var near = termsOfLine(index)
+                                if index + 1 < lines.count { near.formUnion(termsOfLine(index + 1)) }
                                 if near.isDisjoint(with: questionTerms) { points /= 2; notes.append("not tied to the customer's issue") }
                             }
                         } else if points < 0, !compiled.relief.isEmpty {
-                            let next = index + 1 < lines.count ? [lines[index + 1].text] : []
-                            if ([line.text] + next).contains(where: { t in compiled.relief.contains { $0.firstMatch(in: t, range: NSRange(t.startIndex..., in: t)) != nil } }) {
-                                points /= 2; notes.append("balanced by what can be done")
+                            if relieved == nil {
+                                let next = index + 1 < lines.count ? [lines[index + 1].text] : []
+                                relieved = ([line.text] + next).contains(where: { t in compiled.relief.contains { $0.firstMatch(in: t, range: NSRange(t.startIndex..., in: t)) != nil } })
                             }
+                            if relieved == true { points /= 2; notes.append("balanced by what can be done") }
                         }
                         if let register = cue.register { points *= Self.registerFactor(register, input.policy.formality ?? .neutral) }
-                        evidence.append(ToneEvidence(dimension: cue.dimension, cue: cue.id, span: span, text: input.text.text(at: span),
+                        evidenceInLine[index, default: []].append(evidence.count)
+                        evidence.append(ToneEvidence(dimension: cue.dimension, cue: cue.id, span: span, text: original.text(at: span),
                                                      points: Self.round(points), note: notes.isEmpty ? nil : notes.joined(separator: "; ")))
                     }
                 }
             }
         }
-        evidence += greetingEvidence(lines, input: input)
-        evidence += emojiEvidence(masked, input: input)
-        evidence += shoutingEvidence(tokens, input: input)
-        evidence += wallOfTextEvidence(masked, input: input)
+        evidence += greetingEvidence(lines, input: input, original: original)
+        evidence += emojiEvidence(maskedOffsets, input: input, original: original)
+        evidence += shoutingEvidence(tokens, input: input, original: original)
+        evidence += wallOfTextEvidence(masked, input: input, original: original)
         if let signOff = lines.firstIndex(where: \.isSignOff) {
             let span = lines[signOff].span
-            evidence.append(ToneEvidence(dimension: .closing, cue: "sign-off", span: span, text: input.text.text(at: span), points: 15, note: nil))
+            evidence.append(ToneEvidence(dimension: .closing, cue: "sign-off", span: span, text: original.text(at: span), points: 15, note: nil))
         }
-        if input.policy.closing ?? .required == .required, !body.isEmpty,
+        if input.policy.closing ?? .required == .required, !body.isEmpty, !input.truncated,
            !evidence.contains(where: { $0.dimension == .closing && $0.points > 0 }) {
             let last = lines[body.last!]
-            evidence.append(ToneEvidence(dimension: .closing, cue: "missing-closing", span: last.span, text: input.text.text(at: last.span),
+            evidence.append(ToneEvidence(dimension: .closing, cue: "missing-closing", span: last.span, text: original.text(at: last.span),
                                          points: -30, note: "no thanks, no offer of further help, no check that it is solved"))
         }
         let readability = Self.readability(lines.filter { !$0.isGreeting && !$0.isSignOff }.map(\.text))
-        evidence += clarityEvidence(readability, lines: lines, input: input)
+        evidence += clarityEvidence(readability, lines: lines, input: input, length: original.count)
         evidence.sort { ($0.span.start, $0.span.end, $0.cue) < ($1.span.start, $1.span.end, $1.cue) }
 
         var scores: [String: Int] = [:]
@@ -240,7 +269,7 @@ public struct ToneAnalyzer: @unchecked Sendable {
     /// The sentences the cues read, as spans of the text (the unit evidence is reported in).
     public func sentenceSpans(_ text: String) -> [Span] {
         let masked = Self.maskQuotes(text)
-        return makeLines(masked, tokens: tokenizer.tokenize(masked)).map(\.span)
+        return makeLines(ScalarOffsets(masked), tokens: tokenizer.tokenize(masked)).map(\.span)
     }
 
     /// Quoted words (“...”, "...") and `>` lines are someone else's: blank them, keeping offsets.
@@ -249,6 +278,15 @@ public struct ToneAnalyzer: @unchecked Sendable {
         var inQuote: Unicode.Scalar? = nil
         var lineStart = true, quotedLine = false
         let scalars = Array(text.unicodeScalars)
+        // Where the next newline and the next closing quotes are, so each opening quote looks its
+        // partner up instead of scanning the rest of its line.
+        var nextNewline = [Int](repeating: scalars.count, count: scalars.count + 1)
+        var nextCurly = nextNewline, nextStraight = nextNewline
+        for i in stride(from: scalars.count - 1, through: 0, by: -1) {
+            nextNewline[i] = scalars[i] == "\n" ? i : nextNewline[i + 1]
+            nextCurly[i] = scalars[i] == "”" ? i : nextCurly[i + 1]
+            nextStraight[i] = scalars[i] == "\"" ? i : nextStraight[i + 1]
+        }
         for (i, s) in scalars.enumerated() {
             if s == "\n" { out.append(s); lineStart = true; quotedLine = false; inQuote = nil; continue }
             if lineStart, s != " " { quotedLine = s == ">"; lineStart = false }
@@ -260,21 +298,21 @@ public struct ToneAnalyzer: @unchecked Sendable {
             }
             if s == "“" || s == "\"" {
                 // Only a quote that closes on the same line masks anything.
-                let close: Unicode.Scalar = s == "“" ? "”" : "\""
-                if scalars[(i + 1)...].prefix(while: { $0 != "\n" }).contains(close) { inQuote = s; out.append(" "); continue }
+                let close = s == "“" ? nextCurly[i + 1] : nextStraight[i + 1]
+                if close < nextNewline[i + 1] { inQuote = s; out.append(" "); continue }
             }
             out.append(s)
         }
         return String(out)
     }
 
-    func makeLines(_ text: String, tokens: [Token]) -> [Line] {
+    func makeLines(_ text: ScalarOffsets, tokens: [Token], truncated: Bool = false) -> [Line] {
         let sentences = SentenceSplitter.split(tokens)
         var lines = sentences.map { s -> Line in
             let raw = text.text(at: s.span)
             let t = raw.replacingOccurrences(of: "’", with: "'")
             return Line(span: s.span, text: t, isQuestion: t.trimmingCharacters(in: .whitespaces).hasSuffix("?"),
-                        isGreeting: false, isSignOff: false)
+                        isGreeting: false, isSignOff: false, basicPlane: t.utf16.count == s.span.length)
         }
         // A greeting that stands alone ("Hi Linda,") is not part of the body the cues read.
         if let first = lines.first, greeting.firstMatch(in: first.text, range: NSRange(first.text.startIndex..., in: first.text)) != nil,
@@ -282,7 +320,8 @@ public struct ToneAnalyzer: @unchecked Sendable {
             lines[0].isGreeting = true
         }
         // A short line ending in a comma at the end ("Best regards,") and what follows is the sign-off.
-        for i in lines.indices.reversed() {
+        // The start of a longer reply has no end to read.
+        for i in lines.indices.reversed() where !truncated {
             let t = lines[i].text.trimmingCharacters(in: .whitespaces)
             let words = t.split(separator: " ").count
             if i > 0, words <= 4, t.hasSuffix(",") || t.hasSuffix("!") && words <= 2 || !t.contains(where: { ".?!".contains($0) }) && words <= 3 {
@@ -301,12 +340,31 @@ public struct ToneAnalyzer: @unchecked Sendable {
 
     /// A negator among the three words before the match, or inside it.
     func negated(_ text: NSString, _ range: NSRange) -> Bool {
-        let before = text.substring(to: range.location).lowercased().split { !$0.isLetter && $0 != "'" }.suffix(3)
-        let inside = text.substring(with: range).lowercased().split { !$0.isLetter && $0 != "'" }
-        return (before + inside).contains { negators.contains(String($0)) || $0.hasSuffix("n't") }
+        let before = Self.lastWords(text, before: range.location, 3)
+        let inside = text.substring(with: range).lowercased().split { !$0.isLetter && $0 != "'" }.map(String.init)
+        return (before + inside).contains { negators.contains($0) || $0.hasSuffix("n't") }
+    }
+
+    /// The last `n` words before a UTF-16 offset, read from a window before it rather than from the
+    /// start of the sentence: a sentence may be the whole of a long reply.
+    static func lastWords(_ text: NSString, before location: Int, _ n: Int) -> [String] {
+        var width = 128
+        while true {
+            let start = max(0, location - width)
+            let words = text.substring(with: NSRange(location: start, length: location - start)).lowercased()
+                .split { !$0.isLetter && $0 != "'" }.map(String.init)
+            if start == 0 { return Array(words.suffix(n)) }
+            // The window's first word may be cut: it counts only when more than n words follow.
+            if words.count > n { return Array(words.suffix(n)) }
+            width *= 4
+        }
     }
 
     static func span(of range: NSRange, in line: Line) -> Span? {
+        if line.basicPlane {
+            guard range.location >= 0, range.location + range.length <= line.span.length else { return nil }
+            return Span(start: line.span.start + range.location, end: line.span.start + range.location + range.length)
+        }
         guard let r = Range(range, in: line.text) else { return nil }
         let s = line.text.span(of: r)
         return Span(start: line.span.start + s.start, end: line.span.start + s.end)
@@ -331,7 +389,7 @@ public struct ToneAnalyzer: @unchecked Sendable {
 
     // MARK: - Built-in checks
 
-    func greetingEvidence(_ lines: [Line], input: ToneInput) -> [ToneEvidence] {
+    func greetingEvidence(_ lines: [Line], input: ToneInput, original: ScalarOffsets) -> [ToneEvidence] {
         guard let first = lines.first else { return [] }
         let ns = first.text as NSString
         if let m = greeting.firstMatch(in: first.text, range: NSRange(location: 0, length: ns.length)) {
@@ -339,7 +397,7 @@ public struct ToneAnalyzer: @unchecked Sendable {
             let personal = !name.isEmpty && name.first!.isUppercase && !notNames.contains(name.lowercased())
             let span = first.isGreeting ? first.span : (Self.span(of: m.range, in: first) ?? first.span)
             return [ToneEvidence(dimension: .greeting, cue: personal ? "greeting-by-name" : "greeting", span: span,
-                                 text: input.text.text(at: span), points: personal ? 50 : 25,
+                                 text: original.text(at: span), points: personal ? 50 : 25,
                                  note: personal ? nil : "greets without the customer's name")]
         }
         // "Mike, I'm sorry ...": addressing the customer by name is a greeting too.
@@ -347,17 +405,18 @@ public struct ToneAnalyzer: @unchecked Sendable {
             let word = first.text[..<comma].trimmingCharacters(in: .whitespaces)
             if word.first?.isUppercase == true, input.names.contains(word.lowercased()) {
                 let span = Span(start: first.span.start, end: first.span.start + word.unicodeScalars.count + 1)
-                return [ToneEvidence(dimension: .greeting, cue: "greeting-by-name", span: span, text: input.text.text(at: span),
+                return [ToneEvidence(dimension: .greeting, cue: "greeting-by-name", span: span, text: original.text(at: span),
                                      points: 40, note: "addresses the customer by name")]
             }
         }
         guard input.policy.greeting ?? .required == .required else { return [] }
         return [ToneEvidence(dimension: .greeting, cue: "missing-greeting", span: first.span,
-                             text: input.text.text(at: first.span), points: -30, note: "the reply opens without a greeting")]
+                             text: original.text(at: first.span), points: -30, note: "the reply opens without a greeting")]
     }
 
-    func emojiEvidence(_ text: String, input: ToneInput) -> [ToneEvidence] {
+    func emojiEvidence(_ masked: ScalarOffsets, input: ToneInput, original: ScalarOffsets) -> [ToneEvidence] {
         var out: [Span] = []
+        let text = masked.text
         let scalars = Array(text.unicodeScalars)
         var i = 0
         while i < scalars.count {
@@ -373,12 +432,12 @@ public struct ToneAnalyzer: @unchecked Sendable {
         }
         if let emoticon = try? NSRegularExpression(pattern: "(?<![\\w:/])(?:[:;=]-?[()DPp3]|<3|\\^_\\^|xD)(?![\\w)(])") {
             for m in emoticon.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-                if let r = Range(m.range, in: text) { out.append(text.span(of: r)) }
+                if let span = masked.span(of: m.range) { out.append(span) }
             }
         }
         let forbidden = input.policy.emoji ?? .forbidden == .forbidden
         return out.sorted { $0.start < $1.start }.enumerated().map { k, span in
-            ToneEvidence(dimension: .toneFit, cue: "emoji", span: span, text: input.text.text(at: span),
+            ToneEvidence(dimension: .toneFit, cue: "emoji", span: span, text: original.text(at: span),
                          points: forbidden ? Self.round(-15 / Double(1 << min(k, 8))) : (k >= 3 ? -5 : 0),
                          note: forbidden ? "emoji and emoticons are not used on this channel" : (k >= 3 ? "many emoji" : "allowed on this channel"))
         }
@@ -387,7 +446,7 @@ public struct ToneAnalyzer: @unchecked Sendable {
     /// Capitalised words this short are read as acronyms unless other capitals surround them.
     static let acronymLength = 3
 
-    func shoutingEvidence(_ tokens: [Token], input: ToneInput) -> [ToneEvidence] {
+    func shoutingEvidence(_ tokens: [Token], input: ToneInput, original: ScalarOffsets) -> [ToneEvidence] {
         func isCaps(_ t: Token) -> Bool {
             let letters = t.text.filter(\.isLetter)
             return t.kind != .punctuation && letters.count >= 2 && letters.count == t.text.count
@@ -406,7 +465,7 @@ public struct ToneAnalyzer: @unchecked Sendable {
             let words = run.filter { $0.text.count > Self.acronymLength }
             if (!words.isEmpty && run.count >= 2) || words.contains(where: { $0.text.count >= 5 }) {
                 let span = Span(start: tokens[i].span.start, end: tokens[j - 1].span.end)
-                out.append(ToneEvidence(dimension: .toneFit, cue: "shouting", span: span, text: input.text.text(at: span),
+                out.append(ToneEvidence(dimension: .toneFit, cue: "shouting", span: span, text: original.text(at: span),
                                         points: out.isEmpty ? -20 : -10, note: nil))
             }
             i = j
@@ -414,7 +473,7 @@ public struct ToneAnalyzer: @unchecked Sendable {
         return out
     }
 
-    func wallOfTextEvidence(_ text: String, input: ToneInput) -> [ToneEvidence] {
+    func wallOfTextEvidence(_ text: String, input: ToneInput, original: ScalarOffsets) -> [ToneEvidence] {
         var out: [ToneEvidence] = []
         var offset = 0
         for paragraph in text.components(separatedBy: "\n\n") {
@@ -422,7 +481,7 @@ public struct ToneAnalyzer: @unchecked Sendable {
             let words = paragraph.split { $0.isWhitespace }.count
             if words > Self.wallOfTextWords {
                 let span = Span(start: offset, end: offset + length)
-                out.append(ToneEvidence(dimension: .clarity, cue: "wall-of-text", span: span, text: input.text.text(at: span),
+                out.append(ToneEvidence(dimension: .clarity, cue: "wall-of-text", span: span, text: original.text(at: span),
                                         points: -20, note: "\(words) words in one paragraph"))
             }
             offset += length + 2
@@ -430,11 +489,11 @@ public struct ToneAnalyzer: @unchecked Sendable {
         return out
     }
 
-    func clarityEvidence(_ r: Readability, lines: [Line], input: ToneInput) -> [ToneEvidence] {
+    func clarityEvidence(_ r: Readability, lines: [Line], input: ToneInput, length: Int) -> [ToneEvidence] {
         // Too short to judge: a two-line reply has no meaningful reading ease.
         guard r.words >= 30 else { return [] }
         var out: [ToneEvidence] = []
-        let whole = Span(start: 0, end: input.text.unicodeScalars.count)
+        let whole = Span(start: 0, end: length)
         let ease = max(0, 50 - r.fleschReadingEase) * 0.6
         if ease >= 1 {
             out.append(ToneEvidence(dimension: .clarity, cue: "hard-to-read", span: whole, text: "",

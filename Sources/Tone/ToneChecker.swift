@@ -5,7 +5,7 @@ import TextAnalysis
 
 /// Scores a reply's tone along the rubric (empathy, ownership, patience, politeness, greeting,
 /// closing, clarity, tone fit, positivity) and reports the worst cases as findings.
-public struct ToneChecker: Checker, BatchPreparing {
+public struct ToneChecker: Checker, BatchPreparing, ReadsLimitedText {
     public var name: String { "tone" }
     public let analyzer: ToneAnalyzer
     private let memo = Memo<ToneResult>()
@@ -29,10 +29,12 @@ public struct ToneChecker: Checker, BatchPreparing {
     public func prepare(_ replies: [Reply], into batch: inout BatchContext) {
         let tokenizer = Tokenizer()
         for r in replies {
-            let tokens = tokenizer.tokenize(r.authored)
+            // The same start of the reply that `analyze` reads.
+            let text = ScalarOffsets(ReadLimit.prefix(of: r.authored))
+            let tokens = tokenizer.tokenize(text.text)
             var seen = Set<String>()
             for s in SentenceSplitter.split(tokens) where s.tokens.count >= 4 {
-                seen.insert(ToneAnalyzer.normalizedSentence(r.authored.text(at: s.span)))
+                seen.insert(ToneAnalyzer.normalizedSentence(text.text(at: s.span)))
             }
             for s in seen { batch.sentenceReplies[s, default: 0] += 1 }
         }
@@ -54,13 +56,16 @@ public struct ToneChecker: Checker, BatchPreparing {
         return findings
     }
 
-    /// The tone of a reply, scored against its channel's policy.
+    /// The tone of a reply, scored against its channel's policy; of a very long reply, the tone of
+    /// its first `ReadLimit.scalars` characters.
     public func analyze(_ reply: Reply, in context: CheckContext) -> ToneResult {
         let key = reply.key + "|" + (reply.question?.text ?? "") + "|" + reply.channel + "|\(context.batch.sentenceReplies.count)"
         return memo.value(for: key) {
-            analyzer.analyze(ToneInput(text: reply.authored, question: reply.question?.text,
-                                       policy: context.config.tone.policy(for: reply.channel),
-                                       names: Self.names(reply), sentenceReplies: context.batch.sentenceReplies))
+            let text = ReadLimit.prefix(of: reply.authored)
+            return analyzer.analyze(ToneInput(text: text, question: reply.question.map { ReadLimit.prefix(of: $0.text) },
+                                              policy: context.config.tone.policy(for: reply.channel),
+                                              names: Self.names(reply), sentenceReplies: context.batch.sentenceReplies,
+                                              truncated: ReadLimit.exceeds(reply.authored)))
         }
     }
 

@@ -141,18 +141,21 @@ struct Lint: ParsableCommand {
     @Flag(help: .hidden) var timings = false
 
     /// The bytes of one reply (or of the question); anything that is not one message or text is
-    /// refused with the reason, as `check` reports it.
-    func read(_ path: String) throws -> [UInt8] {
+    /// refused with the reason, as `check` reports it. Input over `limit` bytes (a file or standard
+    /// input) is refused after reading one byte past the limit, as `check` refuses a large message.
+    func read(_ path: String, limit: Int) throws -> [UInt8] {
         func refuse(_ why: String) -> UsageFailure { UsageFailure("replyqa lint: \(path == "-" ? "<stdin>" : path): \(why)") }
         let bytes: [UInt8]
         if path == "-" {
-            bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+            do { bytes = try LooseInput.read(fd: STDIN_FILENO, limit: limit) } catch { throw refuse("\(error)") }
         } else {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw UsageFailure("replyqa lint: cannot read \(path): no such file") }
             if isDir.boolValue { throw refuse("is a folder; lint checks one reply (use `replyqa check` for a folder)") }
-            guard let data = FileManager.default.contents(atPath: path) else { throw UsageFailure("replyqa lint: cannot read \(path): permission denied") }
-            bytes = [UInt8](data)
+            do { bytes = try LooseInput.read(path: path, limit: limit) } catch {
+                if case .unreadable(let why) = error { throw UsageFailure("replyqa lint: cannot read \(path): \(why)") }
+                throw refuse("\(error)")
+            }
         }
         if let why = InputDiscovery.refusalAsOneReply(bytes, path: path == "-" ? nil : path) { throw refuse(why) }
         return bytes
@@ -170,8 +173,9 @@ struct Lint: ParsableCommand {
         let name = input == "-" ? "<stdin>" : input
         let message: MailMessage, questionMessage: MailMessage?
         do {
-            message = try LooseInput.read(try read(input), name: name, limits: config.limits).0
-            questionMessage = try question.map { try LooseInput.read(try read($0), name: $0, limits: config.limits).0 }
+            let limit = config.limits.maxMessageBytes
+            message = try LooseInput.read(try read(input, limit: limit), name: name, limits: config.limits).0
+            questionMessage = try question.map { try LooseInput.read(try read($0, limit: limit), name: $0, limits: config.limits).0 }
         } catch let error as IngestError {
             throw UsageFailure("replyqa lint: \(error.path): \(error.reason)")
         }

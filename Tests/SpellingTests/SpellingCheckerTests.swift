@@ -101,3 +101,78 @@ final class SpellingRuleExamplesTests: XCTestCase {
         }
     }
 }
+
+/// Suggestions cost tens of milliseconds each: a reply (and a run) may make only so many, and text
+/// that is not language gets one finding instead of one per word.
+final class SpellingLimitsTests: XCTestCase {
+    func reply(_ text: String) -> Reply {
+        Reply(file: "x", messageID: nil, agent: "Maya Chen", channel: "email", date: nil, subject: nil, fromAddress: nil,
+              recipients: ["Linda Park <x@example.com>"], authored: text, signature: nil, footer: nil,
+              quoted: nil, question: nil, attachments: [])
+    }
+
+    /// Distinct made-up words Hunspell does not know ("blorvakvakvak", "blorvelvakvak", ...).
+    static func unknownWords(_ n: Int) -> [String] {
+        let syllables = ["vak", "vel", "tor", "mip", "dun", "sor", "kel", "bim", "rax", "pol", "nug", "zet", "fip"]
+        return (0..<n).map { i in "blor" + syllables[i % 13] + syllables[(i / 13) % 13] + syllables[(i / 169) % 13] }
+    }
+
+    func testTwoThousandUnknownWordsMakeFewSuggestionLookUps() throws {
+        let service = try SpellingService(config: Configuration())
+        let checker = SpellingChecker(service: service)
+        let speller = try XCTUnwrap(service.speller(for: "en_US"))
+        // Each made-up word sits in an ordinary sentence: typos, not a run of non-words.
+        let text = Self.unknownWords(2000).map { "Please send the \($0) today." }.joined(separator: " ")
+        let before = speller.lookups
+        let started = Date()
+        let findings = checker.check(reply(text), in: CheckContext(config: Configuration()))
+        XCTAssertLessThan(Date().timeIntervalSince(started), 20, "a suggestion for every word took 93 s in release")
+        let spelling = findings.filter { $0.rule == "spelling" }
+        XCTAssertEqual(spelling.count, 2000)
+        XCTAssertEqual(speller.lookups - before, SuggestionBudget.perReply)
+        XCTAssertEqual(service.suggestionBudget.spent, SuggestionBudget.perReply)
+        XCTAssertLessThanOrEqual(spelling.filter { $0.suggestion != nil }.count, SuggestionBudget.perReply)
+        // Past the cap a finding still names the word, without a suggestion.
+        XCTAssertEqual(spelling.last?.message, "“\(Self.unknownWords(2000).last!)” is not in the en_US dictionary.")
+        XCTAssertFalse(findings.contains { $0.rule == "not-language" })
+    }
+
+    func testTheRunsBudgetIsSharedByItsReplies() throws {
+        let service = try SpellingService(config: Configuration(), suggestionBudget: SuggestionBudget(limit: 3))
+        let checker = SpellingChecker(service: service)
+        let speller = try XCTUnwrap(service.speller(for: "en_US"))
+        let before = speller.lookups
+        var suggested = 0
+        for typo in ["recieve", "untill", "tommorow", "definately", "seperate"] {
+            let f = checker.check(reply("We will \(typo) it."), in: CheckContext(config: Configuration()))
+            suggested += f.filter { $0.suggestion != nil }.count
+        }
+        XCTAssertEqual(speller.lookups - before, 3)
+        XCTAssertEqual(suggested, 3)
+        // A word whose suggestions are known already costs nothing and keeps them.
+        let again = checker.check(reply("We will recieve it."), in: CheckContext(config: Configuration()))
+        XCTAssertEqual(again.first?.suggestion, "receive")
+    }
+
+    func testTextThatIsNotLanguageGetsOneFindingAndNoSuggestions() throws {
+        let service = try SpellingService(config: Configuration())
+        let checker = SpellingChecker(service: service)
+        let speller = try XCTUnwrap(service.speller(for: "en_US"))
+        var rng = SeededRandom(seed: 5)
+        let letters = Array("bcdfghjklmnpqrstvwxz")
+        let gibberish = (0..<2000).map { _ in String((0..<(3 + Int(rng.next() % 6))).map { _ in letters[Int(rng.next() % 20)] }) }
+        let base64 = (0..<40).map { _ in String((0..<76).map { _ in Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")[Int(rng.next() % 64)] }) }
+        for (name, blob, kind) in [("gibberish", gibberish.joined(separator: " "), "not in the en_US dictionary"),
+                                   ("base64", base64.joined(separator: "\n"), "base64")] {
+            let text = "Hi Linda,\n\nHere it is:\n\n\(blob)\n\nWe will recieve it Friday.\n\nBest regards,\nMaya"
+            let before = speller.lookups
+            let findings = checker.check(reply(text), in: CheckContext(config: Configuration()))
+            let notLanguage = findings.filter { $0.rule == "not-language" }
+            XCTAssertEqual(notLanguage.count, 1, name)
+            XCTAssertTrue(notLanguage.first?.message.contains(kind) ?? false, "\(name): \(notLanguage)")
+            // The typo after the blob is still found, with its suggestion; nothing inside the blob is.
+            XCTAssertEqual(findings.filter { $0.rule == "spelling" }.map { text.text(at: $0.span) }, ["recieve"], name)
+            XCTAssertLessThanOrEqual(speller.lookups - before, 1, name)
+        }
+    }
+}
