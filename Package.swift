@@ -21,6 +21,7 @@ let package = Package(
         .systemLibrary(name: "CGMime", pkgConfig: "gmime-3.0", providers: [.apt(["libgmime-3.0-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CHunspell", pkgConfig: "hunspell", providers: [.apt(["libhunspell-dev", "hunspell-en-us"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         // Shared value types: findings, spans, configuration, the checker seam.
         .target(name: "ReplyQACore", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -42,6 +43,8 @@ let package = Package(
         .target(name: "Relevance", dependencies: ["TextAnalysis", "ReplyQACore"]),
         // Check: tone along the rubric (empathy, ownership, patience, politeness, ...), lexicons in Dictionaries/tone.
         .target(name: "Tone", dependencies: ["TextAnalysis", "Relevance", "ReplyQACore"]),
+        // Sentence embeddings: all-MiniLM-L6-v2 (WordPiece tokenizer, BERT forward pass on OpenBLAS).
+        .target(name: "Semantic", dependencies: ["COpenBLAS", "ReplyQACore"]),
         // Score: findings to 0-100 category scores and an overall score.
         .target(name: "Scoring", dependencies: ["ReplyQACore"]),
         // Aggregate: per agent, channel and agent x channel statistics (means with CIs, Wilson rates).
@@ -63,7 +66,7 @@ let package = Package(
 
         // Speed and latency measurements (one home for every benchmark).
         .executableTarget(name: "replyqa-bench", dependencies: [
-            "ReplyPipeline", "Spelling", "TextAnalysis", "NearDuplicates", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ReplyPipeline", "Spelling", "TextAnalysis", "NearDuplicates", "Semantic", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "MailIngestTests", dependencies: ["MailIngest"]),
@@ -76,6 +79,7 @@ let package = Package(
         .testTarget(name: "NearDuplicatesTests", dependencies: ["NearDuplicates"]),
         .testTarget(name: "RelevanceTests", dependencies: ["Relevance"]),
         .testTarget(name: "ToneTests", dependencies: ["Tone"]),
+        .testTarget(name: "SemanticTests", dependencies: ["Semantic"], exclude: ["Fixtures"]),
         .testTarget(name: "AggregationTests", dependencies: ["Aggregation"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "ReplyPipeline"]),
