@@ -18,6 +18,8 @@ public struct Attribution: Sendable {
 
     /// Whether a message was written by an agent (scored) rather than a customer (context only).
     public func isAgentMessage(_ m: MailMessage) -> Bool {
+        // A helpdesk export names each author's role; no address rule overrides it.
+        if let role = m.header(HelpdeskReader.roleHeader) { return role == "agent" }
         let address = m.from?.address.lowercased() ?? ""
         if config.agentAddresses[address] != nil { return true }
         if let v = m.header(config.agentHeader), !v.isEmpty { return true }
@@ -34,8 +36,14 @@ public struct Attribution: Sendable {
         return m.from?.address ?? "unknown"
     }
 
-    /// The first matching channel rule, else the default channel.
+    /// For a helpdesk message: `helpdesk.channels`' name for its channel, else the first matching
+    /// channel rule, else its own channel. For mail: the first matching rule, else the default channel.
     public func channel(of m: MailMessage) -> String {
+        guard let source = m.header(HelpdeskReader.channelHeader) else { return ruledChannel(of: m) ?? config.defaultChannel }
+        return config.helpdesk.channels[source] ?? ruledChannel(of: m) ?? source
+    }
+
+    func ruledChannel(of m: MailMessage) -> String? {
         let addresses = Set(([m.from].compactMap { $0 } + m.to + m.cc).map { $0.address.lowercased() }
             + [m.header("delivered-to"), m.header("x-original-to")].compactMap { $0?.lowercased() })
         // Maildir++ subfolders are named ".Folder"; match them without the dot.
@@ -49,7 +57,7 @@ public struct Attribution: Sendable {
             if let address = rule.address, addresses.contains(address.lowercased()) { return rule.channel ?? config.defaultChannel }
             if let folder = rule.folder, folders.contains(folder.lowercased()) { return rule.channel ?? folder.lowercased() }
         }
-        return config.defaultChannel
+        return nil
     }
 
     /// Without configuration, the support domain is the one whose messages answer messages from

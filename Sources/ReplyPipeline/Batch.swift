@@ -73,6 +73,8 @@ public struct BatchProcessor: Sendable {
     public var templates: [Template]
     /// Called as the run goes: the phase ("reading", "checking"), items done, items in all.
     public var progress: (@Sendable (String, Int, Int) -> Void)?
+    /// How inputs are read (`--input-format`): detected by default.
+    public var inputFormat: InputFormat = .auto
 
     let scorer: Scorer
     /// The tone checker's rules: its findings are part of the tone dimensions already.
@@ -93,13 +95,17 @@ public struct BatchProcessor: Sendable {
     }
 
     public func run(paths: [String]) -> BatchResult {
-        let discovered = InputDiscovery.discover(paths)
+        let discovered = InputDiscovery.discover(paths, format: inputFormat, csv: config.helpdesk.csv)
         var failures = discovered.errors
+        var skipped = discovered.skipped
         var loaded: [Loaded] = []
+        var exports = HelpdeskReader(config: config)
         let parser = MimeParser(limits: config.limits)
         for (n, file) in discovered.files.enumerated() {
             progress?("reading", n, discovered.files.count)
             switch file.kind {
+            case .helpdesk:
+                exports.read(path: file.path, format: file.format)
             case .mbox:
                 parser.parseMbox(path: file.path) { result in
                     switch result {
@@ -118,7 +124,19 @@ public struct BatchProcessor: Sendable {
                 }
             }
         }
-        return assemble(loaded, failures: failures, skipped: discovered.skipped, filesRead: discovered.files.count)
+        // Exports are turned into messages last: a users file may come after the tickets it names.
+        let exported = exports.messages()
+        loaded += exported.messages.map(load)
+        failures += exported.errors
+        skipped += exported.leftOut.map { SkippedInput(path: $0.path, reason: $0.reason) }
+        return assemble(loaded, failures: failures, skipped: skipped, filesRead: discovered.files.count)
+    }
+
+    /// The same processor, reading inputs as `format` says.
+    public func reading(_ format: InputFormat) -> BatchProcessor {
+        var copy = self
+        copy.inputFormat = format
+        return copy
     }
 
     /// Builds a result from messages already parsed (used by `lint` and tests as well).
@@ -143,7 +161,8 @@ public struct BatchProcessor: Sendable {
         for (i, m) in messages.enumerated() { if let id = m.messageID, byID[id] == nil { byID[id] = i } }
         let isAgent = messages.map { attribution.isAgentMessage($0) }
         // With no agent rule and nothing inferable (one message, say), every message is a reply.
-        let anyAgent = isAgent.contains(true)
+        // A helpdesk export says who is who, even when it holds only customers' messages.
+        let anyAgent = isAgent.contains(true) || messages.contains { $0.header(HelpdeskReader.roleHeader) != nil }
 
         var pending: [(Reply, MailMessage, Segments)] = []
         var customers = 0

@@ -5,12 +5,22 @@ import Glibc
 import Darwin
 #endif
 import MailIngest
+import ReplyQACore
 
 /// One file to read, and how.
 public struct InputFile: Sendable, Equatable {
-    public enum Kind: String, Sendable { case message, mbox }
+    public enum Kind: String, Sendable { case message, mbox, helpdesk }
     public var path: String
     public var kind: Kind
+    /// For a helpdesk export: which helpdesk wrote it.
+    public var format: HelpdeskFormat? = nil
+}
+
+/// How inputs are read: mail and exports told apart by their content, only as mail, or as one helpdesk's export.
+public enum InputFormat: String, CaseIterable, Sendable {
+    case auto, mail, zendesk, freshdesk, intercom, helpscout, front, csv
+    /// The forced helpdesk, if any.
+    public var helpdesk: HelpdeskFormat? { HelpdeskFormat(rawValue: rawValue) }
 }
 
 /// An input that was deliberately not read, with the reason (it is reported, never dropped).
@@ -28,8 +38,10 @@ public enum InputDiscovery {
     static let nonMailExtensions: Set<String> = ["md", "yml", "yaml", "json", "csv", "html", "htm", "txt", "pdf",
                                                  "png", "jpg", "jpeg", "gif", "zip", "gz", "swift", "sh", "db", "sqlite"]
 
-    public static func discover(_ paths: [String]) -> (files: [InputFile], skipped: [SkippedInput], errors: [IngestError]) {
+    public static func discover(_ paths: [String], format: InputFormat = .auto, csv: CSVColumns = CSVColumns()) -> (files: [InputFile], skipped: [SkippedInput], errors: [IngestError]) {
         var walk = Walk()
+        walk.format = format
+        walk.csv = csv
         for path in paths {
             let bytes = SystemPath.bytes(path)
             switch walk.look(at: bytes, shown: path) {
@@ -45,6 +57,8 @@ public enum InputDiscovery {
                 // Outlook file is the one kind that is known not to be readable, so it gets the advice.
                 if isOutlookFile(path) {
                     walk.errors.append(IngestError(path: path, reason: outlookAdvice))
+                } else if let export = walk.exportFormat(path, named: true) {
+                    walk.add(InputFile(path: path, kind: .helpdesk, format: export), id: id)
                 } else {
                     walk.add(InputFile(path: path, kind: sniff(path) == .mbox ? .mbox : .message), id: id)
                 }
@@ -72,6 +86,20 @@ public enum InputDiscovery {
         var visited: [FileID: String] = [:]
         /// The folders being walked, outermost first: a link to one of them is a loop.
         var ancestors: [FileID] = []
+        var format: InputFormat = .auto
+        var csv = CSVColumns()
+
+        /// The helpdesk that exported a file, when it is read as an export: a forced format takes
+        /// a file named on the command line and a folder's export-looking files (.json, .jsonl,
+        /// .ndjson, .csv); otherwise the content must be recognised.
+        func exportFormat(_ path: String, named: Bool) -> HelpdeskFormat? {
+            let exportLike = ["json", "jsonl", "ndjson", "csv"].contains((path as NSString).pathExtension.lowercased())
+            switch format {
+            case .mail: return nil
+            case .auto: return exportLike || (named && sniff(path) == nil) ? HelpdeskReader.detect(path: path, csv: csv) : nil
+            default: return named || exportLike ? format.helpdesk : nil
+            }
+        }
 
         func look(at bytes: [UInt8], shown: String) -> Found {
             var info = stat()
@@ -155,7 +183,9 @@ public enum InputDiscovery {
                 case "mbox", "mbx":
                     add(InputFile(path: path, kind: .mbox), id: child)
                 default:
-                    if nonMailExtensions.contains(ext) {
+                    if let export = exportFormat(path, named: false) {
+                        add(InputFile(path: path, kind: .helpdesk, format: export), id: child)
+                    } else if nonMailExtensions.contains(ext) {
                         skipped.append(SkippedInput(path: path, reason: "not a mail file (.\(ext))"))
                     } else if isOutlookFile(path) {
                         skipped.append(SkippedInput(path: path, reason: outlookAdvice))

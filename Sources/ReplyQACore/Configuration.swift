@@ -164,6 +164,59 @@ public struct ToneOptions: Codable, Hashable, Sendable {
     }
 }
 
+/// How helpdesk exports are read: channel names, bots, and the columns of a CSV export.
+public struct HelpdeskOptions: Codable, Hashable, Sendable {
+    /// The export's channel (Zendesk `via.channel`, Freshdesk `source`, ...) to the channel to use.
+    public var channels: [String: String] = [:]
+    /// Bot messages (Intercom's operator, Zendesk's answer bot): left out, or scored as replies.
+    public var bots: BotPolicy = .skip
+    public var csv = CSVColumns()
+    public enum BotPolicy: String, Codable, Hashable, Sendable, CaseIterable { case skip, score }
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case channels, bots, csv }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        channels = Dictionary((try c.decodeIfPresent([String: String].self, forKey: .channels) ?? [:]).map { ($0.key.lowercased(), $0.value) },
+                              uniquingKeysWith: { a, _ in a })
+        bots = try c.decodeIfPresent(BotPolicy.self, forKey: .bots) ?? .skip
+        csv = try c.decodeIfPresent(CSVColumns.self, forKey: .csv) ?? CSVColumns()
+    }
+}
+
+/// The header names of a CSV export's columns, and which author roles are agents, notes and bots.
+public struct CSVColumns: Codable, Hashable, Sendable {
+    public var conversation = "conversation_id"
+    public var role = "author_role"
+    public var author = "author_name"
+    public var time = "created_at"
+    public var channel = "channel"
+    public var body = "body"
+    public var subject = "subject"
+    public var agentRoles = ["agent", "admin", "staff"]
+    public var noteRoles = ["note", "internal", "private"]
+    public var botRoles = ["bot", "automation"]
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case conversation, role, author, time, channel, body, subject
+        case agentRoles = "agent_roles", noteRoles = "note_roles", botRoles = "bot_roles"
+    }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        conversation = try c.decodeIfPresent(String.self, forKey: .conversation) ?? conversation
+        role = try c.decodeIfPresent(String.self, forKey: .role) ?? role
+        author = try c.decodeIfPresent(String.self, forKey: .author) ?? author
+        time = try c.decodeIfPresent(String.self, forKey: .time) ?? time
+        channel = try c.decodeIfPresent(String.self, forKey: .channel) ?? channel
+        body = try c.decodeIfPresent(String.self, forKey: .body) ?? body
+        subject = try c.decodeIfPresent(String.self, forKey: .subject) ?? subject
+        agentRoles = (try c.decodeIfPresent([String].self, forKey: .agentRoles) ?? agentRoles).map { $0.lowercased() }
+        noteRoles = (try c.decodeIfPresent([String].self, forKey: .noteRoles) ?? noteRoles).map { $0.lowercased() }
+        botRoles = (try c.decodeIfPresent([String].self, forKey: .botRoles) ?? botRoles).map { $0.lowercased() }
+    }
+}
+
 /// The contents of `replyqa.yml`: who is an agent, which channel a message belongs to, limits.
 public struct Configuration: Codable, Hashable, Sendable {
     /// Address (lower-cased) to agent name.
@@ -187,13 +240,14 @@ public struct Configuration: Codable, Hashable, Sendable {
     public var templates: String?
     public var spelling = SpellingOptions()
     public var tone = ToneOptions()
+    public var helpdesk = HelpdeskOptions()
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case agents, channels, defaultChannel = "default_channel", disabledRules = "disabled_rules"
         case limits, supportDomains = "support_domains", dictionaries, templates, spelling, severities, scorecard
-        case handleChannels = "handle_channels", tone
+        case handleChannels = "handle_channels", tone, helpdesk
     }
     enum AgentKeys: String, CodingKey, CaseIterable { case header, addresses }
 
@@ -224,6 +278,7 @@ public struct Configuration: Codable, Hashable, Sendable {
         // Channels are compared lower-cased (a header's value is lower-cased too).
         handleChannels = (try c.decodeIfPresent([String].self, forKey: .handleChannels) ?? handleChannels).map { $0.lowercased() }
         tone = try c.decodeIfPresent(ToneOptions.self, forKey: .tone) ?? ToneOptions()
+        helpdesk = try c.decodeIfPresent(HelpdeskOptions.self, forKey: .helpdesk) ?? HelpdeskOptions()
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -243,6 +298,7 @@ public struct Configuration: Codable, Hashable, Sendable {
         try c.encode(scorecard, forKey: .scorecard)
         try c.encode(handleChannels, forKey: .handleChannels)
         try c.encode(tone, forKey: .tone)
+        try c.encode(helpdesk, forKey: .helpdesk)
     }
 
     /// Parses and checks YAML text (see `ConfigurationFile.parse`); an empty document is the default configuration.
@@ -331,6 +387,15 @@ extension Configuration {
                 "max_message_bytes": .wholeNumber(atLeast: 1),
                 "max_mime_depth": .wholeNumber(atLeast: 1),
                 "max_html_bytes": .wholeNumber(atLeast: 1),
+            ]),
+            "helpdesk": .section([
+                "channels": .table(key: .text, value: .text, example: "web: email"),
+                "bots": .choice(HelpdeskOptions.BotPolicy.allCases.map(\.rawValue)),
+                "csv": .section([
+                    "conversation": .text, "role": .text, "author": .text, "time": .text,
+                    "channel": .text, "body": .text, "subject": .text,
+                    "agent_roles": texts, "note_roles": texts, "bot_roles": texts,
+                ]),
             ]),
         ])
     }()

@@ -117,6 +117,7 @@ struct CommonOptions: ParsableArguments {
 /// Output formats of `lint`.
 enum LintFormat: String, ExpressibleByArgument, CaseIterable { case text, json, sarif }
 extension Severity: ExpressibleByArgument {}
+extension InputFormat: ExpressibleByArgument {}
 
 /// When to colour diagnostics.
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable { case auto, always, never }
@@ -268,6 +269,8 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 /// What the batch commands read and how they print it.
 struct BatchOptions: ParsableArguments {
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
+    @Option(name: .customLong("input-format"), help: "Read inputs as: auto (by content), mail, zendesk, freshdesk, intercom, helpscout, front or csv.")
+    var inputFormat: InputFormat = .auto
     @Argument(help: ArgumentHelp("Files (.eml, mbox), directories or Maildir folders.", valueName: "path"))
     var paths: [String]
 }
@@ -283,7 +286,7 @@ struct Extract: ParsableCommand {
     func run() throws {
         let file = try common.loadFile()
         common.warnAboutOtherConfigurations(in: batch.paths, using: file)
-        let result = BatchProcessor(config: file.configuration).run(paths: batch.paths)
+        let result = BatchProcessor(config: file.configuration).reading(batch.inputFormat).run(paths: batch.paths)
         try Output.print(result, format: batch.format, includeFindings: false)
         if !result.failures.isEmpty { throw ExitCode(1) }
     }
@@ -320,7 +323,7 @@ struct Check: ParsableCommand {
         let config = file.configuration
         let checkers = try common.loadCheckers(file)
         common.warnAboutOtherConfigurations(in: batch.paths, using: file)
-        var processor = BatchProcessor(config: config, checkers: checkers)
+        var processor = BatchProcessor(config: config, checkers: checkers).reading(batch.inputFormat)
         let bar = ProgressBar(enabled: !quiet)
         processor.progress = { phase, done, total in bar.update(phase, done, total) }
         let result = processor.run(paths: batch.paths)

@@ -24,6 +24,8 @@ struct Sample: ParsableCommand {
     @Flag(name: .customLong("per-channel"), help: "Draw per agent and channel, so every channel an agent works is sampled.") var perChannel = false
     @Option(help: "Random seed: the same seed draws the same sample.") var seed: UInt64 = 1
     @Option(help: ArgumentHelp("Copy the sample into this folder.", valueName: "dir")) var out: String?
+    @Option(name: .customLong("input-format"), help: "Read inputs as: auto (by content), mail, zendesk, freshdesk, intercom, helpscout, front or csv.")
+    var inputFormat: InputFormat = .auto
 
     func validate() throws {
         if perAgent < 1 { throw ValidationError("--per-agent must be at least 1") }
@@ -33,7 +35,7 @@ struct Sample: ParsableCommand {
         let file = try common.loadFile()
         let config = file.configuration
         common.warnAboutOtherConfigurations(in: paths, using: file)
-        let result = BatchProcessor(config: config).run(paths: paths)
+        let result = BatchProcessor(config: config).reading(inputFormat).run(paths: paths)
         let picks = StratifiedSample(perStratum: perAgent, byChannel: perChannel, seed: seed).draw(result.replies)
         var rows = [["stratum", "agent", "channel", "message_id", "source", "copy", "question_copy"]]
         var files: [(String, Data)] = []

@@ -1,0 +1,313 @@
+import Foundation
+import ReplyQACore
+
+/// A helpdesk whose export ReplyQA reads (JSON, JSON lines or CSV).
+public enum HelpdeskFormat: String, CaseIterable, Sendable {
+    case zendesk, freshdesk, intercom, helpscout, front, csv
+}
+
+/// Who wrote one message of a helpdesk conversation.
+enum HelpdeskRole: String { case customer, agent, note, bot }
+
+/// One message of a conversation, as the export gave it.
+struct HelpdeskPart {
+    var id: String
+    var role: HelpdeskRole
+    var authorID: String?
+    var authorName: String?
+    var authorEmail: String?
+    var html: String?
+    var text: String?
+    var date: Date?
+    var channel: String?
+    var attachments: [Attachment] = []
+}
+
+/// One ticket or conversation: its messages in the order they were written.
+struct HelpdeskConversation {
+    var id: String
+    var subject: String?
+    var channel: String?
+    var parts: [HelpdeskPart]
+    /// The record number in its file (1-based), for locations and errors.
+    var record: Int
+}
+
+/// A person of the export (side-loaded users, contacts, agents).
+struct HelpdeskUser {
+    var name: String?
+    var email: String?
+    var role: HelpdeskRole?
+}
+
+/// Reads helpdesk exports into messages the pipeline threads like mail: agent messages carry the
+/// `X-Helpdesk-Role: agent` header and answer (In-Reply-To) the customer message before them in
+/// the same conversation; internal notes and (by default) bots are left out, and counted.
+public struct HelpdeskReader {
+    /// Header naming the author's role (`agent` or `customer`), which decides over every address rule.
+    public static let roleHeader = "x-helpdesk-role"
+    /// Header with the helpdesk's own channel name, used unless the configuration maps it.
+    public static let channelHeader = "x-helpdesk-channel"
+
+    public var config: Configuration
+    /// Problems with single records: the rest of the file was still read.
+    public private(set) var errors: [IngestError] = []
+    /// Per file: what was left out on purpose (notes, bots), as one line.
+    public private(set) var leftOut: [(path: String, reason: String)] = []
+
+    var conversations: [(path: String, format: HelpdeskFormat, conversation: HelpdeskConversation)] = []
+    var users: [String: HelpdeskUser] = [:]
+    /// Records taken (conversations and users), so a file that gave none is reported.
+    var taken = 0
+
+    public init(config: Configuration) { self.config = config }
+
+    // MARK: Detection
+
+    /// The export format of a file, from its first bytes; nil when it is not a recognised export.
+    public static func detect(path: String, csv: CSVColumns = CSVColumns()) -> HelpdeskFormat? {
+        guard let head = SystemPath.prefix(path, count: 65536) else { return nil }
+        return detect(head: head, csv: csv)
+    }
+
+    static func detect(head: [UInt8], csv: CSVColumns) -> HelpdeskFormat? {
+        var text = String(decoding: head, as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let trimmed = text.drop { $0.isWhitespace }
+        guard let first = trimmed.first else { return nil }
+        if first == "{" || first == "[" {
+            func has(_ key: String) -> Bool { text.contains("\"\(key)\"") }
+            if has("conversation_parts") || text.contains("\"conversation.list\"") { return .intercom }
+            if has("_embedded") && (has("threads") || has("primaryCustomer")) { return .helpscout }
+            if has("is_inbound") { return .front }
+            if has("conversations") && (has("body_text") || has("incoming") || has("description_text")) { return .freshdesk }
+            // Freshdesk's agents file: each agent's name and address under `contact`.
+            if has("contact") && has("email") && !has("comments") && !has("role") { return .freshdesk }
+            if has("comments") || has("requester_id") || (has("role") && (text.contains("\"end-user\"") || has("users"))) { return .zendesk }
+            return nil
+        }
+        // A CSV export: its header row names the configured conversation and body columns.
+        let header = parseCSVRow(String(trimmed.prefix { $0 != "\n" && $0 != "\r" })).map { $0.lowercased() }
+        if header.contains(csv.conversation.lowercased()) && header.contains(csv.body.lowercased()) { return .csv }
+        return nil
+    }
+
+    // MARK: Reading files
+
+    /// Reads one export file; `format` forces the helpdesk, otherwise it is detected.
+    public mutating func read(path: String, format: HelpdeskFormat?) {
+        guard let format = format ?? Self.detect(path: path, csv: config.helpdesk.csv) else {
+            errors.append(IngestError(path: path, reason: "not a recognised helpdesk export"))
+            return
+        }
+        let data: Data
+        do {
+            // Mapped, not copied: a large export is paged in as it is scanned.
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            errors.append(IngestError(path: path, reason: "cannot read: \(error.localizedDescription)"))
+            return
+        }
+        if data.isEmpty { errors.append(IngestError(path: path, reason: "empty file")); return }
+        let before = taken
+        if format == .csv {
+            readCSV(data, path: path)
+        } else {
+            var number = 0
+            JSONRecords.scan(data, maxRecordBytes: config.limits.maxMessageBytes) { item in
+                number += 1
+                switch item {
+                case .problem(let why):
+                    errors.append(IngestError(path: path, reason: "record \(number): \(why)"))
+                case .record(let key, let object):
+                    take(object, key: key, number: number, path: path, format: format)
+                }
+            }
+        }
+        if taken == before && !errors.contains(where: { $0.path == path }) {
+            errors.append(IngestError(path: path, reason: "no tickets or conversations in this \(format) export"))
+        }
+    }
+
+    /// One record of a JSON export: a ticket or conversation, or a user.
+    mutating func take(_ object: Any, key: String?, number: Int, path: String, format: HelpdeskFormat) {
+        func fail(_ why: String) { errors.append(IngestError(path: path, reason: "record \(number): \(why)")) }
+        guard let record = object as? [String: Any] else { return fail("expected an object, found \(JSONRecords.kind(object))") }
+        // A person (side-loaded users, an agents or contacts file), not a conversation.
+        let userKeys: Set<String> = ["users", "contacts", "agents", "admins", "teammates", "customers"]
+        let conversationKeys = ["comments", "conversations", "conversation_parts", "_embedded", "messages", "description",
+                                "description_text", "subject", "requester_id", "source"]
+        let looksLikeUser = !conversationKeys.contains { record[$0] != nil }
+            && (record["role"] != nil || record["contact"] != nil || record["email"] != nil)
+        if userKeys.contains(key ?? "") || (key != "tickets" && key != "conversations" && looksLikeUser) {
+            takeUser(record, key: key, format: format)
+            return
+        }
+        do {
+            let conversation: HelpdeskConversation
+            switch format {
+            case .zendesk: conversation = try HelpdeskMapping.zendesk(record, number: number)
+            case .freshdesk: conversation = try HelpdeskMapping.freshdesk(record, number: number)
+            case .intercom: conversation = try HelpdeskMapping.intercom(record, number: number)
+            case .helpscout: conversation = try HelpdeskMapping.helpScout(record, number: number)
+            case .front: conversation = try HelpdeskMapping.front(record, number: number)
+            case .csv: return fail("a CSV export is not JSON")
+            }
+            for part in conversation.parts {
+                if let a = part.authorID, users[scoped(a, format)] == nil {
+                    users[scoped(a, format)] = HelpdeskUser(name: part.authorName, email: part.authorEmail, role: nil)
+                }
+            }
+            conversations.append((path, format, conversation))
+            taken += 1
+        } catch let error as HelpdeskMapping.Problem {
+            // Name the ticket when the problem is with one of its own fields.
+            let noun = format == .zendesk || format == .freshdesk ? "ticket" : "conversation"
+            if let id = JSONRecords.string(record["id"]), !error.reason.hasPrefix(noun) { fail("\(noun) \(id): \(error.reason)") }
+            else { fail(error.reason) }
+        } catch {
+            fail("\(error)")
+        }
+    }
+
+    mutating func takeUser(_ record: [String: Any], key: String?, format: HelpdeskFormat) {
+        guard let id = JSONRecords.string(record["id"]) else { return }
+        let contact = record["contact"] as? [String: Any]
+        var name = JSONRecords.string(record["name"]) ?? JSONRecords.string(contact?["name"])
+        if name == nil, let first = JSONRecords.string(record["first"] ?? record["first_name"] ?? record["firstName"]) {
+            name = [first, JSONRecords.string(record["last"] ?? record["last_name"] ?? record["lastName"])].compactMap { $0 }.joined(separator: " ")
+        }
+        let email = JSONRecords.string(record["email"]) ?? JSONRecords.string(contact?["email"])
+        var role: HelpdeskRole?
+        switch (JSONRecords.string(record["role"]) ?? JSONRecords.string(record["type"]))?.lowercased() {
+        case "agent", "admin", "user", "teammate": role = .agent
+        case "end-user", "contact", "customer", "lead": role = .customer
+        default:
+            if ["agents", "admins", "teammates"].contains(key ?? "") { role = .agent }
+            else if ["contacts", "customers"].contains(key ?? "") { role = .customer }
+        }
+        users[scoped(id, format)] = HelpdeskUser(name: name, email: email, role: role)
+        taken += 1
+    }
+
+    func scoped(_ id: String, _ format: HelpdeskFormat) -> String { "\(format.rawValue):\(id)" }
+
+    /// A CSV export: one row per message, grouped into conversations by the conversation column.
+    mutating func readCSV(_ data: Data, path: String) {
+        let columns = config.helpdesk.csv
+        var header: [String: Int] = [:]
+        var order: [String] = []
+        var byID: [String: HelpdeskConversation] = [:]
+        var rowNumber = 0
+        CSVRows.scan(data) { fields in
+            rowNumber += 1
+            if header.isEmpty {
+                for (i, name) in fields.enumerated() { header[name.trimmingCharacters(in: .whitespaces).lowercased()] = i }
+                let missing = [columns.conversation, columns.body].filter { header[$0.lowercased()] == nil }
+                if !missing.isEmpty {
+                    errors.append(IngestError(path: path, reason: "the header row has no column \(missing.map { "“\($0)”" }.joined(separator: ", ")) (see helpdesk.csv)"))
+                    return false
+                }
+                return true
+            }
+            func field(_ name: String) -> String? {
+                guard let i = header[name.lowercased()], i < fields.count else { return nil }
+                let v = fields[i].trimmingCharacters(in: .whitespacesAndNewlines)
+                return v.isEmpty ? nil : v
+            }
+            guard let id = field(columns.conversation) else {
+                errors.append(IngestError(path: path, reason: "record \(rowNumber - 1): no conversation id (column “\(columns.conversation)”)"))
+                return true
+            }
+            let roleValue = field(columns.role)?.lowercased() ?? ""
+            let role: HelpdeskRole = columns.noteRoles.contains(roleValue) ? .note
+                : columns.botRoles.contains(roleValue) ? .bot
+                : columns.agentRoles.contains(roleValue) ? .agent : .customer
+            let body = fields.indices.contains(header[columns.body.lowercased()] ?? -1) ? fields[header[columns.body.lowercased()]!] : ""
+            let isHTML = body.range(of: #"<(p|div|br|html|body|span|b|i|a|ul|ol|li|table|blockquote)\b"#, options: [.regularExpression, .caseInsensitive]) != nil
+            let author = field(columns.author)
+            var conversation = byID[id] ?? HelpdeskConversation(id: id, subject: field(columns.subject), channel: field(columns.channel), parts: [], record: rowNumber - 1)
+            conversation.parts.append(HelpdeskPart(id: "\(rowNumber - 1)", role: role, authorID: author, authorName: author, authorEmail: nil,
+                                                   html: isHTML ? body : nil, text: isHTML ? nil : body,
+                                                   date: field(columns.time).flatMap(HelpdeskMapping.date), channel: field(columns.channel)))
+            if byID[id] == nil { order.append(id) }
+            byID[id] = conversation
+            return true
+        } onError: { why in
+            errors.append(IngestError(path: path, reason: "record \(max(rowNumber, 1)): \(why)"))
+        }
+        for id in order { if let c = byID[id] { conversations.append((path, .csv, c)); taken += 1 } }
+    }
+
+    // MARK: Messages
+
+    /// Every conversation read so far as messages, with authors resolved from the users.
+    public func messages() -> (messages: [MailMessage], errors: [IngestError], leftOut: [(path: String, reason: String)]) {
+        var result: [MailMessage] = []
+        var notes: [String: (notes: Int, bots: Int)] = [:]
+        var order: [String] = []
+        for (path, format, c) in conversations {
+            if notes[path] == nil { order.append(path); notes[path] = (0, 0) }
+            var lastCustomer: MailMessage?
+            for part in c.parts {
+                var role = part.role
+                let user = part.authorID.flatMap { users[scoped($0, format)] }
+                // Zendesk marks roles on users, not comments: a public comment by an end-user is the customer's.
+                if role == .agent || role == .customer, let known = user?.role { role = known }
+                if role == .note { notes[path]!.notes += 1; continue }
+                if role == .bot {
+                    guard config.helpdesk.bots == .score else { notes[path]!.bots += 1; continue }
+                    role = .agent
+                }
+                let name = user?.name ?? part.authorName
+                let email = user?.email ?? part.authorEmail
+                let address = email ?? "\(format.rawValue)-user-\(part.authorID ?? "unknown")"
+                var m = MailMessage(path: path, index: c.record - 1)
+                m.messageID = "\(format.rawValue):\(c.id):\(part.id)"
+                m.from = MailAddress(name: name ?? (email == nil ? part.role == .bot ? "bot" : address : nil), address: address)
+                m.date = part.date
+                m.subject = c.subject
+                m.attachments = part.attachments
+                m.headers[Self.roleHeader] = role == .agent ? "agent" : "customer"
+                m.headers["x-helpdesk-format"] = format.rawValue
+                if let channel = (part.channel ?? c.channel)?.lowercased(), !channel.isEmpty { m.headers[Self.channelHeader] = channel }
+                if let html = part.html, !html.isEmpty, html.utf8.count <= config.limits.maxHTMLBytes || part.text == nil {
+                    if html.utf8.count > config.limits.maxHTMLBytes {
+                        // Too large to parse safely: the text between the tags is kept.
+                        m.body = html.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression)
+                        m.bodyKind = .plain
+                        m.warnings.append("HTML body larger than limits.max_html_bytes: read without its markup")
+                    } else {
+                        let converted = HTMLText.convert(html)
+                        m.body = converted.text
+                        m.quoteStartLine = converted.quoteStartLine
+                        m.bodyKind = .html
+                        if converted.tooDeep { m.warnings.append("HTML nested too deep: the deeper part was read as flat text") }
+                    }
+                } else {
+                    m.body = (part.text ?? "").replacingOccurrences(of: "\r\n", with: "\n")
+                    m.bodyKind = .plain
+                }
+                if role == .agent {
+                    if let q = lastCustomer {
+                        m.inReplyTo = q.messageID
+                        m.references = [q.messageID!]
+                        if let from = q.from { m.to = [from] }
+                    }
+                } else {
+                    lastCustomer = m
+                }
+                result.append(m)
+            }
+        }
+        var leftOut: [(path: String, reason: String)] = []
+        for path in order {
+            let n = notes[path]!
+            var pieces: [String] = []
+            if n.notes > 0 { pieces.append("\(n.notes) internal note\(n.notes == 1 ? "" : "s")") }
+            if n.bots > 0 { pieces.append("\(n.bots) bot message\(n.bots == 1 ? "" : "s")") }
+            if !pieces.isEmpty { leftOut.append((path, pieces.joined(separator: " and ") + " left out (never scored)")) }
+        }
+        return (result, errors, leftOut)
+    }
+}

@@ -1,0 +1,339 @@
+import Foundation
+
+/// What the record scanner found: one record (with the envelope key it was listed under), or why one could not be read.
+enum JSONRecord {
+    case record(key: String?, value: Any)
+    case problem(String)
+}
+
+/// Splits a JSON export into records without parsing it whole: JSON lines are read line by line,
+/// and a JSON document's record lists (`{"tickets": [...]}`, a top-level array, `_embedded`) are
+/// cut into their elements by a byte scan, each parsed on its own, so one broken record costs only itself.
+enum JSONRecords {
+    /// Keys whose list holds the records of an envelope document.
+    static let envelopeKeys: Set<String> = ["tickets", "conversations", "users", "contacts", "agents", "admins",
+                                            "teammates", "customers", "_results", "results", "data", "items"]
+    /// Keys that hold a single record (`{"ticket": {...}}`).
+    static let singleKeys: Set<String> = ["ticket", "conversation"]
+
+    static func scan(_ data: Data, maxRecordBytes: Int, _ body: (JSONRecord) -> Void) {
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var start = 0
+            if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+            withoutActuallyEscaping(body) { emit in
+                Scanner(bytes: bytes, maxRecordBytes: maxRecordBytes, emit: emit).run(from: start)
+            }
+        }
+    }
+
+    /// A JSON value's kind, for messages ("text", "a number", ...).
+    static func kind(_ v: Any) -> String {
+        switch v {
+        case is String: return "text"
+        case let n as NSNumber: return isBoolean(n) ? "true/false" : "a number"
+        case is [Any]: return "a list"
+        case is [String: Any]: return "an object"
+        case is NSNull: return "null"
+        default: return "\(type(of: v))"
+        }
+    }
+
+    static func isBoolean(_ n: NSNumber) -> Bool {
+        #if canImport(Darwin)
+        return CFGetTypeID(n) == CFBooleanGetTypeID()
+        #else
+        return String(cString: n.objCType) == "c"
+        #endif
+    }
+
+    /// An id as text: strings as they are, whole numbers without a fraction.
+    static func string(_ v: Any?) -> String? {
+        switch v {
+        case let s as String: return s.isEmpty ? nil : s
+        case let n as NSNumber where !isBoolean(n):
+            let d = n.doubleValue
+            return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : n.stringValue
+        default: return nil
+        }
+    }
+
+    struct Scanner {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let maxRecordBytes: Int
+        let emit: (JSONRecord) -> Void
+
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+
+        func skipSpace(_ i: Int) -> Int {
+            var i = i
+            while i < bytes.count, isSpace(bytes[i]) { i += 1 }
+            return i
+        }
+
+        /// The index just past the value starting at `i`; nil when the file ends inside it.
+        func skipValue(_ i: Int) -> Int? {
+            guard i < bytes.count else { return nil }
+            var i = i
+            switch bytes[i] {
+            case UInt8(ascii: "\""):
+                i += 1
+                while i < bytes.count {
+                    if bytes[i] == UInt8(ascii: "\\") { i += 2; continue }
+                    if bytes[i] == UInt8(ascii: "\"") { return i + 1 }
+                    i += 1
+                }
+                return nil
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                var depth = 0
+                while i < bytes.count {
+                    switch bytes[i] {
+                    case UInt8(ascii: "\""):
+                        guard let end = skipValue(i) else { return nil }
+                        i = end
+                        continue
+                    case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                    case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                        depth -= 1
+                        if depth == 0 { return i + 1 }
+                    default: break
+                    }
+                    i += 1
+                }
+                return nil
+            default:
+                while i < bytes.count, !isSpace(bytes[i]), ![UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}")].contains(bytes[i]) { i += 1 }
+                return i
+            }
+        }
+
+        func parse(_ range: Range<Int>) -> Any? {
+            try? JSONSerialization.jsonObject(with: Data(UnsafeBufferPointer(rebasing: bytes[range])), options: [.fragmentsAllowed])
+        }
+
+        func run(from start: Int) {
+            let first = skipSpace(start)
+            guard first < bytes.count else { return emit(.problem("no JSON in the file")) }
+            guard bytes[first] == UInt8(ascii: "{") || bytes[first] == UInt8(ascii: "[") else {
+                return emit(.problem("not JSON: expected { or [ at the start"))
+            }
+            // JSON lines: the first line is a whole value on its own.
+            var lineEnd = first
+            while lineEnd < bytes.count, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            if lineEnd < bytes.count, skipValue(first).map({ skipSpace($0) >= lineEnd }) == true, parse(first..<lineEnd) != nil {
+                return lines(from: first)
+            }
+            document(from: first)
+        }
+
+        func lines(from start: Int) {
+            var i = start
+            while i < bytes.count {
+                var end = i
+                while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+                let range = i..<end
+                i = end + 1
+                guard range.contains(where: { !isSpace(bytes[$0]) }) else { continue }
+                if range.count > maxRecordBytes {
+                    emit(.problem("a record of \(range.count) bytes is larger than limits.max_message_bytes"))
+                    continue
+                }
+                guard let value = parse(range) else {
+                    let truncated = end >= bytes.count || skipValue(skipSpace(range.lowerBound)).map { $0 > end } ?? true
+                    emit(.problem(truncated ? "truncated JSON: the line ends inside the record" : "invalid JSON"))
+                    continue
+                }
+                unwrap(value, key: nil)
+            }
+        }
+
+        /// A parsed value: an envelope gives its records, anything else is one record.
+        func unwrap(_ value: Any, key: String?) {
+            if let list = value as? [Any] {
+                for v in list { emit(.record(key: key, value: v)) }
+                return
+            }
+            if let object = value as? [String: Any], object["id"] == nil {
+                var found = false
+                for k in object.keys.sorted() {
+                    if envelopeKeys.contains(k), let list = object[k] as? [Any] {
+                        found = true
+                        for v in list { emit(.record(key: k, value: v)) }
+                    } else if singleKeys.contains(k), let one = object[k] as? [String: Any] {
+                        found = true
+                        emit(.record(key: k, value: one))
+                    } else if k == "_embedded", let inner = object[k] as? [String: Any] {
+                        found = true
+                        unwrap(inner, key: nil)
+                    }
+                }
+                if found { return }
+            }
+            emit(.record(key: key, value: value))
+        }
+
+        /// One record of a document, parsed on its own.
+        func record(_ range: Range<Int>, key: String?) {
+            if range.count > maxRecordBytes {
+                return emit(.problem("a record of \(range.count) bytes is larger than limits.max_message_bytes"))
+            }
+            guard let value = parse(range) else { return emit(.problem("invalid JSON")) }
+            emit(.record(key: key, value: value))
+        }
+
+        /// The elements of the list starting at `i` (a `[`); returns the index past it, nil when truncated.
+        func elements(_ i: Int, key: String?) -> Int? {
+            var i = skipSpace(i + 1)
+            if i < bytes.count, bytes[i] == UInt8(ascii: "]") { return i + 1 }
+            while i < bytes.count {
+                guard let end = skipValue(i) else {
+                    emit(.problem("truncated JSON: the file ends inside this record"))
+                    return nil
+                }
+                record(i..<end, key: key)
+                i = skipSpace(end)
+                guard i < bytes.count else { break }
+                if bytes[i] == UInt8(ascii: "]") { return i + 1 }
+                guard bytes[i] == UInt8(ascii: ",") else {
+                    emit(.problem("invalid JSON: expected , or ] after a record"))
+                    return nil
+                }
+                i = skipSpace(i + 1)
+            }
+            emit(.problem("truncated JSON: the file ends inside the list of records"))
+            return nil
+        }
+
+        /// A document: a list of records, or an object whose record lists are cut into records. An
+        /// object with an `id` of its own is one record, read whole.
+        func document(from first: Int) {
+            if bytes[first] == UInt8(ascii: "[") { _ = elements(first, key: nil); return }
+            if let end = skipValue(first), hasOwnID(first) {
+                return record(first..<end, key: nil)
+            }
+            _ = members(first, depth: 0)
+        }
+
+        /// Whether the object at `i` has an "id" member of its own (a single record, not an envelope).
+        func hasOwnID(_ i: Int) -> Bool {
+            var found = false
+            _ = walk(i) { key, _ in if key == "id" { found = true }; return false }
+            return found
+        }
+
+        /// Visits the members of the object at `i` (name, where its value starts). Returns the index
+        /// past the object, nil when truncated.
+        func walk(_ i: Int, _ visit: (String, Int) -> Bool) -> Int? {
+            var i = skipSpace(i + 1)
+            while i < bytes.count {
+                if bytes[i] == UInt8(ascii: "}") { return i + 1 }
+                guard bytes[i] == UInt8(ascii: "\""), let keyEnd = skipValue(i) else { return nil }
+                let key = (parse(i..<keyEnd) as? String) ?? ""
+                i = skipSpace(keyEnd)
+                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
+                i = skipSpace(i + 1)
+                guard i < bytes.count else { return nil }
+                let valueStart = i
+                guard let valueEnd = skipValue(i) else { return nil }
+                _ = visit(key, valueStart)
+                i = skipSpace(valueEnd)
+                guard i < bytes.count else { return nil }
+                if bytes[i] == UInt8(ascii: ",") { i = skipSpace(i + 1) }
+            }
+            return nil
+        }
+
+        /// The members of an envelope object: record lists become records, `_embedded` is looked into.
+        func members(_ i: Int, depth: Int) -> Int? {
+            var i = skipSpace(i + 1)
+            while i < bytes.count {
+                if bytes[i] == UInt8(ascii: "}") { return i + 1 }
+                guard bytes[i] == UInt8(ascii: "\""), let keyEnd = skipValue(i) else {
+                    emit(.problem("invalid JSON: expected a member name"))
+                    return nil
+                }
+                let key = (parse(i..<keyEnd) as? String) ?? ""
+                i = skipSpace(keyEnd)
+                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else {
+                    emit(.problem("invalid JSON: expected : after “\(key)”"))
+                    return nil
+                }
+                i = skipSpace(i + 1)
+                guard i < bytes.count else { break }
+                var next: Int?
+                if envelopeKeys.contains(key), bytes[i] == UInt8(ascii: "[") {
+                    next = elements(i, key: key)
+                    if next == nil { return nil }
+                } else if key == "_embedded", depth < 2, bytes[i] == UInt8(ascii: "{") {
+                    next = members(i, depth: depth + 1)
+                    if next == nil { return nil }
+                } else if singleKeys.contains(key), bytes[i] == UInt8(ascii: "{") {
+                    guard let end = skipValue(i) else { break }
+                    record(i..<end, key: key)
+                    next = end
+                } else {
+                    next = skipValue(i)
+                }
+                guard let n = next else { break }
+                i = skipSpace(n)
+                guard i < bytes.count else { break }
+                if bytes[i] == UInt8(ascii: ",") { i = skipSpace(i + 1) }
+            }
+            emit(.problem("truncated JSON: the file ends inside the document"))
+            return nil
+        }
+    }
+}
+
+/// Rows of a CSV file (RFC 4180: quoted fields may hold commas, quotes and line breaks).
+enum CSVRows {
+    /// Calls `row` for each row until it returns false; `onError` for a row that cannot be read.
+    static func scan(_ data: Data, row: ([String]) -> Bool, onError: (String) -> Void) {
+        var text = String(decoding: data, as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        var fields: [String] = []
+        var field = ""
+        var quoted = false, wasQuoted = false
+        var iterator = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        func next() -> Unicode.Scalar? {
+            if let p = pending { pending = nil; return p }
+            return iterator.next()
+        }
+        var any = false
+        while let c = next() {
+            any = true
+            if quoted {
+                if c == "\"" {
+                    let after = next()
+                    if after == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = after }
+                } else {
+                    field.unicodeScalars.append(c)
+                }
+                continue
+            }
+            switch c {
+            case "\"" where field.isEmpty && !wasQuoted: quoted = true; wasQuoted = true
+            case ",": fields.append(field); field = ""; wasQuoted = false
+            case "\r": continue
+            case "\n":
+                fields.append(field); field = ""; wasQuoted = false
+                if !(fields.count == 1 && fields[0].isEmpty) { if !row(fields) { return } }
+                fields = []; any = false
+            default: field.unicodeScalars.append(c)
+            }
+        }
+        if quoted { onError("the file ends inside a quoted field"); return }
+        if any || !field.isEmpty || !fields.isEmpty {
+            fields.append(field)
+            _ = row(fields)
+        }
+    }
+}
+
+/// One CSV row, for sniffing a header line.
+func parseCSVRow(_ line: String) -> [String] {
+    var result: [String] = []
+    CSVRows.scan(Data(line.utf8), row: { result = $0; return false }, onError: { _ in })
+    return result
+}
