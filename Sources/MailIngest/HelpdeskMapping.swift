@@ -205,7 +205,7 @@ enum HelpdeskMapping {
                 let type = (try text(t, "type") ?? "").lowercased()
                 let by = try object(t, "createdBy") ?? [:]
                 let byType = (try text(by, "type") ?? "").lowercased()
-                let role: HelpdeskRole
+                var role: HelpdeskRole
                 switch type {
                 case "customer": role = .customer
                 case "message", "reply": role = .agent
@@ -213,6 +213,8 @@ enum HelpdeskMapping {
                 case "chat", "phone": role = byType == "customer" ? .customer : .agent
                 default: continue  // line items: status changes and assignments
                 }
+                // Mailbox API v3 names its AI-written threads' author `system_user`.
+                if byType == "system_user" && role != .note { role = .bot }
                 let name = [try text(by, "first"), try text(by, "last")].compactMap { $0 }.joined(separator: " ")
                 let files = try object(t, "_embedded").map { try objects($0, "attachments", of: "attachment") } ?? []
                 let when = date(t["createdAt"])

@@ -207,11 +207,21 @@ enum JSONRecords {
         /// A document: a list of records, or an object whose record lists are cut into records. An
         /// object with an `id` of its own is one record, read whole.
         func document(from first: Int) {
-            if bytes[first] == UInt8(ascii: "[") { _ = elements(first, key: nil); return }
-            if let end = skipValue(first), hasOwnID(first) {
-                return record(first..<end, key: nil)
+            // Pages saved one after another (`{...}{...}`) are read in turn.
+            var i = first
+            while i < bytes.count {
+                let next: Int?
+                if bytes[i] == UInt8(ascii: "[") { next = elements(i, key: nil) }
+                else if bytes[i] == UInt8(ascii: "{") {
+                    if let end = skipValue(i), hasOwnID(i) { record(i..<end, key: nil); next = end }
+                    else { next = members(i, depth: 0) }
+                } else {
+                    emit(.problem("invalid JSON: expected { or [ after the end of the document"))
+                    return
+                }
+                guard let n = next else { return }
+                i = skipSpace(n)
             }
-            _ = members(first, depth: 0)
         }
 
         /// Whether the object at `i` has an "id" member of its own (a single record, not an envelope).

@@ -426,6 +426,7 @@ public struct ConfigurationFile: Sendable {
     /// without `channel` makes any header value a channel.
     public var assignableChannels: Set<String>? {
         var names: Set<String> = [configuration.defaultChannel.lowercased()]
+        names.formUnion(configuration.helpdesk.channels.values.map { $0.lowercased() })
         for rule in configuration.channels {
             if let c = rule.channel { names.insert(c.lowercased()); continue }
             if rule.header != nil { return nil }

@@ -94,6 +94,24 @@ final class HelpdeskExportTests: XCTestCase {
         XCTAssertEqual(result.failures.map(\.reason), ["record 2: truncated JSON: the file ends inside this record"])
     }
 
+    func testPagesSavedOneAfterAnotherAreAllRead() throws {
+        let page = try String(contentsOfFile: fixture("zendesk-incremental.json"), encoding: .utf8)
+        let second = page.replacingOccurrences(of: "\"id\": 1001", with: "\"id\": 3001").replacingOccurrences(of: "\"id\": 1002", with: "\"id\": 3002")
+        let file = try tempDir().appendingPathComponent("pages.json")
+        try Data((page + second).utf8).write(to: file)
+        let result = BatchProcessor(config: Configuration()).run(paths: [file.path])
+        XCTAssertEqual(result.failures, [])
+        XCTAssertEqual(result.replies.count, 6)
+        XCTAssertEqual(Set(result.replies.compactMap { $0.reply.messageID?.split(separator: ":")[1] }), ["1001", "1002", "3001", "3002"])
+    }
+
+    func testMappedChannelsAreKnownToTheConfigurationCheck() throws {
+        let file = try ConfigurationFile.parse(yaml: "helpdesk: {channels: {web: portal}}\ntone: {channels: {portal: {formality: casual}}}\n")
+        XCTAssertEqual(file.warnings.map(\.message), [])
+        let unmapped = try ConfigurationFile.parse(yaml: "tone: {channels: {portal: {formality: casual}}}\n")
+        XCTAssertEqual(unmapped.warnings.count, 1)
+    }
+
     func testWrongTypesAreReportedPerRecord() throws {
         let file = try tempDir().appendingPathComponent("types.jsonl")
         try Data("""
