@@ -114,7 +114,8 @@ public struct HelpdeskReader {
             readCSV(data, path: path)
         } else {
             var number = 0
-            JSONRecords.scan(data, maxRecordBytes: config.limits.maxMessageBytes) { item in
+            let lines = ["jsonl", "ndjson"].contains((path as NSString).pathExtension.lowercased())
+            JSONRecords.scan(data, maxRecordBytes: config.limits.maxMessageBytes, lines: lines) { item in
                 number += 1
                 switch item {
                 case .problem(let why):

@@ -16,13 +16,14 @@ enum JSONRecords {
     /// Keys that hold a single record (`{"ticket": {...}}`).
     static let singleKeys: Set<String> = ["ticket", "conversation"]
 
-    static func scan(_ data: Data, maxRecordBytes: Int, _ body: (JSONRecord) -> Void) {
+    /// `lines`: the file is JSON lines by its name (`.jsonl`, `.ndjson`), so a broken first line is one bad record.
+    static func scan(_ data: Data, maxRecordBytes: Int, lines: Bool = false, _ body: (JSONRecord) -> Void) {
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let bytes = raw.bindMemory(to: UInt8.self)
             var start = 0
             if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
             withoutActuallyEscaping(body) { emit in
-                Scanner(bytes: bytes, maxRecordBytes: maxRecordBytes, emit: emit).run(from: start)
+                Scanner(bytes: bytes, maxRecordBytes: maxRecordBytes, emit: emit).run(from: start, lines: lines)
             }
         }
     }
@@ -111,9 +112,10 @@ enum JSONRecords {
             try? JSONSerialization.jsonObject(with: Data(UnsafeBufferPointer(rebasing: bytes[range])), options: [.fragmentsAllowed])
         }
 
-        func run(from start: Int) {
+        func run(from start: Int, lines isLines: Bool) {
             let first = skipSpace(start)
             guard first < bytes.count else { return emit(.problem("no JSON in the file")) }
+            if isLines { return lines(from: first) }
             guard bytes[first] == UInt8(ascii: "{") || bytes[first] == UInt8(ascii: "[") else {
                 return emit(.problem("not JSON: expected { or [ at the start"))
             }

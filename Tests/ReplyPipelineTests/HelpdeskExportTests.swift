@@ -132,6 +132,22 @@ final class HelpdeskExportTests: XCTestCase {
         XCTAssertEqual(summary(result), [["zendesk-user-7", "email", "Where is my order?", "Hi, it ships today."]])
     }
 
+    func testHostileNestingAndBinaryAreBadRecordsNotCrashes() throws {
+        let dir = try tempDir()
+        let ticket = #"{"id": 1, "requester_id": 1, "comments": [{"author_id": 1, "plain_body": "Is it in stock?"}, {"author_id": 2, "plain_body": "Yes, it ships today."}]}"#
+        try Data((String(repeating: "[", count: 200_000) + "\n" + ticket + "\n").utf8).write(to: dir.appendingPathComponent("deep.jsonl"))
+        try Data(("{\"tickets\": [" + String(repeating: "[", count: 200_000) + String(repeating: "]", count: 200_000) + ", " + ticket + "]}").utf8)
+            .write(to: dir.appendingPathComponent("deep.json"))
+        try Data((0..<2560).map { UInt8($0 % 256) }).write(to: dir.appendingPathComponent("binary.json"))
+        let result = BatchProcessor(config: Configuration()).reading(.zendesk).run(paths: ["deep.jsonl", "deep.json", "binary.json"].map { dir.appendingPathComponent($0).path })
+        XCTAssertEqual(result.replies.map(\.reply.authored), ["Yes, it ships today.", "Yes, it ships today."], "the ticket after the bad record is read")
+        XCTAssertEqual(result.failures.map { "\(($0.path as NSString).lastPathComponent): \($0.reason)" }, [
+            "deep.jsonl: record 1: truncated JSON: the line ends inside the record",
+            "deep.json: record 1: invalid JSON",
+            "binary.json: record 1: not JSON: expected { or [ at the start",
+        ])
+    }
+
     func testFiveMegabyteCommentIsRead() throws {
         let big = String(repeating: "The replacement part ships from our warehouse today. ", count: 100_000)
         let ticket: [String: Any] = ["id": 9, "requester_id": 1, "comments": [
