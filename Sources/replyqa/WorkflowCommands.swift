@@ -40,10 +40,10 @@ struct Sample: ParsableCommand {
         var rows = [["stratum", "agent", "channel", "message_id", "source", "copy", "question_copy"]]
         var files: [(String, Data)] = []
         var names = Set<String>()
-        func copy(_ location: String, into folder: String) -> String {
+        func copy(_ location: String, into folder: String, export: [UInt8]? = nil) -> String {
             guard out != nil else { return "" }
             do {
-                let bytes = try RawMessage.bytes(location: location, limits: config.limits)
+                let bytes = try export ?? RawMessage.bytes(location: location, limits: config.limits)
                 var base = (location as NSString).lastPathComponent.replacingOccurrences(of: "#", with: "-")
                 if !base.hasSuffix(".eml") { base += ".eml" }
                 var name = "\(folder)/\(base)", k = 2
@@ -60,8 +60,9 @@ struct Sample: ParsableCommand {
         for p in picks {
             let r = result.replies[p.index]
             let slug = slugOf[r.reply.agent] ?? { let s = slugs.slug(r.reply.agent); slugOf[r.reply.agent] = s; return s }()
-            let replyCopy = copy(r.location, into: "replies/\(slug)")
-            let questionCopy = r.reply.question?.location.map { copy($0, into: "context") } ?? ""
+            // A reply from a helpdesk export is written as an email, with its question beside it.
+            let replyCopy = copy(r.location, into: "replies/\(slug)", export: HelpdeskCopy.reply(r.reply, location: r.location))
+            let questionCopy = r.reply.question?.location.map { copy($0, into: "context", export: HelpdeskCopy.question(r.reply, location: r.location)) } ?? ""
             rows.append([p.stratum, r.reply.agent, r.reply.channel, r.reply.messageID ?? "", r.location, replyCopy, questionCopy])
         }
         let manifest = rows.map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"

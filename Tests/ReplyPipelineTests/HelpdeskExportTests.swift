@@ -275,6 +275,24 @@ final class HelpdeskOtherFormatsTests: XCTestCase {
         XCTAssertThrowsError(try Configuration.parse(yaml: "helpdesk: {bots: maybe}"))
     }
 
+    func testSampleCopiesExportRepliesAsEmailsThatCheckThreadsAgain() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("replyqa-helpdesk-sample-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sample = try runReplyQA(["sample", fixture("zendesk-incremental.json"), "--per-agent", "5", "--out", dir.path])
+        XCTAssertEqual(sample.status, 0, sample.stderr)
+        XCTAssertFalse(sample.stderr.contains("not found"), sample.stderr)
+        func replies(_ path: String) throws -> [[String]] {
+            let run = try runReplyQA(["extract", "--format", "json", path])
+            XCTAssertEqual(run.status, 0, run.stderr)
+            let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            return try XCTUnwrap(json["replies"] as? [[String: Any]]).map { r in
+                [r["message_id"] as? String ?? "", r["agent"] as? String ?? "", r["channel"] as? String ?? "",
+                 (r["question"] as? [String: Any])?["text"] as? String ?? "-", r["authored"] as? String ?? ""]
+            }.sorted { $0[0] < $1[0] }
+        }
+        XCTAssertEqual(try replies(dir.path), try replies(fixture("zendesk-incremental.json")))
+    }
+
     func testCommandLineForcesTheFormat() throws {
         let run = try runReplyQA(["extract", "--format", "json", "--input-format", "zendesk", fixture("zendesk-incremental.json")])
         XCTAssertEqual(run.status, 0, run.stderr)
