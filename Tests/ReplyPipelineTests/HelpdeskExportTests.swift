@@ -261,6 +261,17 @@ final class HelpdeskOtherFormatsTests: XCTestCase {
         XCTAssertEqual(forced.failures.map(\.reason), ["the header row has no column “conversation_id”, “body” (see helpdesk.csv)"])
     }
 
+    func testMalformedCSVRowsAreReportedByNumber() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("replyqa-helpdesk-csv-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("export.csv")
+        try Data("\u{FEFF}conversation_id,author_role,author_name,body\r\n1,customer,Ann,Where is my order?\r\n,agent,Maya,No conversation\r\n1,agent,Maya,\"Hi Ann, it ships today.\"\r\n2,customer,Ben,\"Unfinished quote\r\n".utf8).write(to: file)
+        let result = BatchProcessor(config: Configuration()).run(paths: [dir.path])
+        XCTAssertEqual(summary(result), [["Maya", "email", "Where is my order?", "Hi Ann, it ships today."]])
+        XCTAssertEqual(result.failures.map(\.reason), ["record 2: no conversation id (column “conversation_id”)", "record 4: the file ends inside a quoted field"])
+    }
+
     func testConfigurationReadsTheHelpdeskSection() throws {
         let config = try Configuration.parse(yaml: """
         helpdesk:
