@@ -70,7 +70,8 @@ public struct HelpdeskReader {
         return detect(head: head, csv: csv)
     }
 
-    static func detect(head: [UInt8], csv: CSVColumns) -> HelpdeskFormat? {
+    /// The export format of bytes already read (their first 64 KB decide).
+    public static func detect(head: [UInt8], csv: CSVColumns) -> HelpdeskFormat? {
         var text = String(decoding: head, as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         let trimmed = text.drop { $0.isWhitespace }

@@ -250,6 +250,9 @@ public enum InputDiscovery {
             return "an mbox file holds many messages; lint checks one reply (use `replyqa check` for an mbox file)"
         }
         if bytes.prefix(8192).contains(0) { return "binary data, not an email or text (NUL bytes)" }
+        if let export = HelpdeskReader.detect(head: Array(bytes.prefix(65536)), csv: CSVColumns()) {
+            return "a \(export) export holds many replies; lint checks one reply (use `replyqa check` for an export)"
+        }
         return nil
     }
 

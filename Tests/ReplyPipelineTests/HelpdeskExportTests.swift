@@ -304,6 +304,12 @@ final class HelpdeskOtherFormatsTests: XCTestCase {
         XCTAssertEqual(try replies(dir.path), try replies(fixture("zendesk-incremental.json")))
     }
 
+    func testLintRefusesAnExport() throws {
+        let run = try runReplyQA(["lint", fixture("zendesk-tickets.jsonl")])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("a zendesk export holds many replies; lint checks one reply (use `replyqa check` for an export)"), run.stderr)
+    }
+
     func testCommandLineForcesTheFormat() throws {
         let run = try runReplyQA(["extract", "--format", "json", "--input-format", "zendesk", fixture("zendesk-incremental.json")])
         XCTAssertEqual(run.status, 0, run.stderr)
