@@ -266,7 +266,8 @@ public struct HelpdeskReader {
                 let address = email ?? "\(format.rawValue)-user-\(part.authorID ?? "unknown")"
                 var m = MailMessage(path: path, index: c.record - 1)
                 m.messageID = "\(format.rawValue):\(c.id):\(part.id)"
-                m.from = MailAddress(name: name ?? (email == nil ? part.role == .bot ? "bot" : address : nil), address: address)
+                // No made-up names: a customer known only by id has none (the wrong-name check then stays quiet).
+                m.from = MailAddress(name: name ?? (part.role == .bot ? "bot" : nil), address: address)
                 m.date = part.date
                 m.subject = c.subject
                 m.attachments = part.attachments

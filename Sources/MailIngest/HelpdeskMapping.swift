@@ -87,7 +87,10 @@ enum HelpdeskMapping {
     static func zendesk(_ t: Object, number: Int) throws -> HelpdeskConversation {
         let ticketID = try requiredID(t, what: "ticket")
         let requester = try id(t, "requester_id")
-        let ticketChannel = try object(t, "via").flatMap { try text($0, "channel") }
+        let via = try object(t, "via")
+        let ticketChannel = try via.flatMap { try text($0, "channel") }
+        // An email ticket names its sender in `via.source.from`, for exports without users.
+        let sender = (via?["source"] as? Object)?["from"] as? Object
         guard t["comments"] != nil, !(t["comments"] is NSNull) else { throw Problem(reason: "ticket \(ticketID) has no comments") }
         let comments = try objects(t, "comments", of: "comment")
         if comments.isEmpty { throw Problem(reason: "ticket \(ticketID) has no comments") }
@@ -102,7 +105,10 @@ enum HelpdeskMapping {
                     : author == requester ? .customer : .agent
                 let html = try text(c, "html_body")
                 let plain = try text(c, "plain_body") ?? text(c, "body")
-                parts.append(HelpdeskPart(id: try id(c) ?? "\(i + 1)", role: role, authorID: author, html: html, text: plain,
+                let isRequester = author != nil && author == requester
+                parts.append(HelpdeskPart(id: try id(c) ?? "\(i + 1)", role: role, authorID: author,
+                                          authorName: isRequester ? sender?["name"] as? String : nil,
+                                          authorEmail: isRequester ? sender?["address"] as? String : nil, html: html, text: plain,
                                           date: date(c["created_at"]), channel: channel ?? ticketChannel,
                                           attachments: attachments(try objects(c, "attachments", of: "attachment"),
                                                                    name: "file_name", type: "content_type", size: "size")))

@@ -148,6 +148,17 @@ final class HelpdeskExportTests: XCTestCase {
         ])
     }
 
+    func testWithoutUsersNamesComeFromTheTicketOrNowhere() throws {
+        let without = run(["zendesk-tickets.jsonl"])
+        XCTAssertEqual(without.replies.map(\.reply.agent), ["zendesk-user-603"])
+        XCTAssertNil(without.replies[0].reply.question?.customerName, "an id is not a name")
+        let file = try tempDir().appendingPathComponent("email.jsonl")
+        try Data(#"{"id": 5, "requester_id": 8, "via": {"channel": "email", "source": {"from": {"address": "ann@home.example", "name": "Ann Lee"}}}, "comments": [{"author_id": 8, "plain_body": "Is it in stock?"}, {"author_id": 9, "plain_body": "Hi Ann, yes."}]}"#.utf8).write(to: file)
+        let result = BatchProcessor(config: Configuration()).run(paths: [file.path])
+        XCTAssertEqual(result.replies.first?.reply.question?.customerName, "Ann Lee")
+        XCTAssertEqual(result.replies.first?.reply.recipients, ["Ann Lee <ann@home.example>"])
+    }
+
     func testFiveMegabyteCommentIsRead() throws {
         let big = String(repeating: "The replacement part ships from our warehouse today. ", count: 100_000)
         let ticket: [String: Any] = ["id": 9, "requester_id": 1, "comments": [
