@@ -12,7 +12,8 @@ struct EmbeddingBench: ParsableCommand {
         Generates support-reply-like texts of exactly each length in model tokens ([CLS] and [SEP] \
         included) and times: one text per call on one thread; a whole batch on one thread; the batch \
         shared out over two threads (OpenBLAS single-threaded, the encoder's default); and the batch on \
-        one thread with OpenBLAS using two threads. Each figure is the median of several runs.
+        one thread with OpenBLAS using two threads. Wall-time figures are the median of several runs; \
+        CPU time (all threads) is their mean, and shows the work done when the machine is shared.
         """)
 
     @Option(help: "The model folder (default: Dictionaries/models/all-minilm-l6-v2).") var model: String?
@@ -31,7 +32,7 @@ struct EmbeddingBench: ParsableCommand {
         let encoder = try model.map { try SentenceEncoder(modelDirectory: URL(fileURLWithPath: $0)) }
             ?? SentenceEncoder(locator: DictionaryLocator(config: Configuration()))
         var rng = SeededRandom(seed: seed)
-        print("tokens   mode                                   texts/s   ms per text")
+        print("tokens   mode                                   texts/s   ms per text   CPU ms per text")
         for length in lengths.split(separator: ",").compactMap({ Int($0) }) {
             let batch = (0..<texts).map { _ in text(tokens: length, encoder: encoder, rng: &rng) }
             let modes: [(String, () -> Void)] = [
@@ -43,16 +44,26 @@ struct EmbeddingBench: ParsableCommand {
             for (i, (name, body)) in modes.enumerated() {
                 SentenceEncoder.setBLASThreads(i == 3 ? 2 : 1)
                 body()  // warm-up: pages in the weights, sizes the scratch buffers
+                let cpuStart = Self.cpuSeconds()
                 let seconds = median((0..<runs).map { _ in
                     let start = DispatchTime.now().uptimeNanoseconds
                     body()
                     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                 })
+                let cpu = (Self.cpuSeconds() - cpuStart) / Double(runs * texts)
                 print(String(format: "%6d   ", length) + name.padding(toLength: 37, withPad: " ", startingAt: 0)
-                      + String(format: "   %7.0f   %11.2f", Double(texts) / seconds, seconds / Double(texts) * 1e3))
+                      + String(format: "   %7.0f   %11.2f   %15.2f", Double(texts) / seconds, seconds / Double(texts) * 1e3, cpu * 1e3))
             }
             SentenceEncoder.setBLASThreads(1)
         }
+    }
+
+    /// CPU time of the whole process (every thread): on a shared machine it shows the work done
+    /// when wall time also counts waiting for a core.
+    static func cpuSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     /// A reply-like text of exactly `tokens` model tokens: random words until it is long enough, the
