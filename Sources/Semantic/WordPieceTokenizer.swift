@@ -98,7 +98,26 @@ public struct WordPieceTokenizer: Sendable {
     /// The word-piece ids of `text` without special tokens, at most `limit` of them.
     public func tokenIDs(_ text: String, limit: Int = .max) -> [Int32] {
         var ids: [Int32] = []
-        let scalars = text.unicodeScalars.map(\.value)
+        // The text is read in pieces cut at ASCII whitespace, which ends a word and is in no added
+        // token, so a long reply costs only the pieces that fill `limit`.
+        var chunk: [UInt32] = []
+        chunk.reserveCapacity(min(text.utf8.count, Self.chunkLength + 64))
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if chunk.count >= Self.chunkLength, v == 0x20 || v == 0x0A || v == 0x09 || v == 0x0D {
+                appendTokens(of: chunk, to: &ids, limit: limit)
+                if ids.count >= limit { return ids }
+                chunk.removeAll(keepingCapacity: true)
+            }
+            chunk.append(v)
+        }
+        appendTokens(of: chunk, to: &ids, limit: limit)
+        return ids
+    }
+
+    private static let chunkLength = 4096
+
+    private func appendTokens(of scalars: [UInt32], to ids: inout [Int32], limit: Int) {
         var segmentStart = 0
         var i = 0
         // Added tokens split the raw text first; the pieces between them are tokenized on their own.
@@ -112,8 +131,9 @@ public struct WordPieceTokenizer: Sendable {
                 i += 1
             }
         }
-        if ids.count < limit { appendWordPieces(of: scalars[segmentStart..<scalars.count], to: &ids, limit: limit) }
-        return ids
+        if ids.count < limit, segmentStart < scalars.count {
+            appendWordPieces(of: scalars[segmentStart..<scalars.count], to: &ids, limit: limit)
+        }
     }
 
     private func addedToken(at i: Int, in scalars: [UInt32]) -> (length: Int, id: Int32)? {

@@ -23,6 +23,22 @@ final class TokenizerTests: XCTestCase {
         XCTAssertEqual(Array(ids.dropFirst().dropLast()), Array(t.tokenIDs(String(repeating: "refund ", count: 300)).prefix(254)))
     }
 
+    func testALongTextIsReadInPiecesWithoutChangingItsTokens() {
+        guard let t = tokenizer() else { return }
+        let texts = Array(repeating: Reference.cases.map(\.text), count: 8).joined()
+        let whole = t.tokenIDs(texts.joined(separator: " "))
+        XCTAssertEqual(whole, texts.flatMap { t.tokenIDs($0) })
+        XCTAssertEqual(t.tokenIDs(texts.joined(separator: " "), limit: 1000), Array(whole.prefix(1000)))
+    }
+
+    func testAHugeReplyCostsOnlyItsFirstTokens() {
+        guard let t = tokenizer() else { return }
+        let huge = String(repeating: "Thanks for your patience while we look into it. ", count: 200_000)
+        let start = Date()
+        XCTAssertEqual(t.encode(huge).count, 256)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 1)
+    }
+
     func testCaseAndAccentsFold() {
         XCTAssertEqual(pieces("CAFÉ Crème"), pieces("cafe creme"))
         XCTAssertEqual(pieces("Cafe\u{301}"), pieces("café"))
