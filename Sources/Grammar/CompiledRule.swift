@@ -77,7 +77,15 @@ struct CompiledRule: @unchecked Sendable {
         }
         if let words = e.word, !words.contains(norm) { return false }
         if let r = regexes[ObjectIdentifier(e)] {
-            if r.firstMatch(in: t.text, range: NSRange(location: 0, length: t.text.utf16.count)) == nil { return false }
+            // A regex reads the token's text alone, so its answer is the same for every token with that
+            // text: asked once per text and element, not once per token and rule position.
+            let key = RegexMemo.Key(element: ObjectIdentifier(e), text: t.text)
+            let hit: Bool
+            if let known = a.memo.results[key] { hit = known } else {
+                hit = r.firstMatch(in: t.text, range: NSRange(location: 0, length: t.text.utf16.count)) != nil
+                a.memo.results[key] = hit
+            }
+            if !hit { return false }
         }
         // Sound classes read the original spelling (an SMS, a USB); the others the lower-cased word.
         if let classes = e.wordClass, !classes.contains(where: { lexicon.contains($0.hasSuffix("-sound") ? t.text : norm, in: $0) }) {

@@ -66,8 +66,18 @@ public struct GrammarChecker: Checker, ReadsLimitedText {
     }
 }
 
+/// Whether a token element's regex matches a token text, remembered for one analysis.
+final class RegexMemo {
+    struct Key: Hashable {
+        var element: ObjectIdentifier
+        var text: String
+    }
+    var results: [Key: Bool] = [:]
+}
+
 /// Tokens and sentences of one text, shared by every rule.
 struct Analysis {
+    let memo = RegexMemo()
     /// The text, with its offset table: findings take their text from it without walking the text.
     let text: ScalarOffsets
     let tokens: [Token]

@@ -5,7 +5,7 @@ import ReplyQACore
 /// only cost time and memory.
 public enum ReadLimit {
     /// The most Unicode scalars of a reply the text checkers read (about 100 KB of English).
-    public static let scalars = 100_000
+    public static let scalars = 20_000
 
     /// The start of `text` that the checkers read: all of it when it is within `limit`, else its
     /// first `limit` scalars, cut back to a line break (or a space) in their last quarter so no

@@ -109,29 +109,54 @@ public struct Tokenizer: Sendable {
         var text = text
         text.makeContiguousUTF8()
         let scalars = Array(text.unicodeScalars)
-        // UTF-16 offset -> scalar offset, for NSRegularExpression ranges.
-        var u16ToScalar = [Int32](repeating: 0, count: text.utf16.count + 1)
+        // UTF-16 offsets of the scalars outside the Basic Multilingual Plane (two UTF-16 units each):
+        // all a regex range needs to become scalar offsets, and usually empty.
+        var astral: [Int] = []
         var u = 0
-        for (i, s) in scalars.enumerated() {
-            u16ToScalar[u] = Int32(i)
-            if s.value > 0xFFFF { u16ToScalar[u + 1] = Int32(i); u += 2 } else { u += 1 }
+        for s in scalars {
+            if s.value > 0xFFFF { astral.append(u); u += 2 } else { u += 1 }
         }
-        u16ToScalar[u] = Int32(scalars.count)
+        func scalarOffset(_ u16: Int) -> Int {
+            guard !astral.isEmpty else { return u16 }
+            var lo = 0, hi = astral.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if astral[mid] < u16 { lo = mid + 1 } else { hi = mid }
+            }
+            return u16 - lo
+        }
 
+        var patterns = Self.zones
+        if options.skipAllCaps { patterns.append(Self.acronym) }
+        let local = patterns.indices.filter { patterns[$0].local }
         // Skip zones, first match wins where they overlap; a zone's end is kept at its first scalar.
         var zoneAt = [SkipKind?](repeating: nil, count: scalars.count)
         var zoneEnd: [Int: Int] = [:]
         let full = NSRange(location: 0, length: u)
-        // Whitespace-free chunks, as UTF-16 ranges and scalar ranges, with what they hold.
-        var chunks: [(range: NSRange, scalars: Range<Int>, units: AsciiSet, digit: Bool, upper: Int)] = []
+        // Whitespace-free chunks that some local pattern must look at (those holding its trigger
+        // characters): their UTF-16 start, scalar range and which patterns (bits by index).
+        var chunks: [(u16: Int, scalars: Range<Int>, patterns: UInt32)] = []
+        var allUnits = AsciiSet(), hasDigit = false
         var start = -1, startScalar = 0
         var units = AsciiSet(), digit = false, upper = 0, pendingDot = false
         var offset = 0
+        func close(_ end: Int) {
+            allUnits.low |= units.low; allUnits.high |= units.high
+            hasDigit = hasDigit || digit
+            var mask: UInt32 = 0
+            for k in local {
+                let p = patterns[k]
+                if (p.triggers.isEmpty || units.intersects(p.triggers)) && (!p.needsDigit || digit) && (p.kind != .acronym || upper >= 2) {
+                    mask |= 1 << UInt32(k)
+                }
+            }
+            if mask != 0 { chunks.append((start, startScalar..<end, mask)) }
+        }
         for (i, s) in scalars.enumerated() {
             let value = s.value
             let white = value == 32 || value == 10 || value == 9 || value == 13 || value == 0xA0
             if white {
-                if start >= 0 { chunks.append((NSRange(location: start, length: offset - start), startScalar..<i, units, digit, upper)) }
+                if start >= 0 { close(i) }
                 start = -1
             } else {
                 if start < 0 { start = offset; startScalar = i; units = AsciiSet(); digit = false; upper = 0; pendingDot = false }
@@ -152,22 +177,17 @@ public struct Tokenizer: Sendable {
             }
             offset += value > 0xFFFF ? 2 : 1
         }
-        if start >= 0 { chunks.append((NSRange(location: start, length: offset - start), startScalar..<scalars.count, units, digit, upper)) }
-        let hasDigit = chunks.contains(where: \.digit)
+        if start >= 0 { close(scalars.count) }
 
-        var patterns = Self.zones
-        if options.skipAllCaps { patterns.append(Self.acronym) }
-        func mark(_ m: NSTextCheckingResult, from base: Int, _ p: ZonePattern) {
-            let lo = Int(u16ToScalar[base + m.range.location]), hi = Int(u16ToScalar[base + m.range.location + m.range.length])
+        func mark(_ m: NSTextCheckingResult, _ lo: Int, _ hi: Int, _ p: ZonePattern) {
             guard lo < hi, (lo..<hi).allSatisfy({ zoneAt[$0] == nil }) else { return }
             if p.kind == .phone, scalars[lo..<hi].filter({ $0.properties.numericType != nil }).count < 7 { return }
             for i in lo..<hi { zoneAt[i] = p.kind }
             zoneEnd[lo] = hi
         }
-        for p in patterns {
+        for (k, p) in patterns.enumerated() {
             if p.local {
-                for c in chunks where (p.triggers.isEmpty || c.units.intersects(p.triggers)) && (!p.needsDigit || c.digit)
-                        && (p.kind != .acronym || c.upper >= 2) {
+                for c in chunks where c.patterns & (1 << UInt32(k)) != 0 {
                     // The chunk alone, not the whole text with a range: matching in a range hands the
                     // regex engine the whole text each time, which made tokenizing quadratic. Without
                     // transparent bounds a range is matched as if it were the whole string, so the
@@ -175,14 +195,16 @@ public struct Tokenizer: Sendable {
                     var piece = String.UnicodeScalarView()
                     piece.append(contentsOf: scalars[c.scalars])
                     let chunk = String(piece)
-                    for m in p.regex.matches(in: chunk, range: NSRange(location: 0, length: c.range.length)) {
-                        mark(m, from: c.range.location, p)
+                    for m in p.regex.matches(in: chunk, range: NSRange(location: 0, length: chunk.utf16.count)) {
+                        mark(m, scalarOffset(c.u16 + m.range.location), scalarOffset(c.u16 + m.range.location + m.range.length), p)
                     }
                 }
             } else {
                 if p.needsDigit && !hasDigit { continue }
-                if !p.triggers.isEmpty, !chunks.contains(where: { $0.units.intersects(p.triggers) }) { continue }
-                for m in p.regex.matches(in: text, range: full) { mark(m, from: 0, p) }
+                if !p.triggers.isEmpty, !allUnits.intersects(p.triggers) { continue }
+                for m in p.regex.matches(in: text, range: full) {
+                    mark(m, scalarOffset(m.range.location), scalarOffset(m.range.location + m.range.length), p)
+                }
             }
         }
 

@@ -73,6 +73,9 @@ public struct ToneInput: Sendable {
 struct CompiledCue: @unchecked Sendable {
     let cue: ToneCue
     let patterns: [NSRegularExpression]
+    /// All patterns as one alternation: a sentence it does not match is skipped with one search
+    /// instead of one per pattern (nil for a single pattern).
+    let any: NSRegularExpression?
     let unless: [NSRegularExpression]
     let relief: [NSRegularExpression]
 
@@ -86,6 +89,7 @@ struct CompiledCue: @unchecked Sendable {
             }
         }
         patterns = try compile(cue.patterns)
+        any = cue.patterns.count > 1 ? try? NSRegularExpression(pattern: cue.patterns.map { "(?:\($0))" }.joined(separator: "|"), options: [.caseInsensitive]) : nil
         unless = try compile(cue.unless)
         relief = try compile(cue.relief)
         if patterns.isEmpty { throw DataFileError(description: "tone cue \(cue.id) has no patterns") }
@@ -191,6 +195,7 @@ public struct ToneAnalyzer: @unchecked Sendable {
                 let ns = line.text as NSString
                 let whole = NSRange(location: 0, length: ns.length)
                 if compiled.unless.contains(where: { $0.firstMatch(in: line.text, range: whole) != nil }) { continue }
+                if let any = compiled.any, any.firstMatch(in: line.text, range: whole) == nil { continue }
                 var relieved: Bool? = nil
                 for pattern in compiled.patterns {
                     for m in pattern.matches(in: line.text, range: whole) where m.range.length > 0 {
@@ -350,7 +355,9 @@ public struct ToneAnalyzer: @unchecked Sendable {
     static func lastWords(_ text: NSString, before location: Int, _ n: Int) -> [String] {
         var width = 128
         while true {
-            let start = max(0, location - width)
+            var start = max(0, location - width)
+            // Never between the two halves of a surrogate pair (an emoji): Foundation traps on that.
+            if start > 0, (0xDC00...0xDFFF).contains(text.character(at: start)) { start -= 1 }
             let words = text.substring(with: NSRange(location: start, length: location - start)).lowercased()
                 .split { !$0.isLetter && $0 != "'" }.map(String.init)
             if start == 0 { return Array(words.suffix(n)) }

@@ -2,9 +2,11 @@ import ArgumentParser
 import Foundation
 import ReplyQACore
 
-/// A child process's wall time, exit status and peak resident memory.
+/// A child process's wall and CPU time, exit status and peak resident memory.
 struct ChildRun {
     var seconds: Double
+    /// User and system CPU time: what the run cost, whatever else the machine was doing.
+    var cpuSeconds: Double
     var status: Int32
     /// Peak resident set size in bytes (`ru_maxrss` of this child alone).
     var peakBytes: Int
@@ -40,8 +42,9 @@ func runChild(_ executable: String, _ arguments: [String], timeout: Double) thro
         usleep(2_000)
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     // Linux reports ru_maxrss in kilobytes.
-    return ChildRun(seconds: seconds, status: status, peakBytes: Int(usage.ru_maxrss) * 1024, timedOut: timedOut)
+    return ChildRun(seconds: seconds, cpuSeconds: cpu, status: status, peakBytes: Int(usage.ru_maxrss) * 1024, timedOut: timedOut)
 }
 
 struct MessageSizeBench: ParsableCommand {
@@ -52,8 +55,12 @@ struct MessageSizeBench: ParsableCommand {
         Writes, in a temporary folder, one message per size whose reply is random English-like text \
         (sentences of common words, a few typos, paragraphs, wrapped lines), runs `replyqa check FILE \
         --format json` on each several times and reports the median time, the time per MB (also net of \
-        a tiny message's time: process start and dictionary loading) and the peak resident memory. \
-        Time per MB should stay flat as the reply grows; memory should stay a small multiple of it.
+        a 10 KB reply's time: process start, dictionary loading and the few suggestion look-ups any \
+        reply with typos makes), the time each further MB added since the size before, and the peak \
+        resident memory. \
+        Times are CPU seconds (user and system) of the `replyqa` process, so other work on the machine \
+        does not blur them; wall seconds are shown too. Time per MB should stay flat as the reply \
+        grows; memory should stay a small multiple of it.
         """)
 
     @Option(help: "Sizes of the reply text in MB, comma-separated.") var sizes = "0.1,0.5,1,5,10,20"
@@ -81,21 +88,23 @@ struct MessageSizeBench: ParsableCommand {
             try Data(Self.message(replyBytes: Int(mb * 1_048_576), seed: seed).utf8).write(to: url)
             return url.path
         }
-        func measure(_ path: String) throws -> (seconds: Double, peak: Int, failed: String?) {
-            var times: [Double] = [], peak = 0
+        func measure(_ path: String) throws -> (cpu: Double, wall: Double, peak: Int, failed: String?) {
+            var cpu: [Double] = [], wall: [Double] = [], peak = 0
             for _ in 0..<runs {
                 let r = try runChild(replyqa, ["check", path, "--format", "json", "--config", config.path, "--quiet"], timeout: timeout)
-                if r.timedOut { return (timeout, r.peakBytes, String(format: "over %.0f s", timeout)) }
+                if r.timedOut { return (r.cpuSeconds, timeout, r.peakBytes, String(format: "over %.0f s", timeout)) }
                 // Exit 1 means an input failed, which would time the wrong thing.
-                if r.status != 0 { return (r.seconds, r.peakBytes, "exit status \(r.status)") }
-                times.append(r.seconds); peak = max(peak, r.peakBytes)
+                if r.status != 0 { return (r.cpuSeconds, r.seconds, r.peakBytes, "exit status \(r.status)") }
+                cpu.append(r.cpuSeconds); wall.append(r.seconds); peak = max(peak, r.peakBytes)
             }
-            return (median(times), peak, nil)
+            return (median(cpu), median(wall), peak, nil)
         }
-        let tiny = try measure(try file(0.001, "tiny.eml"))
-        print(String(format: "tiny reply (1 KB): %.3f s, peak %.1f MB: process start and loading, subtracted for the net figure", tiny.seconds, Double(tiny.peak) / 1_048_576))
-        print("reply MB   median s   s per MB   net s per MB   peak RSS MB   RSS / size")
+        let tiny = try measure(try file(0.01, "small.eml"))
+        print(String(format: "10 KB reply: %.3f s CPU, %.3f s wall, peak %.1f MB: process start, loading, suggestions; subtracted for the net figure",
+                     tiny.cpu, tiny.wall, Double(tiny.peak) / 1_048_576))
+        print("reply MB   CPU s    wall s   CPU s per MB   net CPU s per MB   CPU s per added MB   peak RSS MB   RSS / size")
         var perMB: [Double] = []
+        var previous: (mb: Double, cpu: Double)? = nil
         for mb in megabytes {
             let path = try file(mb, String(format: "reply-%.3f.eml", mb))
             let actual = Double(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0) / 1_048_576
@@ -103,14 +112,16 @@ struct MessageSizeBench: ParsableCommand {
             if let failed = m.failed {
                 print(String(format: "%8.3f   ", mb) + failed); continue
             }
-            let net = max(0, m.seconds - tiny.seconds) / mb
+            let net = max(0, m.cpu - tiny.cpu) / mb
             perMB.append(net)
-            print(String(format: "%8.3f   %8.3f   %8.3f   %12.3f   %11.1f   %10.1f", mb, m.seconds, m.seconds / mb, net,
-                         Double(m.peak) / 1_048_576, Double(m.peak) / 1_048_576 / actual))
+            let added = previous.map { String(format: "%18.3f", (m.cpu - $0.cpu) / (mb - $0.mb)) } ?? String(repeating: " ", count: 17) + "-"
+            previous = (mb, m.cpu)
+            print(String(format: "%8.3f   %6.2f   %6.2f   %12.3f   %16.3f   ", mb, m.cpu, m.wall, m.cpu / mb, net) + added
+                  + String(format: "   %11.1f   %10.1f", Double(m.peak) / 1_048_576, Double(m.peak) / 1_048_576 / actual))
             if keep == nil { try? FileManager.default.removeItem(atPath: path) }
         }
         if let lo = perMB.min(), let hi = perMB.max(), lo > 0 {
-            print(String(format: "net time per MB: largest / smallest %.2f (flat is 1; quadratic grows with the size)", hi / lo))
+            print(String(format: "net CPU time per MB: largest / smallest %.2f (flat is 1; quadratic grows with the size)", hi / lo))
         }
     }
 
