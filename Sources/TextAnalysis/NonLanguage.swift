@@ -4,6 +4,7 @@ import ReplyQACore
 /// dump, binary bytes read as text, a long run of non-words): spell-checking it would bury the
 /// reply under hundreds of findings and cost seconds per KB in suggestions.
 public struct NonLanguageZone: Sendable, Equatable {
+    /// What the stretch looks like, as the finding names it.
     public enum Kind: String, Sendable {
         case base64, hexDump = "hex dump", binary, nonWords = "non-words"
     }

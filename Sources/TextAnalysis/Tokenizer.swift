@@ -12,13 +12,15 @@ public struct Token: Sendable, Equatable {
         case word, number, punctuation
         case skipped(SkipKind)
     }
+    // The one-byte fields last: a long text has millions of tokens, and this order packs each in 48 bytes, not 56.
     public var text: String
-    public var kind: Kind
     /// Unicode-scalar offsets into the tokenized text.
     public var span: Span
-    /// Whitespace before the token, and how many line breaks it held.
-    public var spaceBefore: Bool
+    /// How many line breaks the whitespace before the token held.
     public var newlinesBefore: Int
+    public var kind: Kind
+    /// Whitespace before the token.
+    public var spaceBefore: Bool
 
     public var isWord: Bool { kind == .word }
     /// A letter three or more times in a row ("Uhhh", "whyyy"): stretched for effect, as no English word is.
@@ -218,7 +220,7 @@ public struct Tokenizer: Sendable {
             var end = u8
             for k in lo..<hi { end += UTF8.width(scalars[k]) }
             let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[u8..<end]), as: UTF8.self)
-            tokens.append(Token(text: word, kind: kind, span: Span(start: lo, end: hi), spaceBefore: space, newlinesBefore: newlines))
+            tokens.append(Token(text: word, span: Span(start: lo, end: hi), newlinesBefore: newlines, kind: kind, spaceBefore: space))
             space = false; newlines = 0
             u8 = end
         }

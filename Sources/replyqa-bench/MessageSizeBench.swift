@@ -47,6 +47,7 @@ func runChild(_ executable: String, _ arguments: [String], timeout: Double) thro
     return ChildRun(seconds: seconds, cpuSeconds: cpu, status: status, peakBytes: Int(usage.ru_maxrss) * 1024, timedOut: timedOut)
 }
 
+/// `replyqa-bench message-size`: does `check` stay linear in the size of one reply?
 struct MessageSizeBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "message-size",
