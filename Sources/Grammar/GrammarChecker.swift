@@ -56,13 +56,25 @@ public struct GrammarChecker: Checker, ReadsLimitedText {
     }
 
     /// Every rule's findings on plain text (optionally only the rules whose id is in `only`).
+    /// Data pasted into the text (base64, hex dumps, binary) is not language: findings inside it
+    /// are dropped (the spelling checker reports it once).
     public func check(_ text: String, only: Set<String>? = nil) -> [Finding] {
         let analysis = Analysis(text: text, tokens: tokenizer.tokenize(text))
         var findings: [Finding] = []
         for rule in compiled where only?.contains(rule.rule.id) ?? true {
             findings += rule.findings(in: analysis)
         }
-        return findings
+        let zones = NonLanguage.zones(in: text).map(\.span)
+        guard !zones.isEmpty else { return findings }
+        return findings.filter { f in
+            // The last zone starting at or before the finding is the only one that can hold it.
+            var lo = 0, hi = zones.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if zones[mid].start <= f.span.start { lo = mid + 1 } else { hi = mid }
+            }
+            return lo == 0 || f.span.end > zones[lo - 1].end
+        }
     }
 }
 

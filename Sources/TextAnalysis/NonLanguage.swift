@@ -24,6 +24,8 @@ public enum NonLanguage {
     static let hexBlob = 128
     /// Chunks with broken or control characters in a row that make binary data.
     static let binaryChunks = 6
+    /// Zones of one kind this close (in scalars) are one zone.
+    static let mergeGap = 64
     /// Unknown words in a run (no two known words together) that make it not language.
     public static let nonWordRun = 12
 
@@ -81,7 +83,16 @@ public enum NonLanguage {
             if lo < kept.count, kept[lo].span.start < z.span.end { continue }
             kept.insert(z, at: lo)
         }
-        return kept
+        // A few clean-looking pieces inside a blob (binary read as text has some) do not split it.
+        var merged: [NonLanguageZone] = []
+        for z in kept {
+            if let last = merged.last, last.kind == z.kind, z.span.start - last.span.end <= mergeGap {
+                merged[merged.count - 1].span.end = z.span.end
+            } else {
+                merged.append(z)
+            }
+        }
+        return merged
     }
 
     static func classify(_ s: [Unicode.Scalar], _ lo: Int, _ hi: Int) -> Chunk {

@@ -42,7 +42,8 @@ final class NonLanguageTests: XCTestCase {
         var rng = SeededRandom(seed: 3)
         let bytes = (0..<600).map { _ in UInt8(truncatingIfNeeded: rng.next()) }.filter { $0 != 0 }
         let text = "Hi Linda,\n" + String(decoding: bytes, as: UTF8.self) + "\nBest regards,\nMaya"
-        XCTAssertTrue(kinds(text).contains(.binary), "\(NonLanguage.zones(in: text))")
+        // One zone: the few clean-looking pieces inside the blob do not split it.
+        XCTAssertEqual(kinds(text), [.binary], "\(NonLanguage.zones(in: text))")
     }
 
     func testProseLinksHashesAndIdsAreLanguage() {
