@@ -18,7 +18,8 @@ public final class SentenceEncoder: Sendable {
     private let model: MiniLM
     /// Scratch memory of finished passes, handed to the next ones.
     private let workspaces = Mutex<[MiniLM.Workspace]>([])
-    /// Tokens per forward pass: large enough for efficient products, small enough to stay in cache.
+    /// Tokens per forward pass: enough for efficient products, while a thread's scratch memory stays
+    /// near 16 MB.
     private static let rowsPerPass = 1024
 
     /// Loads the model from a folder holding `modelFiles`.
@@ -49,13 +50,15 @@ public final class SentenceEncoder: Sendable {
     private static let oneBLASThread: Void = { openblas_set_num_threads(1) }()
     private static func useOneBLASThreadPerCall() { _ = oneBLASThread }
 
-    /// Sets how many threads OpenBLAS uses inside each matrix product (process-wide).
+    /// Sets how many threads OpenBLAS uses inside each matrix product (process-wide; 1 unless set).
+    /// More than one only pays with `encode` called from one thread at a time.
     public static func setBLASThreads(_ count: Int) {
         useOneBLASThreadPerCall()
         openblas_set_num_threads(Int32(max(1, count)))
     }
 
-    /// The embedding of one text.
+    /// The embedding of one text. For many texts the batch form is faster: each pass reads all
+    /// the weights, whatever its number of tokens.
     public func encode(_ text: String) -> [Float] { encode([text])[0] }
 
     /// Embeddings of `texts`, in order. Texts are cut to the model's 256 tokens. With `threads` > 1
