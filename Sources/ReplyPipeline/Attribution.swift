@@ -56,6 +56,9 @@ public struct Attribution: Sendable {
             }
             if let address = rule.address, addresses.contains(address.lowercased()) { return rule.channel ?? config.defaultChannel }
             if let folder = rule.folder, folders.contains(folder.lowercased()) { return rule.channel ?? folder.lowercased() }
+            if let label = rule.label, m.gmailLabels.contains(where: { GmailLabels.label($0, isOrIsUnder: label) }) {
+                return rule.channel ?? label.lowercased()
+            }
         }
         return nil
     }

@@ -431,6 +431,7 @@ public struct ConfigurationFile: Sendable {
             if let c = rule.channel { names.insert(c.lowercased()); continue }
             if rule.header != nil { return nil }
             if let f = rule.folder { names.insert(f.lowercased()) }
+            if let l = rule.label { names.insert(l.lowercased()) }
         }
         return names
     }
@@ -503,17 +504,17 @@ public struct ConfigurationFile: Sendable {
 }
 
 extension ConfigValidator {
-    /// A channel rule matches on exactly one of header, address or folder; `equals` needs a header.
+    /// A channel rule matches on exactly one of header, address, folder or label; `equals` needs a header.
     mutating func checkChannelRules(_ top: Node.Mapping) {
         guard case .sequence(let rules)? = top["channels"] else { return }
         for rule in rules {
             guard case .mapping(let m) = rule else { continue }
             let keys = Set(m.compactMap { $0.key.string })
-            let matchers = ["header", "address", "folder"].filter { keys.contains($0) }
+            let matchers = ["header", "address", "folder", "label"].filter { keys.contains($0) }
             if matchers.isEmpty {
-                problem("channels: a channel rule needs one of header, address or folder to match on", at: rule.mark)
+                problem("channels: a channel rule needs one of header, address, folder or label to match on", at: rule.mark)
             } else if matchers.count > 1 {
-                problem("channels: a channel rule matches on one of header, address or folder, not \(matchers.joined(separator: " and ")); write one rule for each", at: rule.mark)
+                problem("channels: a channel rule matches on one of header, address, folder or label, not \(matchers.joined(separator: " and ")); write one rule for each", at: rule.mark)
             }
             if keys.contains("equals") && !keys.contains("header") {
                 problem("channels: “equals” compares a header's value, so the rule needs a “header”", at: m.keys.first { $0.string == "equals" }?.mark ?? rule.mark)

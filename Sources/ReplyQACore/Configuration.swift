@@ -12,13 +12,16 @@ public struct ChannelRule: Codable, Hashable, Sendable {
     public var address: String?
     /// Match when the input's path contains a folder of this name.
     public var folder: String?
+    /// Match when the message carries this Gmail label (`X-Gmail-Labels`, as in a Takeout mbox), or
+    /// one nested under it ("Support" matches "Support/Billing"); case-insensitive.
+    public var label: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case channel, header, equals, address, folder }
+    enum CodingKeys: String, CodingKey, CaseIterable { case channel, header, equals, address, folder, label }
 
     public init(channel: String?, header: String? = nil, equals: String? = nil,
-                address: String? = nil, folder: String? = nil) {
+                address: String? = nil, folder: String? = nil, label: String? = nil) {
         self.channel = channel; self.header = header; self.equals = equals
-        self.address = address; self.folder = folder
+        self.address = address; self.folder = folder; self.label = label
     }
 }
 
@@ -353,7 +356,7 @@ extension Configuration {
             ]),
             "support_domains": .list(.text, noun: "domains", example: "[northwind.example]"),
             "channels": .list(.section([
-                "channel": .text, "header": .text, "equals": .text, "address": .text, "folder": .text,
+                "channel": .text, "header": .text, "equals": .text, "address": .text, "folder": .text, "label": .text,
             ]), noun: "channel rules", example: "[{header: X-Channel}]"),
             "default_channel": .text,
             "disabled_rules": .list(.scalar(.ruleID), noun: "rule ids", example: "[long-sentence]"),

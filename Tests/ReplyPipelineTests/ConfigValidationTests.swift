@@ -143,10 +143,15 @@ final class ConfigValidationTests: XCTestCase {
               - {channel: chat}
               - {channel: chat, header: X-Source, folder: chat}
               - {channel: social, folder: social, equals: twitter}
+              - {channel: billing, label: Billing, address: billing@northwind.example}
+              - {channel: billing, lable: Billing}
             """), [
-            "replyqa.yml:2:5: error: channels: a channel rule needs one of header, address or folder to match on",
-            "replyqa.yml:3:5: error: channels: a channel rule matches on one of header, address or folder, not header and folder; write one rule for each",
+            "replyqa.yml:6:24: error: unknown key “lable” in “channels”; did you mean “label”?",
+            "replyqa.yml:2:5: error: channels: a channel rule needs one of header, address, folder or label to match on",
+            "replyqa.yml:3:5: error: channels: a channel rule matches on one of header, address, folder or label, not header and folder; write one rule for each",
             "replyqa.yml:4:39: error: channels: “equals” compares a header's value, so the rule needs a “header”",
+            "replyqa.yml:5:5: error: channels: a channel rule matches on one of header, address, folder or label, not address and label; write one rule for each",
+            "replyqa.yml:6:5: error: channels: a channel rule needs one of header, address, folder or label to match on",
         ])
     }
 
