@@ -34,6 +34,8 @@ public enum LooseInput {
 
     /// A message from MIME, HTML or text bytes; `name` is what diagnostics call the input.
     public static func read(_ bytes: [UInt8], name: String, limits: Limits = Limits()) throws(IngestError) -> (MailMessage, Kind) {
+        // An Outlook file is one message: converted to MIME (see `OutlookMessage`).
+        if OutlookMessage.isOutlook(bytes) { return (try MimeParser(limits: limits).parseMessage(bytes, path: name), .mime) }
         let kind = kind(of: bytes)
         switch kind {
         case .mime:

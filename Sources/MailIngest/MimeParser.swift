@@ -26,6 +26,14 @@ public struct MimeParser: Sendable {
 
     /// Parses one message held in memory.
     public func parseMessage(_ data: [UInt8], path: String) throws(IngestError) -> MailMessage {
+        if OutlookMessage.isOutlook(data) {
+            // An Outlook file: converted to MIME first; its attachments may make that up to twice the size.
+            var relaxed = limits
+            relaxed.maxMessageBytes = limits.maxMessageBytes > Int.max / 2 ? Int.max : limits.maxMessageBytes * 2
+            let mime = try OutlookMessage.mime(data, name: path, limits: limits)
+            guard !OutlookMessage.isOutlook(mime) else { throw IngestError(path: path, reason: "msgconvert gave an Outlook file back") }
+            return try MimeParser(limits: relaxed).parseMessage(mime, path: path)
+        }
         try checkPlausible(data, path: path)
         let stream = data.withUnsafeBufferPointer { buf in
             buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) {

@@ -7,7 +7,8 @@ import Darwin
 import ReplyQACore
 
 /// The original bytes of a message read earlier: a whole file, or one message of an mbox file
-/// (without its "From " separator line), so it can be copied as an `.eml` file.
+/// (without its "From " separator line), so it can be copied as an `.eml` file. An Outlook file
+/// gives the MIME message it was converted to.
 public enum RawMessage {
     public static func bytes(location: String, limits: Limits) throws -> [UInt8] {
         if let hash = location.lastIndex(of: "#"), let n = Int(location[location.index(after: hash)...]), n > 0 {
@@ -23,7 +24,8 @@ public enum RawMessage {
             if bytes.starts(with: Array("From ".utf8)), let newline = bytes.firstIndex(of: 10) { bytes.removeSubrange(0...newline) }
             return bytes
         }
-        return try SystemPath.read(location)
+        let bytes = try SystemPath.read(location)
+        return OutlookMessage.isOutlook(bytes) ? try OutlookMessage.mime(bytes, name: location, limits: limits) : bytes
     }
 }
 

@@ -54,9 +54,10 @@ public enum InputDiscovery {
                 walk.folder(bytes, shown: path, id: id, inMaildir: false)
             case .file(let id):
                 // A file named on the command line is always tried, whatever its extension; an
-                // Outlook file is the one kind that is known not to be readable, so it gets the advice.
+                // Outlook file is converted when msgconvert is installed, else it fails with the advice.
                 if isOutlookFile(path) {
-                    walk.errors.append(IngestError(path: path, reason: outlookAdvice))
+                    if walk.canConvertOutlook { walk.add(InputFile(path: path, kind: .message), id: id) }
+                    else { walk.errors.append(IngestError(path: path, reason: outlookAdvice)) }
                 } else if let export = walk.exportFormat(path, named: true) {
                     walk.add(InputFile(path: path, kind: .helpdesk, format: export), id: id)
                 } else {
@@ -88,6 +89,8 @@ public enum InputDiscovery {
         var ancestors: [FileID] = []
         var format: InputFormat = .auto
         var csv = CSVColumns()
+        /// Whether `msgconvert` is installed, so Outlook files are read (as the MIME it makes of them).
+        var canConvertOutlook = OutlookMessage.converter() != nil
 
         /// The helpdesk that exported a file, when it is read as an export: a forced format takes
         /// a file named on the command line and a folder's export-looking files (.json, .jsonl,
@@ -179,7 +182,8 @@ public enum InputDiscovery {
                 case "eml":
                     add(InputFile(path: path, kind: .message), id: child)  // bad content becomes an error record
                 case "msg":
-                    skipped.append(SkippedInput(path: path, reason: outlookAdvice))
+                    if canConvertOutlook { add(InputFile(path: path, kind: .message), id: child) }
+                    else { skipped.append(SkippedInput(path: path, reason: outlookAdvice)) }
                 case "mbox", "mbx":
                     add(InputFile(path: path, kind: .mbox), id: child)
                 default:
@@ -188,7 +192,8 @@ public enum InputDiscovery {
                     } else if nonMailExtensions.contains(ext) {
                         skipped.append(SkippedInput(path: path, reason: "not a mail file (.\(ext))"))
                     } else if isOutlookFile(path) {
-                        skipped.append(SkippedInput(path: path, reason: outlookAdvice))
+                        if canConvertOutlook { add(InputFile(path: path, kind: .message), id: child) }
+                        else { skipped.append(SkippedInput(path: path, reason: outlookAdvice)) }
                     } else if let kind = sniff(path) {
                         add(InputFile(path: path, kind: kind), id: child)
                     } else {
@@ -229,11 +234,11 @@ public enum InputDiscovery {
         }
     }
 
-    /// Why an Outlook message cannot be read, and what to do instead.
-    public static let outlookAdvice = "Outlook .msg files are not supported; save the message as .eml"
+    /// Why an Outlook message cannot be read without msgconvert, and what to do instead.
+    public static let outlookAdvice = OutlookMessage.notInstalled
 
     /// The start of an OLE compound file, the container of Outlook `.msg` files.
-    static let oleMagic: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
+    static let oleMagic = OutlookMessage.magic
 
     /// A `.msg` file, or any file in Outlook's container format.
     static func isOutlookFile(_ path: String) -> Bool {
@@ -245,7 +250,11 @@ public enum InputDiscovery {
     /// `lint` takes it; nil when they can. `check` reads the same inputs but reports them per file.
     public static func refusalAsOneReply(_ bytes: [UInt8], path: String?) -> String? {
         let ext = path.map { ($0 as NSString).pathExtension.lowercased() } ?? ""
-        if ext == "msg" || bytes.starts(with: oleMagic) { return outlookAdvice }
+        // An Outlook file is one message, read through msgconvert when it is installed.
+        if ext == "msg" || bytes.starts(with: oleMagic) {
+            if OutlookMessage.converter() == nil { return outlookAdvice }
+            if bytes.starts(with: oleMagic) { return nil }
+        }
         if ext == "mbox" || ext == "mbx" || looksLikeMbox(bytes) {
             return "an mbox file holds many messages; lint checks one reply (use `replyqa check` for an mbox file)"
         }

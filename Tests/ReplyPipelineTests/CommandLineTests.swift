@@ -12,10 +12,11 @@ func replyqaBinary() throws -> URL {
 }
 
 /// Runs `replyqa` as a user would: arguments, standard input, exit status and both outputs.
-func runReplyQA(_ args: [String], stdin: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+func runReplyQA(_ args: [String], stdin: String? = nil, environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = try replyqaBinary()
     process.arguments = args
+    if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     let out = Pipe(), err = Pipe(), input = Pipe()
     process.standardOutput = out
     process.standardError = err

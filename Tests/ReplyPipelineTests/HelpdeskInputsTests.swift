@@ -41,3 +41,97 @@ final class TakeoutLabelTests: XCTestCase {
         XCTAssertEqual(file.configuration.channels.map(\.label), ["Billing", "Returns"])
     }
 }
+
+/// Outlook `.msg` files read through msgconvert (installed by .ci/install), with real files from the
+/// converter's own test suite; without msgconvert they are skipped or refused with the advice.
+final class OutlookMessageTests: XCTestCase {
+    static let folder = HelpdeskExportTests.fixtures.deletingLastPathComponent().appendingPathComponent("outlook")
+    func fixture(_ name: String) -> String { Self.folder.appendingPathComponent(name).path }
+
+    override func setUpWithError() throws {
+        _ = try XCTUnwrap(OutlookMessage.converter(), "msgconvert is installed by .ci/install (libemail-outlook-message-perl)")
+    }
+
+    func testOutlookFilesAreReadAsTheMessagesTheyHold() throws {
+        let result = BatchProcessor(config: Configuration()).run(paths: [Self.folder.path])
+        XCTAssertEqual(result.failures, [])
+        XCTAssertEqual(result.skipped.map { ($0.path as NSString).lastPathComponent }, ["README.md"])
+        let replies = result.replies.map(\.reply)
+        XCTAssertEqual(replies.map { ($0.file as NSString).lastPathComponent }, ["charset.msg", "plain_jpeg_attached.msg"])
+        XCTAssertEqual(replies.map(\.agent), ["Joseph Q Bloggs", "Matijs van Zuijlen"])
+        XCTAssertEqual(replies.map(\.subject), ["PST Export - Embedded Email Test", "test"])
+        XCTAssertEqual(replies.map(\.authored), ["This email contains an email… Email-ception!!!", "test"], "Windows-1252 HTML and plain text")
+        XCTAssertEqual(replies.map(\.messageID), ["ME2PR01MB44198426BA1B46A2296E6727E5950@ME2PR01MB4419.ausprd01.prod.outlook.com",
+                                                 "20070924132803.GB10141@matijs.net"])
+        XCTAssertEqual(replies[1].date, ISO8601DateFormatter().date(from: "2007-09-24T13:28:03Z"))
+        XCTAssertTrue(replies[1].attachments.contains(Attachment(filename: "test.jpg", contentType: "image/jpeg", size: 7681)), "\(replies[1].attachments)")
+    }
+
+    func testDamagedOutlookFilesFailWithTheConvertersReason() throws {
+        let dir = try scratchFolder(self, "outlook-damaged")
+        try Data(outlookBytes).write(to: dir.appendingPathComponent("header-only.msg"))
+        let whole = try Data(contentsOf: URL(fileURLWithPath: fixture("plain_jpeg_attached.msg")))
+        try whole.prefix(4000).write(to: dir.appendingPathComponent("truncated.msg"))
+        try whole.write(to: dir.appendingPathComponent("whole.msg"))
+        let result = BatchProcessor(config: Configuration()).run(paths: [dir.path])
+        XCTAssertEqual(result.failures.map { "\(($0.path as NSString).lastPathComponent): \($0.reason)" }, [
+            "header-only.msg: msgconvert could not convert it: Negative length",
+            "truncated.msg: msgconvert found no message in it (a damaged or truncated file)",
+        ])
+        XCTAssertEqual(result.replies.map(\.reply.authored), ["test"], "the rest of the folder is read")
+    }
+
+    func testAConverterThatHangsOrFailsIsStopped() throws {
+        let dir = try scratchFolder(self, "outlook-converter")
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: fixture("plain_jpeg_attached.msg"))))
+        func converter(_ script: String) throws -> String {
+            let path = dir.appendingPathComponent("msgconvert-\(UUID())").path
+            try Data("#!/bin/sh\n\(script)\n".utf8).write(to: URL(fileURLWithPath: path))
+            chmod(path, 0o755)
+            return path
+        }
+        XCTAssertThrowsError(try OutlookMessage.mime(bytes, name: "a.msg", limits: Limits(), converter: try converter("echo 'cannot parse' >&2; exit 3"))) {
+            XCTAssertEqual(($0 as? IngestError)?.reason, "msgconvert could not convert it: cannot parse")
+        }
+        var small = Limits()
+        small.maxMessageBytes = 1000
+        XCTAssertThrowsError(try OutlookMessage.mime(bytes, name: "a.msg", limits: small, converter: try converter("yes 'Subject: x'"))) {
+            XCTAssertEqual(($0 as? IngestError)?.reason, "the converted message is over 0 MB (twice limits.max_message_bytes)")
+        }
+        let started = Date()
+        XCTAssertThrowsError(try OutlookMessage.mime(bytes, name: "a.msg", limits: Limits(), converter: try converter("exec sleep 30"), timeoutSeconds: 1)) {
+            XCTAssertEqual(($0 as? IngestError)?.reason, "msgconvert did not finish within 1 seconds")
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10)
+        XCTAssertThrowsError(try OutlookMessage.mime(bytes, name: "a.msg", limits: Limits(), converter: nil)) {
+            XCTAssertEqual(($0 as? IngestError)?.reason, OutlookMessage.notInstalled)
+        }
+        XCTAssertNil(OutlookMessage.converter(searchPath: dir.path), "only a file named msgconvert is the converter")
+        XCTAssertNil(OutlookMessage.converter(searchPath: ""))
+    }
+
+    func testLintAndSampleReadAnOutlookFile() throws {
+        let lint = try runReplyQA(["lint", "--color", "never", "--format", "json", fixture("plain_jpeg_attached.msg")])
+        XCTAssertNotEqual(lint.status, 2, lint.stderr)
+        let record = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any])?["replies"] as? [[String: Any]]).first
+        XCTAssertEqual(record?["authored"] as? String, "test")
+        XCTAssertEqual(record?["agent"] as? String, "Matijs van Zuijlen")
+
+        let out = try scratchFolder(self, "outlook-sample").appendingPathComponent("sample")
+        let sample = try runReplyQA(["sample", Self.folder.path, "--per-agent", "1", "--out", out.path])
+        XCTAssertEqual(sample.status, 0, sample.stderr)
+        let copy = try String(contentsOf: out.appendingPathComponent("replies/matijs-van-zuijlen/plain_jpeg_attached.msg.eml"), encoding: .utf8)
+        XCTAssertTrue(copy.contains("Message-Id: <20070924132803.GB10141@matijs.net>"), "the copy is the MIME message, not the Outlook file")
+        let again = BatchProcessor(config: Configuration()).run(paths: [out.path])
+        XCTAssertEqual(Set(again.replies.map(\.reply.authored)), ["test", "This email contains an email… Email-ception!!!"])
+    }
+
+    func testWithoutMsgconvertOutlookFilesAreSkippedWithTheAdvice() throws {
+        let folder = try runReplyQA(["check", Self.folder.path], environment: withoutMsgconvert)
+        XCTAssertEqual(folder.status, 0, folder.stderr)
+        XCTAssertTrue(folder.stdout.contains("charset.msg: skipped: \(OutlookMessage.notInstalled)"), folder.stdout)
+        let lint = try runReplyQA(["lint", fixture("charset.msg")], environment: withoutMsgconvert)
+        XCTAssertEqual(lint.status, 2)
+        XCTAssertTrue(lint.stderr.contains("charset.msg: \(OutlookMessage.notInstalled)"), lint.stderr)
+    }
+}

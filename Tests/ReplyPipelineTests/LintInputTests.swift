@@ -9,6 +9,9 @@ func scratchFolder(_ test: XCTestCase, _ name: String) throws -> URL {
     return dir
 }
 
+/// A `PATH` without `msgconvert`, as on a machine where it is not installed.
+let withoutMsgconvert = ["PATH": "/nonexistent"]
+
 /// The start of an OLE compound file, as Outlook saves a `.msg`.
 let outlookBytes: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0, 0x3E, 0, 3, 0] + Array(repeating: 0, count: 496)
 
@@ -38,8 +41,8 @@ final class LintInputTests: XCTestCase {
             return url.path
         }
         let cases: [(path: String, reason: String)] = [
-            (try file("reply.msg", outlookBytes), "Outlook .msg files are not supported; save the message as .eml"),
-            (try file("saved-from-outlook", outlookBytes), "Outlook .msg files are not supported; save the message as .eml"),
+            (try file("reply.msg", outlookBytes), "Outlook .msg file: msgconvert is not installed (Debian package libemail-outlook-message-perl); install it, or save the message as .eml"),
+            (try file("saved-from-outlook", outlookBytes), "Outlook .msg file: msgconvert is not installed"),
             (try file("week.mbox", Array(Self.mbox.utf8)), "an mbox file holds many messages"),
             (try file("export", Array(Self.mbox.utf8)), "an mbox file holds many messages"),
             (try file("logo.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52]), "binary data"),
@@ -47,7 +50,7 @@ final class LintInputTests: XCTestCase {
             (dir.path, "is a folder; lint checks one reply"),
         ]
         for c in cases {
-            let run = try runReplyQA(["lint", "--color", "never", c.path])
+            let run = try runReplyQA(["lint", "--color", "never", c.path], environment: withoutMsgconvert)
             XCTAssertEqual(run.status, 2, "\(c.path): \(run.stdout)")
             XCTAssertTrue(run.stderr.contains("replyqa lint: \(c.path): \(c.reason)"), "\(c.path): \(run.stderr)")
             XCTAssertEqual(run.stdout, "", "nothing is linted: \(c.path)")
@@ -59,9 +62,9 @@ final class LintInputTests: XCTestCase {
         let binary = try runReplyQA(["lint", "-"], stdin: "Hi Ann,\u{0}\u{0}\u{1}thanks")
         XCTAssertEqual(binary.status, 2)
         XCTAssertTrue(binary.stderr.contains("<stdin>: binary data"), binary.stderr)
-        let question = try runReplyQA(["lint", "--question", cases[0].path, "-"], stdin: CommandLineTests.clean)
+        let question = try runReplyQA(["lint", "--question", cases[0].path, "-"], stdin: CommandLineTests.clean, environment: withoutMsgconvert)
         XCTAssertEqual(question.status, 2)
-        XCTAssertTrue(question.stderr.contains("reply.msg: Outlook .msg files are not supported"), question.stderr)
+        XCTAssertTrue(question.stderr.contains("reply.msg: Outlook .msg file: msgconvert is not installed"), question.stderr)
     }
 
     func testADraftThatStartsWithFromIsStillLinted() throws {
@@ -76,17 +79,17 @@ final class LintInputTests: XCTestCase {
         let msg = dir.appendingPathComponent("reply.msg").path, reply = dir.appendingPathComponent("reply.eml").path
         try Data(outlookBytes).write(to: URL(fileURLWithPath: msg))
         try Data("From: Maya <maya@acme.example>\nSubject: Re: hi\n\nHi Ann,\n\nDone.\n\nBest,\nMaya\n".utf8).write(to: URL(fileURLWithPath: reply))
-        // Named on the command line, the Outlook file fails with the advice; the reply is still read.
-        let named = try runReplyQA(["check", msg, reply])
+        // Without msgconvert, an Outlook file named on the command line fails with the advice; the reply is still read.
+        let named = try runReplyQA(["check", msg, reply], environment: withoutMsgconvert)
         XCTAssertEqual(named.status, 1, named.stderr)
-        XCTAssertTrue(named.stderr.contains("\(msg): error: Outlook .msg files are not supported; save the message as .eml"), named.stderr)
+        XCTAssertTrue(named.stderr.contains("\(msg): error: Outlook .msg file: msgconvert is not installed (Debian package libemail-outlook-message-perl); install it, or save the message as .eml"), named.stderr)
         XCTAssertTrue(named.stdout.contains("1 replies, 0 customer messages, 0 skipped, 1 failed"), named.stdout)
         // Inside a folder it is skipped with the same advice, also without its extension.
         try Data(outlookBytes).write(to: dir.appendingPathComponent("saved-from-outlook"))
-        let folder = try runReplyQA(["check", dir.path])
+        let folder = try runReplyQA(["check", dir.path], environment: withoutMsgconvert)
         XCTAssertEqual(folder.status, 0, folder.stderr)
-        XCTAssertTrue(folder.stdout.contains("saved-from-outlook: skipped: Outlook .msg files are not supported"), folder.stdout)
-        XCTAssertTrue(folder.stdout.contains("reply.msg: skipped: Outlook .msg files are not supported"), folder.stdout)
+        XCTAssertTrue(folder.stdout.contains("saved-from-outlook: skipped: Outlook .msg file: msgconvert is not installed"), folder.stdout)
+        XCTAssertTrue(folder.stdout.contains("reply.msg: skipped: Outlook .msg file: msgconvert is not installed"), folder.stdout)
     }
 }
 
