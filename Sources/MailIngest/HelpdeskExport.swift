@@ -21,6 +21,8 @@ struct HelpdeskPart {
     var date: Date?
     var channel: String?
     var attachments: [Attachment] = []
+    /// Whom the message was sent to, when the export says (a side conversation's participants).
+    var to: [MailAddress] = []
 }
 
 /// One ticket or conversation: its messages in the order they were written.
@@ -56,6 +58,10 @@ public struct HelpdeskReader {
     public private(set) var leftOut: [(path: String, reason: String)] = []
 
     var conversations: [(path: String, format: HelpdeskFormat, conversation: HelpdeskConversation)] = []
+    /// Zendesk side conversations by id, in the order first seen: their events may come in any
+    /// record of any file, so they are gathered here and put in time order at the end.
+    var sideConversations: [String: (path: String, conversation: HelpdeskConversation)] = [:]
+    var sideOrder: [String] = []
     var users: [String: HelpdeskUser] = [:]
     /// Records taken (conversations and users), so a file that gave none is reported.
     var taken = 0
@@ -84,6 +90,7 @@ public struct HelpdeskReader {
             if has("conversations") && (has("body_text") || has("incoming") || has("description_text")) { return .freshdesk }
             // Freshdesk's agents file: each agent's name and address under `contact`.
             if has("contact") && has("email") && !has("comments") && !has("role") { return .freshdesk }
+            if has("side_conversations") || has("side_conversation_id") || has("side_conversation") { return .zendesk }
             if has("comments") || has("requester_id") || (has("role") && (text.contains("\"end-user\"") || has("users"))) { return .zendesk }
             return nil
         }
@@ -139,6 +146,12 @@ public struct HelpdeskReader {
         let userKeys: Set<String> = ["users", "contacts", "agents", "admins", "teammates", "customers"]
         let conversationKeys = ["comments", "conversations", "conversation_parts", "_embedded", "messages", "description",
                                 "description_text", "subject", "requester_id", "source"]
+        // A Zendesk side conversation, or one of its events.
+        if format == .zendesk, ["side_conversations", "side_conversation", "events"].contains(key ?? "")
+            || record["side_conversation_id"] != nil || (record["participants"] != nil && record["ticket_id"] != nil && record["comments"] == nil) {
+            do { try takeSideConversation(record, key: key, number: number, path: path) } catch let p as HelpdeskMapping.Problem { fail(p.reason) } catch { fail("\(error)") }
+            return
+        }
         let looksLikeUser = !conversationKeys.contains { record[$0] != nil }
             && (record["role"] != nil || record["contact"] != nil || record["email"] != nil)
         if userKeys.contains(key ?? "") || (key != "tickets" && key != "conversations" && looksLikeUser) {
@@ -170,6 +183,43 @@ public struct HelpdeskReader {
         } catch {
             fail("\(error)")
         }
+    }
+
+    /// A side conversation (its subject and ticket) or one of its events (a message), into the
+    /// side conversation it belongs to.
+    mutating func takeSideConversation(_ record: [String: Any], key: String?, number: Int, path: String) throws {
+        func thread(_ id: String) -> HelpdeskConversation {
+            if let known = sideConversations[id] { return known.conversation }
+            sideOrder.append(id)
+            return HelpdeskConversation(id: "side:\(id)", subject: nil, channel: HelpdeskMapping.sideConversationChannel, parts: [], record: number)
+        }
+        if record["side_conversation_id"] != nil || key == "events" {
+            let event = try HelpdeskMapping.zendeskSideEvent(record)
+            var c = thread(event.conversation)
+            if let part = event.part {
+                c.parts.append(part)
+                if c.subject == nil { c.subject = event.subject.map { $0.replacingOccurrences(of: #"^(?i:re|fwd?):\s*"#, with: "", options: .regularExpression) } }
+                if let a = part.authorID, users[scoped(a, .zendesk)] == nil {
+                    users[scoped(a, .zendesk)] = HelpdeskUser(name: part.authorName, email: part.authorEmail, role: nil)
+                }
+            }
+            sideConversations[event.conversation] = (sideConversations[event.conversation]?.path ?? path, c)
+        } else {
+            let side = try HelpdeskMapping.zendeskSideConversation(record)
+            var c = thread(side.id)
+            if let subject = side.subject { c.subject = subject }
+            sideConversations[side.id] = (sideConversations[side.id]?.path ?? path, c)
+            // An export may carry a side conversation's events inside it.
+            for (i, e) in (record["events"] as? [Any] ?? []).enumerated() {
+                guard let event = e as? [String: Any] else {
+                    throw HelpdeskMapping.Problem(reason: "side conversation \(side.id): event \(i + 1): expected an object, found \(JSONRecords.kind(e))")
+                }
+                var withID = event
+                if withID["side_conversation_id"] == nil { withID["side_conversation_id"] = side.id }
+                try takeSideConversation(withID, key: "events", number: number, path: path)
+            }
+        }
+        taken += 1
     }
 
     mutating func takeUser(_ record: [String: Any], key: String?, format: HelpdeskFormat) {
@@ -246,10 +296,24 @@ public struct HelpdeskReader {
     /// Every conversation read so far as messages, with authors resolved from the users.
     public func messages() -> (messages: [MailMessage], errors: [IngestError], leftOut: [(path: String, reason: String)]) {
         var result: [MailMessage] = []
-        var notes: [String: (notes: Int, bots: Int)] = [:]
+        var notes: [String: (notes: Int, bots: Int, side: Int)] = [:]
         var order: [String] = []
-        for (path, format, c) in conversations {
-            if notes[path] == nil { order.append(path); notes[path] = (0, 0) }
+        // Side conversations are agents' threads with third parties (a supplier, another team), not
+        // replies to the customer: left out unless `helpdesk.side_conversations: score`, and then
+        // scored on their own channel, each message answering the third party's message before it.
+        var sides: [(path: String, format: HelpdeskFormat, conversation: HelpdeskConversation)] = []
+        var sidesLeftOut: [(path: String, count: Int)] = []
+        for id in sideOrder {
+            guard let (path, side) = sideConversations[id] else { continue }
+            var c = side
+            c.parts = c.parts.enumerated().sorted { a, b in
+                (a.element.date ?? .distantPast, a.offset) < (b.element.date ?? .distantPast, b.offset)
+            }.map(\.element)
+            if config.helpdesk.sideConversations == .score { sides.append((path, .zendesk, c)) }
+            else { sidesLeftOut.append((path, c.parts.count)) }
+        }
+        for (path, format, c) in conversations + sides {
+            if notes[path] == nil { order.append(path); notes[path] = (0, 0, 0) }
             var lastCustomer: MailMessage?
             for part in c.parts {
                 var role = part.role
@@ -268,6 +332,7 @@ public struct HelpdeskReader {
                 m.messageID = "\(format.rawValue):\(c.id):\(part.id)"
                 // No made-up names: a customer known only by id has none (the wrong-name check then stays quiet).
                 m.from = MailAddress(name: name ?? (part.role == .bot ? "bot" : nil), address: address)
+                m.to = part.to
                 m.date = part.date
                 m.subject = c.subject
                 m.attachments = part.attachments
@@ -303,13 +368,19 @@ public struct HelpdeskReader {
                 result.append(m)
             }
         }
+        for (path, count) in sidesLeftOut {
+            if notes[path] == nil { order.append(path); notes[path] = (0, 0, 0) }
+            notes[path]!.side += count
+        }
         var leftOut: [(path: String, reason: String)] = []
         for path in order {
             let n = notes[path]!
             var pieces: [String] = []
             if n.notes > 0 { pieces.append("\(n.notes) internal note\(n.notes == 1 ? "" : "s")") }
             if n.bots > 0 { pieces.append("\(n.bots) bot message\(n.bots == 1 ? "" : "s")") }
-            if !pieces.isEmpty { leftOut.append((path, pieces.joined(separator: " and ") + " left out (never scored)")) }
+            if n.side > 0 { pieces.append("\(n.side) side-conversation message\(n.side == 1 ? "" : "s")") }
+            guard let last = pieces.popLast() else { continue }
+            leftOut.append((path, (pieces.isEmpty ? last : pieces.joined(separator: ", ") + " and " + last) + " left out (never scored)"))
         }
         return (result, errors, leftOut)
     }

@@ -119,6 +119,49 @@ enum HelpdeskMapping {
         return HelpdeskConversation(id: ticketID, subject: try text(t, "subject") ?? text(t, "raw_subject"), channel: ticketChannel, parts: parts, record: number)
     }
 
+    // MARK: Zendesk side conversations (`side_conversations` with their `events`)
+
+    /// The channel of side-conversation messages, unless `helpdesk.channels` renames it.
+    static let sideConversationChannel = "side_conversation"
+
+    /// A side conversation's own record: its ticket and subject (its messages are its events).
+    static func zendeskSideConversation(_ s: Object) throws -> (id: String, ticket: String?, subject: String?) {
+        let id = try requiredID(s, what: "side conversation")
+        do {
+            return (id, try Self.id(s, "ticket_id"), try text(s, "subject"))
+        } catch let p as Problem {
+            throw Problem(reason: "side conversation \(id): \(p.reason)")
+        }
+    }
+
+    /// One event of a side conversation: its message, when it has one (`create` and `reply`
+    /// events do; `update` events only change its state). A participant with a `user_id` is an
+    /// agent; one known only by name and address is the third party the agent wrote to.
+    static func zendeskSideEvent(_ e: Object) throws -> (conversation: String, ticket: String?, part: HelpdeskPart?, subject: String?) {
+        let eventID = try requiredID(e, what: "side conversation event")
+        do {
+            guard let conversation = try id(e, "side_conversation_id") else { throw Problem(reason: "no side_conversation_id") }
+            let ticket = try id(e, "ticket_id")
+            guard let message = try object(e, "message") else { return (conversation, ticket, nil, nil) }
+            let from = try object(message, "from") ?? object(e, "actor")
+            let author = try from.flatMap { try id($0, "user_id") }
+            let to = try objects(message, "to", of: "recipient").compactMap { r -> MailAddress? in
+                guard let address = try text(r, "email") else { return nil }
+                return MailAddress(name: try text(r, "name"), address: address)
+            }
+            let part = HelpdeskPart(id: eventID, role: author == nil ? .customer : .agent, authorID: author,
+                                    authorName: try from.flatMap { try text($0, "name") }, authorEmail: try from.flatMap { try text($0, "email") },
+                                    html: try text(message, "html_body"), text: try text(message, "body") ?? text(message, "preview_text"),
+                                    date: date(e["created_at"]), channel: sideConversationChannel,
+                                    attachments: attachments(try objects(message, "attachments", of: "attachment"),
+                                                             name: "file_name", type: "content_type", size: "size"),
+                                    to: to)
+            return (conversation, ticket, part, try text(message, "subject"))
+        } catch let p as Problem {
+            throw Problem(reason: "side conversation event \(eventID): \(p.reason)")
+        }
+    }
+
     // MARK: Freshdesk (tickets with `description` and `conversations`)
 
     /// Freshdesk's numeric `source` codes.

@@ -12,9 +12,10 @@ enum JSONRecord {
 enum JSONRecords {
     /// Keys whose list holds the records of an envelope document.
     static let envelopeKeys: Set<String> = ["tickets", "conversations", "users", "contacts", "agents", "admins",
-                                            "teammates", "customers", "_results", "results", "data", "items"]
+                                            "teammates", "customers", "_results", "results", "data", "items",
+                                            "side_conversations", "events"]
     /// Keys that hold a single record (`{"ticket": {...}}`).
-    static let singleKeys: Set<String> = ["ticket", "conversation"]
+    static let singleKeys: Set<String> = ["ticket", "conversation", "side_conversation"]
 
     /// `lines`: the file is JSON lines by its name (`.jsonl`, `.ndjson`), so a broken first line is one bad record.
     static func scan(_ data: Data, maxRecordBytes: Int, lines: Bool = false, _ body: (JSONRecord) -> Void) {

@@ -427,6 +427,7 @@ public struct ConfigurationFile: Sendable {
     public var assignableChannels: Set<String>? {
         var names: Set<String> = [configuration.defaultChannel.lowercased()]
         names.formUnion(configuration.helpdesk.channels.values.map { $0.lowercased() })
+        if configuration.helpdesk.sideConversations == .score { names.insert("side_conversation") }
         for rule in configuration.channels {
             if let c = rule.channel { names.insert(c.lowercased()); continue }
             if rule.header != nil { return nil }

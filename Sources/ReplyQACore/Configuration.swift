@@ -173,16 +173,19 @@ public struct HelpdeskOptions: Codable, Hashable, Sendable {
     public var channels: [String: String] = [:]
     /// Bot messages (Intercom's operator, Zendesk's answer bot): left out, or scored as replies.
     public var bots: BotPolicy = .skip
+    /// Zendesk side conversations (an agent's threads with third parties): left out, or scored on their own channel.
+    public var sideConversations: BotPolicy = .skip
     public var csv = CSVColumns()
     public enum BotPolicy: String, Codable, Hashable, Sendable, CaseIterable { case skip, score }
     public init() {}
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case channels, bots, csv }
+    enum CodingKeys: String, CodingKey, CaseIterable { case channels, bots, sideConversations = "side_conversations", csv }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         channels = Dictionary((try c.decodeIfPresent([String: String].self, forKey: .channels) ?? [:]).map { ($0.key.lowercased(), $0.value) },
                               uniquingKeysWith: { a, _ in a })
         bots = try c.decodeIfPresent(BotPolicy.self, forKey: .bots) ?? .skip
+        sideConversations = try c.decodeIfPresent(BotPolicy.self, forKey: .sideConversations) ?? .skip
         csv = try c.decodeIfPresent(CSVColumns.self, forKey: .csv) ?? CSVColumns()
     }
 }
@@ -394,6 +397,7 @@ extension Configuration {
             "helpdesk": .section([
                 "channels": .table(key: .text, value: .text, example: "web: email"),
                 "bots": .choice(HelpdeskOptions.BotPolicy.allCases.map(\.rawValue)),
+                "side_conversations": .choice(HelpdeskOptions.BotPolicy.allCases.map(\.rawValue)),
                 "csv": .section([
                     "conversation": .text, "role": .text, "author": .text, "time": .text,
                     "channel": .text, "body": .text, "subject": .text,

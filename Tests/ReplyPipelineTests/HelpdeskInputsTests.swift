@@ -135,3 +135,66 @@ final class OutlookMessageTests: XCTestCase {
         XCTAssertTrue(lint.stderr.contains("charset.msg: \(OutlookMessage.notInstalled)"), lint.stderr)
     }
 }
+
+/// Zendesk side conversations: an agent's threads with a third party, left out by default, or
+/// scored on their own channel.
+final class ZendeskSideConversationTests: XCTestCase {
+    func fixture(_ name: String) -> String { HelpdeskExportTests.fixtures.appendingPathComponent(name).path }
+
+    func testSideConversationsAreLeftOutAndCountedByDefault() {
+        let result = BatchProcessor(config: Configuration()).run(paths: ["zendesk-incremental.json", "zendesk-side-conversations.json"].map(fixture))
+        XCTAssertEqual(result.failures, [])
+        XCTAssertEqual(result.replies.map(\.reply.channel), ["web", "chat", "chat"], "only the replies to customers")
+        XCTAssertEqual(result.customerMessages, 3)
+        XCTAssertEqual(result.skipped.map { "\(($0.path as NSString).lastPathComponent): \($0.reason)" }, [
+            "zendesk-incremental.json: 1 internal note and 1 bot message left out (never scored)",
+            "zendesk-side-conversations.json: 3 side-conversation messages left out (never scored)",
+        ])
+    }
+
+    func testScoredSideConversationsHaveTheirOwnChannelAndThreads() throws {
+        let config = try Configuration.parse(yaml: "helpdesk: {side_conversations: score}\n")
+        let result = BatchProcessor(config: config).run(paths: ["zendesk-side-conversations.json", "zendesk-incremental.json"].map(fixture))
+        XCTAssertEqual(result.failures, [])
+        let side = result.replies.filter { $0.reply.channel == "side_conversation" }.map(\.reply)
+        XCTAssertEqual(side.map { [$0.agent, $0.question?.text ?? "-", $0.authored] }, [
+            ["Maya Chen", "-", "Hello,\n\nCould you send a replacement rain fly for batch 12 to our customer today?\n\nThanks,"],
+            ["Maya Chen", "Yes, it leaves this afternoon. Do you need the tracking number?", "Yes please, send it to me and I will pass it on.\n\nThanks,"],
+        ])
+        XCTAssertEqual(side.map(\.recipients), [["TrailMate Warehouse <warehouse@trailmate.example>"], ["TrailMate Warehouse <warehouse@trailmate.example>"]])
+        XCTAssertEqual(side[1].question?.customerName, "TrailMate Warehouse")
+        XCTAssertEqual(side.map(\.subject), ["Replacement rain fly for order 4471", "Replacement rain fly for order 4471"])
+        XCTAssertEqual(side[0].attachments.map(\.filename), ["torn-fly.jpg"])
+        XCTAssertEqual(result.replies.count, 5, "the ticket's own replies are read as before")
+        XCTAssertEqual(result.customerMessages, 4, "the third party's message is context")
+
+        var mapped = config
+        mapped.helpdesk.channels = ["side_conversation": "internal"]
+        XCTAssertEqual(BatchProcessor(config: mapped).run(paths: [fixture("zendesk-side-conversations.json")]).replies.map(\.reply.channel), ["internal", "internal"])
+        let file = try ConfigurationFile.parse(yaml: "helpdesk: {side_conversations: score}\ntone: {channels: {side_conversation: {greeting: optional}}}\n")
+        XCTAssertEqual(file.warnings.map(\.message), [], "the channel is known to the configuration check when scored")
+        XCTAssertThrowsError(try Configuration.parse(yaml: "helpdesk: {side_conversations: maybe}"))
+    }
+
+    func testEventsAloneInTimeOrderAndBadEventsByRecord() throws {
+        // The events endpoint of one side conversation, as JSON lines, newest first, with bad records.
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixture("zendesk-side-conversations.json")))) as? [String: Any])
+        let events = try XCTUnwrap(document["events"] as? [[String: Any]])
+        var lines = try events.reversed().map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }
+        lines.insert(#"{"id": "x1", "side_conversation_id": "8566255a-ece5-11e8-857d-493066fa7b17", "message": "hello"}"#, at: 1)
+        // Without its side conversation's id, a record is not known as an event.
+        lines.append(#"{"id": "x2", "type": "reply", "message": {"body": "who am I?"}}"#)
+        let file = try scratchFolder(self, "side-events").appendingPathComponent("events.jsonl")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
+        var config = Configuration()
+        config.helpdesk.sideConversations = .score
+        let result = BatchProcessor(config: config).reading(.zendesk).run(paths: [file.path])
+        XCTAssertEqual(result.failures.map(\.reason), [
+            "record 2: side conversation event x1: message: expected an object, found text",
+            "record 6: ticket x2 has no comments",
+        ])
+        XCTAssertEqual(result.replies.map(\.reply.authored), ["Hello,\n\nCould you send a replacement rain fly for batch 12 to our customer today?\n\nThanks,",
+                                                              "Yes please, send it to me and I will pass it on.\n\nThanks,"], "put in time order")
+        XCTAssertEqual(result.replies.map(\.reply.subject), ["Replacement rain fly for order 4471", "Replacement rain fly for order 4471"], "from the first message, without Re:")
+    }
+}
