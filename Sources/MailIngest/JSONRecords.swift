@@ -185,25 +185,84 @@ enum JSONRecords {
         }
 
         /// The elements of the list starting at `i` (a `[`); returns the index past it, nil when truncated.
+        /// A broken record (an unclosed quote or bracket, a missing comma) costs only itself: reading
+        /// resumes at the next element that has the shape of the records before it (see `resync`).
         func elements(_ i: Int, key: String?) -> Int? {
             var i = skipSpace(i + 1)
             if i < bytes.count, bytes[i] == UInt8(ascii: "]") { return i + 1 }
+            var shape: Set<String> = []
             while i < bytes.count {
-                guard let end = skipValue(i) else {
-                    emit(.problem("truncated JSON: the file ends inside this record"))
-                    return nil
+                let end = skipValue(i)
+                // A value that parses is a record; one that does not may have run on into the records after it.
+                let tooLarge = end.map { $0 - i > maxRecordBytes } ?? false
+                let value = end.flatMap { tooLarge ? nil : parse(i..<$0) }
+                if let end, tooLarge || value != nil {
+                    if tooLarge { emit(.problem("a record of \(end - i) bytes is larger than limits.max_message_bytes")) }
+                    else if let value {
+                        emit(.record(key: key, value: value))
+                        if shape.isEmpty, let object = value as? [String: Any] { shape = Set(object.keys) }
+                    }
+                    i = skipSpace(end)
+                    guard i < bytes.count else { break }
+                    if bytes[i] == UInt8(ascii: "]") { return i + 1 }
+                    if bytes[i] == UInt8(ascii: ",") { i = skipSpace(i + 1); continue }
+                    guard let next = resync(from: i, shape: shape) else {
+                        emit(.problem("invalid JSON: expected , or ] after a record"))
+                        return nil
+                    }
+                    emit(.problem("invalid JSON: expected , or ] after a record; reading resumes at the next record"))
+                    i = next
+                    continue
                 }
-                record(i..<end, key: key)
-                i = skipSpace(end)
-                guard i < bytes.count else { break }
-                if bytes[i] == UInt8(ascii: "]") { return i + 1 }
-                guard bytes[i] == UInt8(ascii: ",") else {
-                    emit(.problem("invalid JSON: expected , or ] after a record"))
-                    return nil
+                // A balanced value that does not parse is one bad record, unless a record starts inside it.
+                if let next = resync(from: i + 1, shape: shape, before: end) {
+                    emit(.problem("invalid JSON: the record is broken (an unclosed quote or bracket?); reading resumes at the next record"))
+                    i = next
+                    continue
                 }
-                i = skipSpace(i + 1)
+                if let end {
+                    emit(.problem("invalid JSON"))
+                    i = skipSpace(end)
+                    guard i < bytes.count else { break }
+                    if bytes[i] == UInt8(ascii: "]") { return i + 1 }
+                    guard bytes[i] == UInt8(ascii: ",") else {
+                        emit(.problem("invalid JSON: expected , or ] after a record"))
+                        return nil
+                    }
+                    i = skipSpace(i + 1)
+                    continue
+                }
+                emit(.problem("truncated JSON: the file ends inside this record"))
+                return nil
             }
             emit(.problem("truncated JSON: the file ends inside the list of records"))
+            return nil
+        }
+
+        /// Where reading can resume after a broken record: the next `{` after a `,` that is a whole
+        /// object followed by `,` or `]`, with the shape of the list's first good record (at least half
+        /// of its keys in common), so an object nested inside the broken record (a comment of a ticket)
+        /// is not taken for a record. The search reads a bounded number of bytes, so a hostile file
+        /// cannot make it quadratic; nil when nothing is found.
+        func resync(from start: Int, shape: Set<String>, before limit: Int? = nil) -> Int? {
+            var budget = max(64 * 1_048_576, 4 * maxRecordBytes)
+            var p = start
+            while p < (limit ?? bytes.count), budget > 0 {
+                guard bytes[p] == UInt8(ascii: "{") else { p += 1; budget -= 1; continue }
+                var q = p - 1
+                while q >= start, isSpace(bytes[q]) { q -= 1 }
+                // Right where the search starts, a record may follow the one before without its comma.
+                guard p == start || (q >= start && bytes[q] == UInt8(ascii: ",")) else { p += 1; budget -= 1; continue }
+                guard let end = skipValue(p) else { return nil }
+                budget -= end - p
+                let after = skipSpace(end)
+                if after < bytes.count, bytes[after] == UInt8(ascii: ",") || bytes[after] == UInt8(ascii: "]"),
+                   end - p <= maxRecordBytes, let object = parse(p..<end) as? [String: Any] {
+                    let keys = Set(object.keys)
+                    if shape.isEmpty || keys.intersection(shape).count * 2 >= max(keys.union(shape).count, 1) { return p }
+                }
+                p += 1
+            }
             return nil
         }
 

@@ -198,3 +198,88 @@ final class ZendeskSideConversationTests: XCTestCase {
         XCTAssertEqual(result.replies.map(\.reply.subject), ["Replacement rain fly for order 4471", "Replacement rain fly for order 4471"], "from the first message, without Re:")
     }
 }
+
+/// Malformed exports: each problem is one failed record with its number and reason, and the records
+/// after it are read, also when the broken record is in the middle of a JSON document.
+final class MalformedExportTests: XCTestCase {
+    static func ticket(_ id: Int, _ question: String, _ answer: String) -> String {
+        #"{"id": \#(id), "subject": "Order \#(id)", "requester_id": 5, "via": {"channel": "email"}, "comments": [{"id": \#(id)1, "author_id": 5, "public": true, "plain_body": "\#(question)"}, {"id": \#(id)2, "author_id": 7, "public": true, "plain_body": "\#(answer)"}]}"#
+    }
+    static let good = [ticket(1, "Where is order 1?", "Order 1 ships today."), ticket(2, "Where is order 2?", "Order 2 ships today."),
+                       ticket(3, "Where is order 3?", "Order 3 ships today."), ticket(4, "Where is order 4?", "Order 4 ships today.")]
+
+    func run(_ text: String, name: String = "export.json") throws -> BatchResult {
+        let file = try scratchFolder(self, "malformed").appendingPathComponent(name)
+        try Data(text.utf8).write(to: file)
+        return BatchProcessor(config: Configuration()).reading(.zendesk).run(paths: [file.path])
+    }
+
+    func answers(_ result: BatchResult) -> [String] { result.replies.map(\.reply.authored) }
+
+    func document(_ tickets: [String], pretty: Bool) -> String {
+        pretty ? "{\n  \"tickets\": [\n    " + tickets.joined(separator: ",\n    ") + "\n  ],\n  \"next_page\": null\n}\n"
+            : #"{"tickets":["# + tickets.joined(separator: ",") + #"],"count":4}"#
+    }
+
+    func testAnUnclosedQuoteInTheMiddleCostsOnlyItsRecord() throws {
+        for pretty in [true, false] {
+            var tickets = Self.good
+            tickets[1] = tickets[1].replacingOccurrences(of: #""Where is order 2?""#, with: #""Where is order 2?"#)
+            let result = try run(document(tickets, pretty: pretty))
+            XCTAssertEqual(result.failures.map(\.reason), ["record 2: invalid JSON: the record is broken (an unclosed quote or bracket?); reading resumes at the next record"], "pretty: \(pretty)")
+            XCTAssertEqual(answers(result), ["Order 1 ships today.", "Order 3 ships today.", "Order 4 ships today."], "pretty: \(pretty)")
+        }
+    }
+
+    func testAnUnclosedBracketOrAMissingCommaCostsOnlyItsRecord() throws {
+        var unclosed = Self.good
+        unclosed[1].removeLast()  // the ticket's closing brace
+        let a = try run(document(unclosed, pretty: true))
+        XCTAssertEqual(a.failures.map(\.reason), ["record 2: invalid JSON: the record is broken (an unclosed quote or bracket?); reading resumes at the next record"])
+        XCTAssertEqual(answers(a), ["Order 1 ships today.", "Order 3 ships today.", "Order 4 ships today."])
+
+        let missingComma = "{\"tickets\": [" + Self.good[0] + ", " + Self.good[1] + " " + Self.good[2] + ", " + Self.good[3] + "]}"
+        let b = try run(missingComma)
+        XCTAssertEqual(b.failures.map(\.reason), ["record 3: invalid JSON: expected , or ] after a record; reading resumes at the next record"])
+        XCTAssertEqual(answers(b), ["Order 1 ships today.", "Order 2 ships today.", "Order 3 ships today.", "Order 4 ships today."])
+    }
+
+    func testAnObjectNestedInTheBrokenRecordIsNotTakenForARecord() throws {
+        // The broken ticket's second comment is a whole object after a comma: it is not a ticket.
+        var tickets = Self.good
+        tickets[1] = tickets[1].replacingOccurrences(of: #""Where is order 2?""#, with: #""Where is order 2?"#)
+        let result = try run(document(tickets, pretty: false))
+        XCTAssertEqual(result.failures.count, 1, "\(result.failures)")
+        XCTAssertFalse(answers(result).contains("Order 2 ships today."))
+    }
+
+    func testWrongTypesUnknownFieldsAndTruncationInOneDocument() throws {
+        var tickets = Self.good
+        tickets[0] = tickets[0].replacingOccurrences(of: #""subject": "Order 1""#, with: #""subject": "Order 1", "custom_fields": [{"id": 360, "value": null}], "x_unknown": {"deep": [1, 2, {"a": true}]}"#)
+        tickets[1] = tickets[1].replacingOccurrences(of: #""public": true, "plain_body": "Where is order 2?""#, with: #""public": "yes", "plain_body": "Where is order 2?""#)
+        tickets[2] = tickets[2].replacingOccurrences(of: #""comments": ["#, with: #""comments": 42, "was": ["#)
+        let text = document(tickets, pretty: true)
+        let cut = text.range(of: "Where is order 4?")!.lowerBound
+        let result = try run(String(text[..<cut]))
+        XCTAssertEqual(result.failures.map(\.reason), [
+            "record 2: ticket 2, comment 1: public: expected true or false, found text",
+            "record 3: ticket 3: comments: expected a list, found a number",
+            "record 4: truncated JSON: the file ends inside this record",
+        ])
+        XCTAssertEqual(answers(result), ["Order 1 ships today."], "unknown fields are ignored")
+    }
+
+    func testAFiftyMegabyteCommentIsOneBadRecord() throws {
+        let huge = String(repeating: "The replacement part ships from our warehouse today. ", count: 1_000_000)
+        XCTAssertGreaterThan(huge.utf8.count, 50_000_000)
+        let big = Self.ticket(9, "Is the part in stock?", huge)
+        for (name, text) in [("big.json", document([Self.good[0], big, Self.good[2]], pretty: true)),
+                             ("big.jsonl", [Self.good[0], big, Self.good[2]].joined(separator: "\n") + "\n")] {
+            let result = try run(text, name: name)
+            XCTAssertEqual(result.failures.count, 1, name)
+            XCTAssertTrue(result.failures.first?.reason.hasPrefix("record 2: a record of 53") == true, "\(name): \(result.failures)")
+            XCTAssertTrue(result.failures.first?.reason.hasSuffix("bytes is larger than limits.max_message_bytes") == true, "\(name): \(result.failures)")
+            XCTAssertEqual(answers(result), ["Order 1 ships today.", "Order 3 ships today."], name)
+        }
+    }
+}
