@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import ReplyQACore
 
 /// A helpdesk whose export ReplyQA reads (JSON, JSON lines or CSV).
@@ -108,22 +113,19 @@ public struct HelpdeskReader {
             errors.append(IngestError(path: path, reason: "not a recognised helpdesk export"))
             return
         }
-        let data: Data
-        do {
-            // Mapped, not copied: a large export is paged in as it is scanned.
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            errors.append(IngestError(path: path, reason: "cannot read: \(error.localizedDescription)"))
+        let file: MappedFile
+        do { file = try MappedFile(path: path) } catch {
+            errors.append(error)
             return
         }
-        if data.isEmpty { errors.append(IngestError(path: path, reason: "empty file")); return }
+        if file.bytes.isEmpty { errors.append(IngestError(path: path, reason: "empty file")); return }
         let before = taken
         if format == .csv {
-            readCSV(data, path: path)
+            readCSV(Data(file.bytes), path: path)
         } else {
             var number = 0
             let lines = ["jsonl", "ndjson"].contains((path as NSString).pathExtension.lowercased())
-            JSONRecords.scan(data, maxRecordBytes: config.limits.maxMessageBytes, lines: lines) { item in
+            JSONRecords.scan(file.bytes, maxRecordBytes: config.limits.maxMessageBytes, lines: lines, consumed: file.release) { item in
                 number += 1
                 switch item {
                 case .problem(let why):
@@ -294,7 +296,8 @@ public struct HelpdeskReader {
     // MARK: Messages
 
     /// Every conversation read so far as messages, with authors resolved from the users.
-    public func messages() -> (messages: [MailMessage], errors: [IngestError], leftOut: [(path: String, reason: String)]) {
+    /// The conversations are given up as they become messages: a large export is not held twice.
+    public mutating func messages() -> (messages: [MailMessage], errors: [IngestError], leftOut: [(path: String, reason: String)]) {
         var result: [MailMessage] = []
         var notes: [String: (notes: Int, bots: Int, side: Int)] = [:]
         var order: [String] = []
@@ -312,7 +315,13 @@ public struct HelpdeskReader {
             if config.helpdesk.sideConversations == .score { sides.append((path, .zendesk, c)) }
             else { sidesLeftOut.append((path, c.parts.count)) }
         }
-        for (path, format, c) in conversations + sides {
+        var all = conversations + sides
+        conversations = []
+        sideConversations = [:]
+        sideOrder = []
+        for index in all.indices {
+            let (path, format, c) = all[index]
+            all[index].conversation.parts = []
             if notes[path] == nil { order.append(path); notes[path] = (0, 0, 0) }
             var lastCustomer: MailMessage?
             for part in c.parts {
@@ -383,5 +392,44 @@ public struct HelpdeskReader {
             leftOut.append((path, (pieces.isEmpty ? last : pieces.joined(separator: ", ") + " and " + last) + " left out (never scored)"))
         }
         return (result, errors, leftOut)
+    }
+}
+
+/// A file mapped read-only into memory: a large export is paged in as it is scanned, and the pages
+/// already scanned are given back (`release`), so the memory it takes does not grow with the file.
+final class MappedFile {
+    let bytes: UnsafeBufferPointer<UInt8>
+    private let base: UnsafeMutableRawPointer?
+    private var released = 0
+    private static let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+    init(path: String) throws(IngestError) {
+        let (fd, size) = try SystemPath.openRegular(path)
+        defer { close(fd) }
+        guard size > 0 else {
+            base = nil
+            bytes = UnsafeBufferPointer(start: nil, count: 0)
+            return
+        }
+        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), mapped != UnsafeMutableRawPointer(bitPattern: -1) else {
+            throw IngestError(path: path, reason: "cannot read: \(String(cString: strerror(errno)))")
+        }
+        _ = madvise(mapped, size, Int32(MADV_SEQUENTIAL))
+        base = mapped
+        bytes = UnsafeBufferPointer(start: mapped.assumingMemoryBound(to: UInt8.self), count: size)
+    }
+
+    /// Gives back the whole pages before `offset` once 8 MB have gathered; they are read from the
+    /// file again should the scan ever look back (the mapping is private and never written).
+    func release(upTo offset: Int) {
+        guard let base else { return }
+        let end = offset / Self.page * Self.page
+        guard end - released >= 8 << 20 else { return }
+        _ = madvise(base + released, end - released, Int32(MADV_DONTNEED))
+        released = end
+    }
+
+    deinit {
+        if let base { munmap(base, bytes.count) }
     }
 }

@@ -20,11 +20,19 @@ enum JSONRecords {
     /// `lines`: the file is JSON lines by its name (`.jsonl`, `.ndjson`), so a broken first line is one bad record.
     static func scan(_ data: Data, maxRecordBytes: Int, lines: Bool = false, _ body: (JSONRecord) -> Void) {
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            var start = 0
-            if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
-            withoutActuallyEscaping(body) { emit in
-                Scanner(bytes: bytes, maxRecordBytes: maxRecordBytes, emit: emit).run(from: start, lines: lines)
+            scan(raw.bindMemory(to: UInt8.self), maxRecordBytes: maxRecordBytes, lines: lines, consumed: { _ in }, body)
+        }
+    }
+
+    /// `consumed` is told, after each record, the offset before which the scan reads no more, so
+    /// the caller can let go of those bytes (the pages of a mapped file).
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, maxRecordBytes: Int, lines: Bool = false,
+                     consumed: (Int) -> Void, _ body: (JSONRecord) -> Void) {
+        var start = 0
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+        withoutActuallyEscaping(body) { emit in
+            withoutActuallyEscaping(consumed) { consumed in
+                Scanner(bytes: bytes, maxRecordBytes: maxRecordBytes, emit: emit, consumed: consumed).run(from: start, lines: lines)
             }
         }
     }
@@ -64,6 +72,7 @@ enum JSONRecords {
         let bytes: UnsafeBufferPointer<UInt8>
         let maxRecordBytes: Int
         let emit: (JSONRecord) -> Void
+        let consumed: (Int) -> Void
 
         func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
 
@@ -136,6 +145,7 @@ enum JSONRecords {
                 while end < bytes.count, bytes[end] != 0x0A { end += 1 }
                 let range = i..<end
                 i = end + 1
+                defer { consumed(min(i, bytes.count)) }
                 guard range.contains(where: { !isSpace(bytes[$0]) }) else { continue }
                 if range.count > maxRecordBytes {
                     emit(.problem("a record of \(range.count) bytes is larger than limits.max_message_bytes"))
@@ -192,6 +202,7 @@ enum JSONRecords {
             if i < bytes.count, bytes[i] == UInt8(ascii: "]") { return i + 1 }
             var shape: Set<String> = []
             while i < bytes.count {
+                consumed(i)
                 let end = skipValue(i)
                 // A value that parses is a record; one that does not may have run on into the records after it.
                 let tooLarge = end.map { $0 - i > maxRecordBytes } ?? false
