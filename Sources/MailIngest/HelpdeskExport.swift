@@ -121,7 +121,7 @@ public struct HelpdeskReader {
         if file.bytes.isEmpty { errors.append(IngestError(path: path, reason: "empty file")); return }
         let before = taken
         if format == .csv {
-            readCSV(Data(file.bytes), path: path)
+            readCSV(file, path: path)
         } else {
             var number = 0
             let lines = ["jsonl", "ndjson"].contains((path as NSString).pathExtension.lowercased())
@@ -247,13 +247,13 @@ public struct HelpdeskReader {
     func scoped(_ id: String, _ format: HelpdeskFormat) -> String { "\(format.rawValue):\(id)" }
 
     /// A CSV export: one row per message, grouped into conversations by the conversation column.
-    mutating func readCSV(_ data: Data, path: String) {
+    mutating func readCSV(_ file: MappedFile, path: String) {
         let columns = config.helpdesk.csv
         var header: [String: Int] = [:]
         var order: [String] = []
         var byID: [String: HelpdeskConversation] = [:]
         var rowNumber = 0
-        CSVRows.scan(data) { fields in
+        CSVRows.scan(file.bytes, consumed: file.release) { fields in
             rowNumber += 1
             if header.isEmpty {
                 for (i, name) in fields.enumerated() { header[name.trimmingCharacters(in: .whitespaces).lowercased()] = i }

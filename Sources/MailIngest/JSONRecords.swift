@@ -372,43 +372,51 @@ enum JSONRecords {
 enum CSVRows {
     /// Calls `row` for each row until it returns false; `onError` for a row that cannot be read.
     static func scan(_ data: Data, row: ([String]) -> Bool, onError: (String) -> Void) {
-        var text = String(decoding: data, as: UTF8.self)
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        data.withUnsafeBytes { raw in scan(raw.bindMemory(to: UInt8.self), consumed: { _ in }, row: row, onError: onError) }
+    }
+
+    /// The same over bytes, field by field: the file is never decoded whole (its delimiters are
+    /// ASCII, which no byte of a multi-byte UTF-8 character can be). `consumed` is told, after each
+    /// row, the offset before which the scan reads no more.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, consumed: (Int) -> Void, row: ([String]) -> Bool, onError: (String) -> Void) {
+        var i = 0
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
         var fields: [String] = []
-        var field = ""
+        var field: [UInt8] = []
         var quoted = false, wasQuoted = false
-        var iterator = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-        func next() -> Unicode.Scalar? {
-            if let p = pending { pending = nil; return p }
-            return iterator.next()
-        }
         var any = false
-        while let c = next() {
+        func endField() {
+            fields.append(String(decoding: field, as: UTF8.self))
+            field.removeAll(keepingCapacity: true)
+            wasQuoted = false
+        }
+        while i < bytes.count {
+            let c = bytes[i]
+            i += 1
             any = true
             if quoted {
-                if c == "\"" {
-                    let after = next()
-                    if after == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = after }
+                if c == UInt8(ascii: "\"") {
+                    if i < bytes.count, bytes[i] == UInt8(ascii: "\"") { field.append(c); i += 1 } else { quoted = false }
                 } else {
-                    field.unicodeScalars.append(c)
+                    field.append(c)
                 }
                 continue
             }
             switch c {
-            case "\"" where field.isEmpty && !wasQuoted: quoted = true; wasQuoted = true
-            case ",": fields.append(field); field = ""; wasQuoted = false
-            case "\r": continue
-            case "\n":
-                fields.append(field); field = ""; wasQuoted = false
+            case UInt8(ascii: "\"") where field.isEmpty && !wasQuoted: quoted = true; wasQuoted = true
+            case UInt8(ascii: ","): endField()
+            case UInt8(ascii: "\r"): continue
+            case UInt8(ascii: "\n"):
+                endField()
                 if !(fields.count == 1 && fields[0].isEmpty) { if !row(fields) { return } }
                 fields = []; any = false
-            default: field.unicodeScalars.append(c)
+                consumed(i)
+            default: field.append(c)
             }
         }
         if quoted { onError("the file ends inside a quoted field"); return }
         if any || !field.isEmpty || !fields.isEmpty {
-            fields.append(field)
+            endField()
             _ = row(fields)
         }
     }

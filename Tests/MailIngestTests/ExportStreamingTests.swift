@@ -42,4 +42,19 @@ final class ExportStreamingTests: XCTestCase {
             XCTAssertEqual(messages.map(\.body), (1...240).flatMap { ["Where is parcel \($0)?", "Parcel \($0): \(long)"] }, name)
         }
     }
+
+    func testCSVRowsAreReadFromBytes() {
+        let text = "\u{FEFF}id,body\r\n1,\"Grüße, \"\"Jürgen\"\"\r\nzweite Zeile\"\r\n2,naïve café ☕\n\n3,\"\"\n4,last"
+        var rows: [[String]] = []
+        var offsets: [Int] = []
+        Data(text.utf8).withUnsafeBytes { raw in
+            CSVRows.scan(raw.bindMemory(to: UInt8.self), consumed: { offsets.append($0) }, row: { rows.append($0); return true }, onError: { XCTFail($0) })
+        }
+        // A quoted field keeps its line break as written (the body is normalised later).
+        XCTAssertEqual(rows, [["id", "body"], ["1", "Grüße, \"Jürgen\"\r\nzweite Zeile"], ["2", "naïve café ☕"], ["3", ""], ["4", "last"]])
+        XCTAssertEqual(offsets, offsets.sorted())
+        var stopped: [[String]] = []
+        CSVRows.scan(Data(text.utf8), row: { stopped.append($0); return stopped.count < 2 }, onError: { _ in })
+        XCTAssertEqual(stopped.count, 2, "a row handler that returns false stops the scan")
+    }
 }
