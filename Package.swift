@@ -50,14 +50,16 @@ let package = Package(
         // Aggregate: per agent, channel and agent x channel statistics (means with CIs, Wilson rates).
         .target(name: "Aggregation", dependencies: ["ReplyQACore"]),
         // History: runs and per-reply scores in SQLite, week-over-week trends.
-        .target(name: "History", dependencies: ["Aggregation", "ReplyQACore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "History", dependencies: ["Aggregation", "Scoring", "Calibration", "ReplyQACore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Yams", package: "Yams")]),
+        // Calibration: reviewers' CSV files and agreement statistics (kappa, alpha, bootstrap intervals).
+        .target(name: "Calibration", dependencies: ["ReplyQACore"]),
         // Threading, attribution, running checkers, records.
         .target(name: "ReplyPipeline", dependencies: ["MailIngest", "ReplySegmentation", "Spelling", "Grammar", "Safety", "Scoring", "NearDuplicates", "Relevance", "Tone", "Aggregation", "TextAnalysis", "ReplyQACore"]),
         // Report: the HTML report, report.json and the CSV files, written atomically.
-        .target(name: "Reports", dependencies: ["ReplyPipeline", "Aggregation", "ReplyQACore", .product(name: "Plot", package: "Plot")]),
+        .target(name: "Reports", dependencies: ["ReplyPipeline", "Aggregation", "Scoring", "Calibration", "ReplyQACore", .product(name: "Plot", package: "Plot")]),
 
         .executableTarget(name: "replyqa", dependencies: [
-            "ReplyPipeline", "Reports", "History", "Aggregation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ReplyPipeline", "Reports", "History", "Aggregation", "Scoring", "Calibration", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Quality evaluation over external corpora (one adapter per corpus).
         .executableTarget(name: "replyqa-eval", dependencies: [
@@ -82,6 +84,7 @@ let package = Package(
         .testTarget(name: "SemanticTests", dependencies: ["Semantic"], exclude: ["Fixtures"]),
         .testTarget(name: "AggregationTests", dependencies: ["Aggregation"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
+        .testTarget(name: "CalibrationTests", dependencies: ["Calibration"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "ReplyPipeline"]),
         .testTarget(name: "ReplyPipelineTests", dependencies: ["ReplyPipeline"], exclude: ["Fixtures"]),
     ]

@@ -45,7 +45,7 @@ public struct HistorySnapshot: Sendable {
 public final class HistoryStore: @unchecked Sendable {
     /// The layout this version reads and writes, kept in `PRAGMA user_version`; a file with a larger
     /// number was written by a newer ReplyQA and is refused, untouched.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
     /// How long a run waits for another run that is writing the same file.
     public static let defaultBusyTimeout: TimeInterval = 15
 
@@ -100,7 +100,8 @@ public final class HistoryStore: @unchecked Sendable {
         return version
     }
 
-    /// Version 1. `IF NOT EXISTS` also adopts files written before the version was recorded.
+    /// Version 2 (version 1 and the reviews table). `IF NOT EXISTS` adopts files written before
+    /// the version was recorded and upgrades version 1 files, keeping their rows.
     static func createSchema(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE IF NOT EXISTS runs (
@@ -121,6 +122,7 @@ public final class HistoryStore: @unchecked Sendable {
                 auto_failed TEXT NOT NULL,
                 tone TEXT);
             CREATE INDEX IF NOT EXISTS replies_agent_week ON replies(agent, week);
+            \(ReviewStore.schema)
             PRAGMA user_version = \(schemaVersion);
             """)
     }
@@ -139,7 +141,8 @@ public final class HistoryStore: @unchecked Sendable {
         do { return try body() } catch let error as DatabaseError { throw Self.failure(error, path: path) }
     }
 
-    /// Records a run in one transaction; replies already on record are not counted again.
+    /// Records a run in one transaction; replies already on record are not counted again, but take
+    /// this run's scores when reviews changed them.
     @discardableResult
     public func record(_ replies: [ReplySummary], inputs: [String], at date: Date) throws -> HistoryRun {
         let stamp = Self.iso(date)
@@ -161,7 +164,16 @@ public final class HistoryStore: @unchecked Sendable {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, arguments: [r.id, run, r.agent, r.channel, r.week ?? fallbackWeek, r.date.map(Self.iso), r.overall,
                                          categories, r.autoFailed.joined(separator: " "), r.toneLabel])
-                    added += db.changesCount
+                    if db.changesCount > 0 { added += 1; continue }
+                    // A reply on record whose scores changed since (a review disputed one of its
+                    // findings or set a category score) keeps its place and takes the new scores. A
+                    // damaged row is left as it is, to be reported, not quietly written over.
+                    try db.execute(sql: """
+                        UPDATE replies SET overall = ?, categories = ?, auto_failed = ?
+                        WHERE id = ? AND typeof(overall) = 'integer' AND typeof(categories) = 'text' AND typeof(auto_failed) = 'text'
+                          AND (overall IS NOT ? OR categories IS NOT ? OR auto_failed IS NOT ?)
+                        """, arguments: [r.overall, categories, r.autoFailed.joined(separator: " "), r.id,
+                                         r.overall, categories, r.autoFailed.joined(separator: " ")])
                 }
                 try db.execute(sql: "UPDATE runs SET new_replies = ? WHERE id = ?", arguments: [added, run])
                 result = HistoryRun(id: run, recordedAt: stamp, inputs: inputs.joined(separator: " "), replies: replies.count, newReplies: added)

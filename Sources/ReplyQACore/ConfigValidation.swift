@@ -324,6 +324,7 @@ public struct ConfigurationFile: Sendable {
         }
         loaded.configuration.templates = resolve(loaded.configuration.templates)
         loaded.configuration.dictionaries = resolve(loaded.configuration.dictionaries)
+        loaded.configuration.reviews = resolve(loaded.configuration.reviews)
         let missing = loaded.folderProblems()
         if !missing.isEmpty { throw .problems(missing) }
         return loaded
@@ -343,6 +344,17 @@ public struct ConfigurationFile: Sendable {
             let looked = written == folder ? "" : " (looked for \(folder))"
             let message = exists ? "\(key): “\(written)” is a file, not a folder\(looked)" : "\(key): no folder “\(written)”\(looked)"
             issues.append(ConfigIssue(file: path ?? "replyqa.yml", line: ref?.line ?? 0, column: ref?.column ?? 0, level: .error, message: message))
+        }
+        // The reviews file is a file; a mistyped name would silently drop every dispute.
+        if let reviews = configuration.reviews {
+            var isDir: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: reviews, isDirectory: &isDir) || isDir.boolValue {
+                let ref = folderValues["reviews"]
+                let written = ref?.name ?? reviews
+                let looked = written == reviews ? "" : " (looked for \(reviews))"
+                issues.append(ConfigIssue(file: path ?? "replyqa.yml", line: ref?.line ?? 0, column: ref?.column ?? 0, level: .error,
+                                          message: "reviews: \(isDir.boolValue ? "“\(written)” is a folder, not a reviews file" : "no file “\(written)”")\(looked)"))
+            }
         }
         return issues
     }
@@ -378,7 +390,7 @@ public struct ConfigurationFile: Sendable {
         file.ruleReferences = validator.rules
         file.warnings += file.channelWarnings(validator.channels)
         if case .mapping(let top) = root {
-            for key in ["templates", "dictionaries"] {
+            for key in ["templates", "dictionaries", "reviews"] {
                 if case .scalar(let s)? = top[key], NSNull.construct(from: s) == nil, s.mark != nil {
                     file.folderValues[key] = ConfigReference(s)
                 }

@@ -244,6 +244,8 @@ public struct Configuration: Codable, Hashable, Sendable {
     public var dictionaries: String?
     /// A folder of approved macros (one `.txt` file each), so replies can be named after them.
     public var templates: String?
+    /// The team's reviews (a reviews.csv or .yml file, or a history file): its disputes hold in `check` and `lint`.
+    public var reviews: String?
     public var spelling = SpellingOptions()
     public var tone = ToneOptions()
     public var helpdesk = HelpdeskOptions()
@@ -253,7 +255,7 @@ public struct Configuration: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case agents, channels, defaultChannel = "default_channel", disabledRules = "disabled_rules"
         case limits, supportDomains = "support_domains", dictionaries, templates, spelling, severities, scorecard
-        case handleChannels = "handle_channels", tone, helpdesk
+        case handleChannels = "handle_channels", tone, helpdesk, reviews
     }
     enum AgentKeys: String, CodingKey, CaseIterable { case header, addresses }
 
@@ -278,6 +280,7 @@ public struct Configuration: Codable, Hashable, Sendable {
         limits = try c.decodeIfPresent(Limits.self, forKey: .limits) ?? Limits()
         dictionaries = try c.decodeIfPresent(String.self, forKey: .dictionaries)
         templates = try c.decodeIfPresent(String.self, forKey: .templates)
+        reviews = try c.decodeIfPresent(String.self, forKey: .reviews)
         spelling = try c.decodeIfPresent(SpellingOptions.self, forKey: .spelling) ?? SpellingOptions()
         severities = try c.decodeIfPresent([String: Severity].self, forKey: .severities) ?? [:]
         scorecard = try c.decodeIfPresent(ScorecardOptions.self, forKey: .scorecard) ?? ScorecardOptions()
@@ -299,6 +302,7 @@ public struct Configuration: Codable, Hashable, Sendable {
         try c.encode(limits, forKey: .limits)
         try c.encodeIfPresent(dictionaries, forKey: .dictionaries)
         try c.encodeIfPresent(templates, forKey: .templates)
+        try c.encodeIfPresent(reviews, forKey: .reviews)
         try c.encode(spelling, forKey: .spelling)
         try c.encode(severities, forKey: .severities)
         try c.encode(scorecard, forKey: .scorecard)
@@ -377,6 +381,7 @@ extension Configuration {
             ]),
             "dictionaries": .text,
             "templates": .text,
+            "reviews": .text,
             "spelling": .section([
                 "language": .text,
                 "channels": .table(key: .channel, value: .text, example: "uk-email: en_GB"),

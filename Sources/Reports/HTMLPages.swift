@@ -63,6 +63,9 @@ struct HTMLPages {
             matrix(),
             .h2(.text("The team's most frequent problems")),
             problems(),
+            .h2(.text("Disputed findings by rule")),
+            disputesSection(),
+            calibrationSummary(),
             .h2(.text("Worst replies")),
             worst(),
             .h2(.text("Canned replies")),
@@ -136,7 +139,7 @@ struct HTMLPages {
                 .meta(.name("referrer"), .content("no-referrer")),
                 // Not Plot's .title(): it copies the title into social-card meta attributes unescaped.
                 .element(named: "title", text: title),
-                .style(Self.css)
+                .style(Self.css + Self.reviewCSS)
             ),
             .body(.element(named: "main", nodes: body + [footer()]))
         )
@@ -245,7 +248,7 @@ struct HTMLPages {
             .thead(.tr(.th(.text("rule")), .th(.text("category")), .th(.text("severity")), .th(.class("num"), .text("findings")),
                        .th(.class("num"), .text("replies")), .th(.text("agents")))),
             .tbody(.group(m.aggregate.problems.map { p in
-                .tr(.td(.code(.text(p.rule))), .td(.text(p.category)), .td(.span(.class("tag \(p.severity)"), .text(p.severity))),
+                .tr(.td(.code(.text(p.rule)), disputeMark(p.rule)), .td(.text(p.category)), .td(.span(.class("tag \(p.severity)"), .text(p.severity))),
                     .td(.class("num"), .text(String(p.count))), .td(.class("num"), .text(String(p.replies))),
                     .td(.text(p.agents.joined(separator: ", "))))
             })))
@@ -346,7 +349,7 @@ struct HTMLPages {
         var cursor = 0
         for (i, f) in marked {
             nodes.append(.text(text.text(at: Span(start: cursor, end: f.span.start))))
-            nodes.append(.element(named: "mark", nodes: [.class(f.severity.rawValue), .text(text.text(at: f.span)),
+            nodes.append(.element(named: "mark", nodes: [.class(f.severity.rawValue + (m.reviewed.isDisputed(index, i) ? " disputed" : "")), .text(text.text(at: f.span)),
                                                           .element(named: "sup", nodes: [Node<HTML.BodyContext>.text(String(numbers[i]!))])]))
             cursor = f.span.end
         }
@@ -359,8 +362,12 @@ struct HTMLPages {
                 let quoted = text.text(at: f.span)
                 place = "“\(quoted.count > 60 ? String(quoted.prefix(60)) + "…" : quoted)”"
             }
-            return .li(.span(.class("tag \(f.severity.rawValue)"), .text(f.severity.rawValue)), .code(.text(f.rule)),
-                       .text(" \(place) \(f.message)" + (f.suggestion.map { " → \($0)" } ?? "")))
+            let disputed = m.reviewed.isDisputed(index, i)
+            return .li(.class(disputed ? "disputed" : "plain"),
+                       .span(.class("tag \(f.severity.rawValue)"), .text(f.severity.rawValue)), .code(.text(f.rule)),
+                       disputed ? .span(.class("tag disputed"), .text("disputed")) : .empty,
+                       .span(.class("finding-text"), .text(" \(place) \(f.message)" + (f.suggestion.map { " → \($0)" } ?? ""))),
+                       disputeLine(reply: index, finding: i))
         }
         let date = s.date.map { ReportModel.iso($0) } ?? "no date"
         return .div(.class("reply"), .id("r-\(s.id)"),
@@ -371,6 +378,7 @@ struct HTMLPages {
                          .text(s.autoFailed.isEmpty ? "" : " (failed: \(s.autoFailed.joined(separator: ", ")))"),
                          .text(" · "), .span(.class("tag \(s.toneLabel ?? "")"), .text(s.toneLabel ?? "no tone"))),
                     .div(.class("small muted"), .text("Subject: \(record.reply.subject ?? "(none)")")),
+                    rescoredLine(index),
                     .div(.class("text"), .group(nodes)),
                     notes.isEmpty ? .empty : .ul(.class("notes"), .group(notes)))
     }

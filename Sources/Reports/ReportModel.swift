@@ -1,8 +1,10 @@
 import Aggregation
+import Calibration
 import Foundation
 import MailIngest
 import ReplyPipeline
 import ReplyQACore
+import Scoring
 
 /// Everything one report shows: the run's inputs, the replies, their aggregate and the trends.
 public struct ReportModel: Sendable {
@@ -18,13 +20,34 @@ public struct ReportModel: Sendable {
     public var generatedAt: Date?
     /// The rubric categories in report order (those some reply was scored on).
     public var categories: [String]
+    /// The reviews applied: which findings are disputed, which category scores a reviewer replaced.
+    public var reviewed: ReviewedBatch
+    /// How to point a coach at the reviews: the report folder and history file as the run named them.
+    public var reviewCommand: ReviewCommand
+    /// Agreement with the team's reviewers, when the run was given their ratings (`calibration.html`).
+    public var calibration: CalibrationReport?
 
-    public init(result: BatchResult, config: Configuration, trends: [String: AgentTrend] = [:], generatedAt: Date? = nil) {
-        self.result = result
+    /// `reviews` are applied first: disputed findings stay on the pages, marked, and are left out of
+    /// every score and statistic.
+    public init(result: BatchResult, config: Configuration, trends: [String: AgentTrend] = [:], generatedAt: Date? = nil,
+                reviews: ReviewSet = ReviewSet(), reviewCommand: ReviewCommand = ReviewCommand(), calibration: CalibrationReport? = nil) {
+        self.init(result: result, config: config, trends: trends, generatedAt: generatedAt,
+                  reviewed: ReviewedBatch(result.replies, reviews: reviews, scorecard: config.scorecard),
+                  reviewCommand: reviewCommand, calibration: calibration)
+    }
+
+    /// With the reviews already applied to `result`'s replies (`reviewed`).
+    public init(result: BatchResult, config: Configuration, trends: [String: AgentTrend] = [:], generatedAt: Date? = nil,
+                reviewed: ReviewedBatch, reviewCommand: ReviewCommand = ReviewCommand(), calibration: CalibrationReport? = nil) {
         let scorecard = config.scorecard
+        self.reviewed = reviewed
+        self.reviewCommand = reviewCommand
+        self.calibration = calibration
+        self.result = result
+        self.result.replies = reviewed.replies
         tone = config.tone
-        summaries = result.replies.map(\.summary)
-        aggregate = Aggregator(minimumSample: scorecard.minimumSample).aggregate(summaries)
+        summaries = reviewed.summaries
+        aggregate = Aggregator(minimumSample: scorecard.minimumSample).aggregate(reviewed.scoredSummaries)
         self.scorecard = scorecard
         self.trends = trends
         self.generatedAt = generatedAt
@@ -33,6 +56,13 @@ public struct ReportModel: Sendable {
     }
 
     static func iso(_ date: Date) -> String { date.iso8601 }
+}
+
+/// Where a coach's dispute goes: the report folder and history file of the run, as given.
+public struct ReviewCommand: Sendable, Hashable {
+    public var report: String?
+    public var history: String?
+    public init(report: String? = nil, history: String? = nil) { self.report = report; self.history = history }
 }
 
 /// `report.json`, schema `replyqa.report/1`.
@@ -106,11 +136,44 @@ struct ReportDocument: Encodable {
         var autoFailed: [String]
         var categories: [String: Int]
         var tone: String?
-        var findings: [FindingSummary]
+        var findings: [FindingOut]
+        var rescored: [String: Rescored]?
         enum CodingKeys: String, CodingKey {
             case id, file, messageID = "message_id", agent, channel, date, week, words, overall
-            case autoFailed = "auto_failed", categories, tone, findings
+            case autoFailed = "auto_failed", categories, tone, findings, rescored
         }
+    }
+    /// A finding with its fingerprint and, when reviewed, the review.
+    struct FindingOut: Encodable {
+        var summary: FindingSummary
+        var fingerprint: String
+        var disputed: Bool
+        var review: ReviewOut?
+        enum CodingKeys: String, CodingKey { case fingerprint, disputed, review }
+        func encode(to encoder: Encoder) throws {
+            try summary.encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(fingerprint, forKey: .fingerprint)
+            try c.encode(disputed, forKey: .disputed)
+            try c.encodeIfPresent(review, forKey: .review)
+        }
+    }
+    struct ReviewOut: Encodable {
+        var verdict: String
+        var reviewer: String
+        var note: String
+        var date: String
+        var pattern: Bool
+        init(_ r: Review) {
+            verdict = r.verdict.rawValue; reviewer = r.reviewer; note = r.note; date = r.date; pattern = r.reply == Review.anyReply
+        }
+    }
+    /// A category score a reviewer replaced: ReplyQA's, and the reviewer's (now in `categories`).
+    struct Rescored: Encodable {
+        var replyqa: Int
+        var reviewer: Int
+        var by: String
+        var note: String
     }
 
     let schema = ReportDocument.schema
@@ -125,9 +188,12 @@ struct ReportDocument: Encodable {
     var worst: [Worst]
     var clusters: [Cluster]
     var replies: [Reply]
+    var disputes: [RuleDisputes]
+    var calibration: CalibrationReport?
 
     enum CodingKeys: String, CodingKey {
-        case schema, generatedAt = "generated_at", inputs, scorecard, team, agents, channels, matrix, problems, worst, clusters, replies
+        case schema, generatedAt = "generated_at", inputs, scorecard, team, agents, channels, matrix, problems, worst, clusters, replies, disputes
+        case calibration
     }
 
     init(_ m: ReportModel) {
@@ -157,11 +223,22 @@ struct ReportDocument: Encodable {
             Cluster(size: c.members.count, agents: c.agents, macro: c.macro, replies: c.members.map { s[$0].id },
                     sample: String(m.result.replies[c.members[0]].redactedAuthored.prefix(160)))
         }
-        replies = s.map { r in
-            Reply(id: r.id, file: r.file, messageID: r.messageID, agent: r.agent, channel: r.channel,
-                  date: r.date.map { ReportModel.iso($0) }, week: r.week, words: r.words, overall: r.overall,
-                  autoFailed: r.autoFailed, categories: r.categories, tone: r.toneLabel, findings: r.findings)
+        replies = s.enumerated().map { i, r in
+            let reviews = m.reviewed.findingReviews[i]
+            let findings = r.findings.enumerated().map { k, f in
+                FindingOut(summary: f, fingerprint: Review.fingerprint(reply: r.id, rule: f.rule, text: f.text),
+                        disputed: m.reviewed.isDisputed(i, k), review: reviews[k].map(ReviewOut.init))
+            }
+            let rescored = m.reviewed.rescored[i].mapValues {
+                Rescored(replyqa: $0.replyqa, reviewer: $0.review.score ?? 0, by: $0.review.reviewer, note: $0.review.note)
+            }
+            return Reply(id: r.id, file: r.file, messageID: r.messageID, agent: r.agent, channel: r.channel,
+                         date: r.date.map { ReportModel.iso($0) }, week: r.week, words: r.words, overall: r.overall,
+                         autoFailed: r.autoFailed, categories: r.categories, tone: r.toneLabel, findings: findings,
+                         rescored: rescored.isEmpty ? nil : rescored)
         }
+        disputes = m.reviewed.disputeRates
+        calibration = m.calibration
     }
 
     func json() throws -> Data {
@@ -192,12 +269,14 @@ enum CSVTables {
 
     static func replies(_ m: ReportModel) -> String {
         var out = row(["id", "file", "message_id", "agent", "channel", "date", "week", "words", "overall", "auto_failed", "tone",
-                       "errors", "warnings", "infos"] + m.categories)
-        for r in m.summaries {
-            let counts = [Severity.error, .warning, .info].map { s in String(r.findings.filter { $0.severity == s }.count) }
+                       "errors", "warnings", "infos"] + m.categories + ["disputed"])
+        for (i, r) in m.summaries.enumerated() {
+            // Disputed findings are not counted by severity: they count as disputed.
+            let kept = r.findings.indices.filter { !m.reviewed.isDisputed(i, $0) }.map { r.findings[$0] }
+            let counts = [Severity.error, .warning, .info].map { s in String(kept.filter { $0.severity == s }.count) }
             out += row([r.id, r.file, r.messageID ?? "", r.agent, r.channel, r.date.map { ReportModel.iso($0) } ?? "",
                         r.week ?? "", String(r.words), String(r.overall), r.autoFailed.joined(separator: " "), r.toneLabel ?? ""]
-                       + counts + m.categories.map { r.categories[$0].map(String.init) ?? "" })
+                       + counts + m.categories.map { r.categories[$0].map(String.init) ?? "" } + [String(r.findings.count - kept.count)])
         }
         return out
     }

@@ -25,6 +25,7 @@ public enum ReportWriter {
         ]
         for a in model.aggregate.agents { files.append(("agents/\(a.slug).html", Data(pages.agentPage(a).utf8))) }
         for c in model.aggregate.channels { files.append(("channels/\(c.slug).html", Data(pages.channelPage(c).utf8))) }
+        if let calibration = model.calibration { files.append(("calibration.html", Data(pages.calibrationPage(calibration).utf8))) }
         return files
     }
 

@@ -6,6 +6,8 @@ import ReplyQACore
 import Aggregation
 import History
 import Reports
+import Scoring
+import Calibration
 
 /// The `replyqa` command line.
 @main
@@ -19,7 +21,7 @@ struct ReplyQA: ParsableCommand {
         customer message it answers, and runs its checks.
         """,
         version: ReplyQA.version,
-        subcommands: [Check.self, Lint.self, Sample.self, HistoryCommand.self, Extract.self, Rules.self, Explain.self])
+        subcommands: [Check.self, Lint.self, Sample.self, HistoryCommand.self, ReviewsCommand.self, Calibrate.self, Extract.self, Rules.self, Explain.self])
 
     static let version = "0.3.0"
 
@@ -139,6 +141,10 @@ struct Lint: ParsableCommand {
     @Option(help: "Output format: text, json or sarif.") var format: LintFormat = .text
     @Option(name: .customLong("fail-on"), help: "Lowest severity that fails the reply: error, warning or info.") var failOn: Severity = .error
     @Option(help: "Colour: auto (on a terminal), always or never.") var color: ColorChoice = .auto
+    @Option(help: ArgumentHelp("Accept this word as spelled right, for this run (repeatable); the team's words are `spelling.words` in replyqa.yml.", valueName: "word"))
+    var accept: [String] = []
+    @Option(help: ArgumentHelp("Leave this rule out, for this run (repeatable); the team's are `disabled_rules` in replyqa.yml.", valueName: "rule"))
+    var disable: [String] = []
     @Flag(help: .hidden) var timings = false
 
     /// The bytes of one reply (or of the question); anything that is not one message or text is
@@ -166,10 +172,19 @@ struct Lint: ParsableCommand {
         let started = DispatchTime.now().uptimeNanoseconds
         var marks: [(String, UInt64)] = []
         func mark(_ what: String) { if timings { marks.append((what, DispatchTime.now().uptimeNanoseconds)) } }
-        let file = try common.loadFile()
+        var file = try common.loadFile()
+        // One run's words and rules join the team's before the checkers are built.
+        file.configuration.spelling.words += accept
+        file.configuration.disabledRules += disable
         let config = file.configuration
+        let reviews = try ReviewSources.load(config: config, files: [])
         mark("config")
         let checkers = try common.loadCheckers(file)
+        let known = Set(checkers.rules.map(\.id))
+        for rule in disable where !known.contains(rule) {
+            let close = Suggestion.closest(to: rule, among: known)
+            throw UsageFailure("replyqa lint: --disable \(rule): no such rule" + (close.map { "; did you mean “\($0)”?" } ?? "; `replyqa rules` lists them"))
+        }
         mark("checkers")
         let name = input == "-" ? "<stdin>" : input
         let message: MailMessage, questionMessage: MailMessage?
@@ -181,14 +196,17 @@ struct Lint: ParsableCommand {
             throw UsageFailure("replyqa lint: \(error.path): \(error.reason)")
         }
         mark("read")
-        let record = BatchProcessor(config: config, checkers: checkers).lint(message, question: questionMessage, agent: agent, channel: channel)
+        let linted = BatchProcessor(config: config, checkers: checkers).lint(message, question: questionMessage, agent: agent, channel: channel)
+        // The team's disputes (`reviews:` in replyqa.yml) hold here too: a disputed pattern is not reported.
+        let (record, disputed) = ReviewSources.apply(reviews, to: linted, scorecard: config.scorecard)
         mark("check")
         switch format {
         case .text:
             let useColor = color == .always || (color == .auto && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
             print(Diagnostics.render(record, body: message.body, name: name, color: useColor), terminator: "")
             let counts = Severity.allCases.reversed().map { s in "\(record.findings.filter { $0.severity == s }.count) \(s.rawValue)" }
-            print("\(counts.joined(separator: ", "))" + (record.score.map { "; score \($0.overall)/100" } ?? ""))
+            print("\(counts.joined(separator: ", "))" + (record.score.map { "; score \($0.overall)/100" } ?? "")
+                  + (disputed > 0 ? "; \(disputed) disputed finding\(disputed == 1 ? "" : "s") left out (reviews: \(config.reviews ?? ""))" : ""))
         case .json:
             print(try BatchDocument(replies: [record], includeFindings: true).json())
         case .sarif:
@@ -313,6 +331,10 @@ struct Check: ParsableCommand {
     var historyWait: Double = HistoryStore.defaultBusyTimeout
     @Flag(help: "Put the run's date and time in the report (otherwise the same input gives the same bytes).") var now = false
     @Flag(name: .shortAndLong, help: "No progress bar.") var quiet = false
+    @Option(name: .customLong("reviews"), help: ArgumentHelp("Reviews to honour besides those of the history and `reviews:` in replyqa.yml (reviews.csv, .yml or a history file; repeatable).", valueName: "file"))
+    var reviewFiles: [String] = []
+    @Option(help: ArgumentHelp("Reviewers' ratings (HUMAN.csv): adds a calibration page to the report (see `replyqa calibrate`).", valueName: "file"))
+    var calibration: String?
 
     func validate() throws {
         if !(0...3600).contains(historyWait) { throw ValidationError("--history-wait must be a number of seconds from 0 to 3600") }
@@ -323,6 +345,10 @@ struct Check: ParsableCommand {
         let config = file.configuration
         let checkers = try common.loadCheckers(file)
         common.warnAboutOtherConfigurations(in: batch.paths, using: file)
+        // A bad reviews or ratings file is bad usage: found before the batch is read.
+        let configReviews = try ReviewSources.load(config: config, files: [])
+        let fileReviews = try ReviewSources.load(config: Configuration(), files: reviewFiles)
+        let ratings = try calibration.map { try CalibrationInput.ratings($0) }
         var processor = BatchProcessor(config: config, checkers: checkers).reading(batch.inputFormat)
         let bar = ProgressBar(enabled: !quiet)
         processor.progress = { phase, done, total in bar.update(phase, done, total) }
@@ -330,9 +356,12 @@ struct Check: ParsableCommand {
         bar.finish()
         var historyRecorded = true
         if out == nil && history == nil {
-            try Output.print(result, format: batch.format, includeFindings: true)
+            let reviewed = ReviewedBatch(result.replies, reviews: configReviews.merging(fileReviews), scorecard: config.scorecard)
+            var shown = result
+            shown.replies = reviewed.replies
+            try Output.print(shown, format: batch.format, includeFindings: true, reviewed: reviewed)
         } else {
-            historyRecorded = try writeReport(result, config: config)
+            historyRecorded = try writeReport(result, config: config, reviews: (configReviews, fileReviews), ratings: ratings)
         }
         if !result.failures.isEmpty || !historyRecorded { throw ExitCode(1) }
     }
@@ -340,15 +369,24 @@ struct Check: ParsableCommand {
     /// Records the run in the history and reads the trends back, then writes the report. A history
     /// that cannot be used does not cost the report: it is written without (all of) the trends,
     /// and the result is false.
-    func writeReport(_ result: BatchResult, config: Configuration) throws -> Bool {
+    func writeReport(_ result: BatchResult, config: Configuration, reviews: (config: ReviewSet, files: ReviewSet),
+                     ratings: [HumanRating]?) throws -> Bool {
         let started = Date()
         var trends: [String: AgentTrend] = [:]
         var historyProblem: String?
+        // The configuration's reviews, then the history's, then --reviews: the later wins on the same finding.
+        var inEffect = reviews.config.merging(reviews.files)
+        let summaries = result.replies.map(\.summary)
+        var reviewed: ReviewedBatch?
         if let history {
             var recorded = false
             do {
                 let store = try HistoryStore(path: history, busyTimeout: historyWait)
-                let run = try store.record(result.replies.map(\.summary), inputs: batch.paths, at: started)
+                inEffect = reviews.config.merging(ReviewSet(try store.reviews())).merging(reviews.files)
+                let applied = ReviewedBatch(result.replies, summaries: summaries, reviews: inEffect, scorecard: config.scorecard)
+                reviewed = applied
+                // The history keeps the scores as reviewed: disputed findings out, reviewers' scores in.
+                let run = try store.record(applied.summaries, inputs: batch.paths, at: started)
                 recorded = true
                 if !quiet { warn("history: run \(run.id) recorded \(run.newReplies) new of \(run.replies) replies in \(history)") }
                 let snapshot = try store.snapshot()
@@ -360,7 +398,11 @@ struct Check: ParsableCommand {
                 historyProblem = recorded ? "the trends could not be read" : "this run is not recorded in \(history)"
             }
         }
-        let model = ReportModel(result: result, config: config, trends: trends, generatedAt: now ? started : nil)
+        let applied = reviewed ?? ReviewedBatch(result.replies, summaries: summaries, reviews: inEffect, scorecard: config.scorecard)
+        // Calibration compares ReplyQA's own scores, before any reviewer changed them.
+        let calibrationReport = ratings.map { CalibrationInput.calibrate($0, records: result.replies, summaries: summaries) }
+        let model = ReportModel(result: result, config: config, trends: trends, generatedAt: now ? started : nil, reviewed: applied,
+                                reviewCommand: ReviewCommand(report: out, history: history), calibration: calibrationReport)
         if let out {
             do {
                 let files = try ReportWriter.write(model, to: out)
@@ -377,14 +419,14 @@ struct Check: ParsableCommand {
 }
 
 enum Output {
-    static func print(_ result: BatchResult, format: OutputFormat, includeFindings: Bool) throws {
+    static func print(_ result: BatchResult, format: OutputFormat, includeFindings: Bool, reviewed: ReviewedBatch? = nil) throws {
         switch format {
         case .json:
             Swift.print(try BatchDocument(result, includeFindings: includeFindings).json())
         case .text:
             // Every line carries text from the emails: escaped, so it cannot drive the terminal.
             func say(_ line: String) { Swift.print(TerminalText.escape(line)) }
-            for r in result.replies {
+            for (i, r) in result.replies.enumerated() {
                 let reply = r.reply
                 say("\(r.location): \(reply.agent) · \(reply.channel) · \(reply.subject ?? "(no subject)")")
                 if let q = reply.question {
@@ -402,8 +444,9 @@ enum Output {
                     if let tone = r.tone {
                         say("  tone: \(tone.label.rawValue) (\(tone.reasons.joined(separator: "; ")))")
                     }
-                    for f in r.findings {
-                        say("  \(f.severity.rawValue): \(f.message) [\(f.rule)] \"\(reply.authored.text(at: f.span))\"")
+                    for (k, f) in r.findings.enumerated() {
+                        let disputed = reviewed?.isDisputed(i, k) == true ? " (disputed: left out of the score)" : ""
+                        say("  \(f.severity.rawValue): \(f.message) [\(f.rule)] \"\(reply.authored.text(at: f.span))\"\(disputed)")
                     }
                 }
             }

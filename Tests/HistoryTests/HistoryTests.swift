@@ -102,12 +102,12 @@ final class HistoryTests: XCTestCase {
     func testANewerSchemaIsRefusedUntouched() throws {
         let path = temporaryHistory()
         let newer = try DatabaseQueue(path: path)
-        try newer.write { try $0.execute(sql: "CREATE TABLE runs (id INTEGER PRIMARY KEY); PRAGMA user_version = 2") }
+        try newer.write { try $0.execute(sql: "CREATE TABLE runs (id INTEGER PRIMARY KEY); PRAGMA user_version = \(HistoryStore.schemaVersion + 1)") }
         try newer.close()
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         for readOnly in [false, true] {
             XCTAssertThrowsError(try HistoryStore(path: path, readOnly: readOnly)) {
-                XCTAssertTrue("\($0)".contains("written by a newer ReplyQA (history schema 2; this version reads schema 1)"), "\($0)")
+                XCTAssertTrue("\($0)".contains("written by a newer ReplyQA (history schema \(HistoryStore.schemaVersion + 1); this version reads schema \(HistoryStore.schemaVersion))"), "\($0)")
             }
         }
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before)

@@ -183,7 +183,7 @@ final class HostileInputStateTests: XCTestCase {
         let report = dir.appendingPathComponent("report").path
         let checked = try run(["check", input, "--history", history, "--out", report, "--quiet"], in: dir)
         XCTAssertEqual(checked.status, 1, checked.stderr)
-        XCTAssertTrue(checked.stderr.contains("written by a newer ReplyQA (history schema 7; this version reads schema 1)"), checked.stderr)
+        XCTAssertTrue(checked.stderr.contains("written by a newer ReplyQA (history schema 7; this version reads schema 2)"), checked.stderr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: report + "/index.html"))
         let listed = try run(["history", "--history", history], in: dir)
         XCTAssertEqual(listed.status, 1, listed.stderr)
