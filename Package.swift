@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "GrammarTests", dependencies: ["Grammar"]),
         .testTarget(name: "SafetyTests", dependencies: ["Safety"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring"]),
-        .testTarget(name: "NearDuplicatesTests", dependencies: ["NearDuplicates"]),
+        .testTarget(name: "NearDuplicatesTests", dependencies: ["NearDuplicates", "TextAnalysis"]),
         .testTarget(name: "RelevanceTests", dependencies: ["Relevance"]),
         .testTarget(name: "ToneTests", dependencies: ["Tone"]),
         .testTarget(name: "SemanticTests", dependencies: ["Semantic"], exclude: ["Fixtures"]),

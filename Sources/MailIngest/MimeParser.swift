@@ -35,11 +35,11 @@ public struct MimeParser: Sendable {
             return try MimeParser(limits: relaxed).parseMessage(mime, path: path)
         }
         try checkPlausible(data, path: path)
-        let stream = data.withUnsafeBufferPointer { buf in
-            buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) {
-                g_mime_stream_mem_new_with_buffer($0, buf.count)
-            }
-        }
+        // A byte array of exactly the message's size: the stream's own copy would round it up to a
+        // power of two.
+        let bytes = g_byte_array_sized_new(guint(data.count))
+        data.withUnsafeBufferPointer { buf in _ = g_byte_array_append(bytes, buf.baseAddress, guint(buf.count)) }
+        let stream = g_mime_stream_mem_new_with_byte_array(bytes)
         guard let stream else { throw IngestError(path: path, reason: "out of memory") }
         defer { g_object_unref(stream) }
         guard let parser = g_mime_parser_new_with_stream(stream) else {
@@ -113,6 +113,21 @@ public struct MimeParser: Sendable {
         if !looksLikeHeader { throw IngestError(path: path, reason: "not an email: the first line is not a header") }
     }
 
+    /// The text with CR LF line breaks as LF; the same string when it has none (no copy).
+    static func unixLineBreaks(_ text: String) -> String {
+        guard text.utf8.contains(0x0D) else { return text }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var pendingCR = false
+        for b in text.utf8 {
+            if pendingCR, b != 0x0A { bytes.append(0x0D) }
+            pendingCR = b == 0x0D
+            if !pendingCR { bytes.append(b) }
+        }
+        if pendingCR { bytes.append(0x0D) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Where the header ends: at the first empty line, else at the end of the data.
     static func headerEnd(_ data: [UInt8]) -> Int {
         var i = 0
@@ -176,7 +191,7 @@ public struct MimeParser: Sendable {
         }
         if let plain = walk.plain {
             result.body = walk.flowed.map { FormatFlowed.decode(plain, delSp: $0) } ?? plain
-            result.body = result.body.replacingOccurrences(of: "\r\n", with: "\n")
+            result.body = Self.unixLineBreaks(result.body)
             result.bodyKind = walk.flowed == nil ? .plain : .flowed
         }
         return result

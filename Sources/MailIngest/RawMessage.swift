@@ -106,7 +106,7 @@ public enum SystemPath {
         if size > maxBytes {
             throw IngestError(path: shown, reason: "message is \(size / 1_048_576) MB, over the limit of \(maxBytes / 1_048_576) MB")
         }
-        let bytes = try readAll(fd, upTo: maxBytes, path: shown)
+        let bytes = try readAll(fd, upTo: maxBytes, path: shown, expected: size)
         // The file grew past the limit while it was read.
         if bytes.count > maxBytes {
             throw IngestError(path: shown, reason: "message is over the limit of \(maxBytes / 1_048_576) MB")
@@ -122,8 +122,10 @@ public enum SystemPath {
     }
 
     /// Reads to the end, or to one byte past `limit`, which tells the caller the file is longer.
-    static func readAll(_ fd: Int32, upTo limit: Int, path: String) throws(IngestError) -> [UInt8] {
+    static func readAll(_ fd: Int32, upTo limit: Int, path: String, expected: Int = 0) throws(IngestError) -> [UInt8] {
         var result: [UInt8] = []
+        // The size the file had when opened: one allocation, not a doubling per chunk.
+        result.reserveCapacity(min(max(expected, 0), limit) + 1)
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while result.count <= limit {
             let remaining = limit - result.count

@@ -11,8 +11,11 @@ public struct TemplateNormalizer: Sendable {
     public init() {}
 
     /// Lower-cased words with placeholders; `names` (lower-cased) are dropped.
+    ///
+    /// Only the start of a long text is read (`ReadLimit`): a macro is a few hundred words, so a
+    /// reply far longer is no send of one, and shingling all of it would cost memory in its size.
     public func words(_ text: String, names: Set<String> = []) -> [String] {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        var lines = ReadLimit.prefix(of: text).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         if let first = lines.first, let w = first.split(separator: " ").first?.lowercased().trimmingCharacters(in: .punctuationCharacters),
            Self.greetings.contains(w), first.count < 60 { lines.removeFirst() }
         if let last = lines.last, let w = last.split(separator: " ").first?.lowercased().trimmingCharacters(in: .punctuationCharacters),

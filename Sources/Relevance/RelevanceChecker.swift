@@ -1,9 +1,10 @@
 import Foundation
 import ReplyQACore
+import TextAnalysis
 
 /// Finds replies that do not answer what the customer asked: canned answers that ignore the
 /// question, replies about something else, and questions left out.
-public struct RelevanceChecker: Checker, BatchPreparing {
+public struct RelevanceChecker: Checker, BatchPreparing, ReadsLimitedText {
     public var name: String { "relevance" }
     public let scorer: RelevanceScorer
     /// The last analysis, so the report and the findings of one reply share one computation.
@@ -20,8 +21,8 @@ public struct RelevanceChecker: Checker, BatchPreparing {
     public func prepare(_ replies: [Reply], into batch: inout BatchContext) {
         var stats = TermStatistics()
         for r in replies {
-            stats.add(scorer.extractor.terms(scorer.extractor.tokens(r.authored)))
-            if let q = r.question { stats.add(scorer.extractor.terms(scorer.extractor.tokens(q.text))) }
+            stats.add(scorer.extractor.terms(scorer.extractor.tokens(ReadLimit.prefix(of: r.authored))))
+            if let q = r.question { stats.add(scorer.extractor.terms(scorer.extractor.tokens(ReadLimit.prefix(of: q.text)))) }
         }
         batch.documentFrequency = stats.documentFrequency
         batch.documents = stats.documents
@@ -55,19 +56,21 @@ public struct RelevanceChecker: Checker, BatchPreparing {
     /// The relevance of a reply to its question (nil without a question), for reports.
     public func analyze(_ reply: Reply, in context: CheckContext) -> RelevanceResult? {
         guard let question = reply.question else { return nil }
-        let key = reply.key + "|" + question.text + "|\(context.batch.documents)"
+        let key = reply.key + "|\(question.text.hashValue)|\(question.text.utf8.count)|\(context.batch.documents)"
         return memo.value(for: key) { compute(reply, question: question, context: context) }
     }
 
+    /// Of a very long reply or question, only the first `ReadLimit.scalars` characters are read.
     func compute(_ reply: Reply, question: CustomerQuestion, context: CheckContext) -> RelevanceResult {
+        let text = ReadLimit.prefix(of: reply.authored), asked = ReadLimit.prefix(of: question.text)
         var stats = TermStatistics()
         if context.batch.documents > 0 {
             stats.documentFrequency = context.batch.documentFrequency
             stats.documents = context.batch.documents
         } else {
-            for t in [reply.authored, question.text] { stats.add(scorer.extractor.terms(scorer.extractor.tokens(t))) }
+            for t in [text, asked] { stats.add(scorer.extractor.terms(scorer.extractor.tokens(t))) }
         }
-        return scorer.score(reply: reply.authored, question: question.text, stats: stats, ignore: Self.names(reply))
+        return scorer.score(reply: text, question: asked, stats: stats, ignore: Self.names(reply))
     }
 
     /// Names of the people involved: they say nothing about the topic.

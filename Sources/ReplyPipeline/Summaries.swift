@@ -10,16 +10,29 @@ extension ReplyRecord {
     /// The authored text with the customer data that findings point at masked ("•••• •••• •••• 1111"),
     /// scalar for scalar, so every finding's span still fits.
     public var redactedAuthored: String {
-        var scalars = Array(reply.authored.unicodeScalars)
-        for f in findings where Self.sensitiveRules.contains(f.rule) {
-            let lo = max(0, f.span.start), hi = min(scalars.count, f.span.end)
-            guard lo < hi else { continue }
-            let keep = hi - lo > 8 ? 4 : 0
-            for i in lo..<(hi - keep) where !scalars[i].properties.isWhitespace && scalars[i] != "-" { scalars[i] = "•" }
-        }
+        // Masked ranges: each sensitive span but its last four scalars when it is long.
+        let masked = findings.filter { Self.sensitiveRules.contains($0.rule) && $0.span.start < $0.span.end }
+            .map { f in max(0, f.span.start)..<(f.span.end - (f.span.length > 8 ? 4 : 0)) }
+            .filter { !$0.isEmpty }.sorted { $0.lowerBound < $1.lowerBound }
+        guard !masked.isEmpty else { return reply.authored }
+        // One pass over the text, so a long reply costs one copy, not an array of its scalars.
         var out = String.UnicodeScalarView()
-        out.append(contentsOf: scalars)
+        var next = 0
+        for (i, scalar) in reply.authored.unicodeScalars.enumerated() {
+            while next < masked.count, masked[next].upperBound <= i { next += 1 }
+            let inside = masked[next...].prefix { $0.lowerBound <= i }.contains { $0.contains(i) }
+            out.append(inside && !scalar.properties.isWhitespace && scalar != "-" ? "•" : scalar)
+        }
         return String(out)
+    }
+
+    /// How many whitespace-separated words the text holds (counted without splitting it).
+    static func wordCount(_ text: String) -> Int {
+        var count = 0, inWord = false
+        for c in text {
+            if c.isWhitespace { inWord = false } else if !inWord { inWord = true; count += 1 }
+        }
+        return count
     }
 
     /// What the aggregation and the reports keep of this reply (customer data masked).
@@ -27,7 +40,8 @@ extension ReplyRecord {
         var r = reply
         r.authored = redactedAuthored
         let length = r.authored.unicodeScalars.count
-        let sentences = SentenceSplitter.split(Tokenizer().tokenize(r.authored)).map(\.span)
+        // Sentences of the part the text checkers read: a finding past it shows its own text only.
+        let sentences = SentenceSplitter.split(Tokenizer().tokenize(ReadLimit.prefix(of: r.authored))).map(\.span)
         // The sentence (or sentences) a span lies in; nothing for spans over most of the reply.
         func sentence(_ span: Span) -> String {
             guard span.length < max(1, length * 8 / 10) else { return "" }
@@ -38,7 +52,7 @@ extension ReplyRecord {
         return ReplySummary(
             id: ReplySummary.contentHash([r.messageID ?? "", r.agent, r.channel, reply.authored]),
             file: location, messageID: r.messageID, agent: r.agent, channel: r.channel, date: r.date,
-            words: reply.authored.split(whereSeparator: { $0.isWhitespace }).count,
+            words: Self.wordCount(reply.authored),
             overall: score?.overall ?? 100, categories: score?.categories ?? [:], autoFailed: score?.autoFailed ?? [],
             findings: findings.map { FindingSummary(rule: $0.rule, category: $0.category, severity: $0.severity,
                                                     text: r.authored.text(at: $0.span), sentence: sentence($0.span), message: $0.message) },

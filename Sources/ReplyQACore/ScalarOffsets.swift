@@ -86,6 +86,16 @@ public struct ScalarOffsets: Sendable {
         Span(start: offset(of: range.lowerBound), end: offset(of: range.upperBound))
     }
 
+    /// The scalar offset of a UTF-16 offset of this text (an `NSRange` bound); an offset inside a
+    /// surrogate pair counts as its scalar's start, one past the end as the end.
+    public func offset(utf16 offset: Int) -> Int {
+        let units = text.utf16
+        guard offset > 0 else { return 0 }
+        guard var index = units.index(units.startIndex, offsetBy: offset, limitedBy: units.endIndex) else { return count }
+        if index.samePosition(in: text.unicodeScalars) == nil { index = units.index(before: index) }
+        return self.offset(of: index)
+    }
+
     /// The span of an `NSRange` (UTF-16) of this text, nil when it does not fall on scalars.
     public func span(of range: NSRange) -> Span? {
         guard let r = Range(range, in: text) else { return nil }

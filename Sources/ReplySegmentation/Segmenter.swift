@@ -56,7 +56,7 @@ public enum Segmenter {
         func noteQuote(_ range: Range<Int>, header: Bool) {
             if firstQuote == nil {
                 firstQuote = range.lowerBound
-                if header { quoteHeader = lines[range].map(String.init).joined(separator: "\n") }
+                if header { quoteHeader = lines[range].joined(separator: "\n") }
             }
         }
 
@@ -138,7 +138,7 @@ public enum Segmenter {
         if var last = fragments.last, let s = signatureStart(lines, last.lines) {
             var hi = s
             while hi > last.lines.lowerBound, blank(hi - 1) { hi -= 1 }
-            signature = lines[s..<last.lines.upperBound].map(String.init).joined(separator: "\n")
+            signature = lines[s..<last.lines.upperBound].joined(separator: "\n")
             last.authoredLines = last.lines.lowerBound..<hi
             fragments[fragments.count - 1] = last
             if hi == last.lines.lowerBound && fragments.count > 1 {
@@ -148,26 +148,27 @@ public enum Segmenter {
         }
 
         var authoredParts: [String] = []
-        var newParts: [String] = []
         var lineMap: [Int] = []
         for fragment in fragments {
             if !fragment.authoredLines.isEmpty {
                 if !lineMap.isEmpty { lineMap.append(-1) }  // the blank line that joins fragments
-                authoredParts.append(lines[fragment.authoredLines].map(String.init).joined(separator: "\n"))
+                authoredParts.append(lines[fragment.authoredLines].joined(separator: "\n"))
                 lineMap.append(contentsOf: fragment.authoredLines)
             }
-            newParts.append(lines[fragment.lines].map(String.init).joined(separator: "\n"))
         }
 
         let quotedRange = firstQuote.map { $0..<lines.count }
-        let quoted = quotedRange.map { lines[$0].map(String.init).joined(separator: "\n") }
+        let quoted = quotedRange.map { lines[$0].joined(separator: "\n") }
         var quotedMessage: String? = nil
         if depth == 0, let q = firstQuote {
             quotedMessage = extractQuotedMessage(lines, from: q, kinds: kinds)
         }
-        let footer = footerLines.isEmpty ? nil : footerLines.map { lines[$0].map(String.init).joined(separator: "\n") }.joined(separator: "\n\n")
-        return Segments(authored: authoredParts.joined(separator: "\n\n"),
-                        newText: newParts.joined(separator: "\n\n"),
+        let footer = footerLines.isEmpty ? nil : footerLines.map { lines[$0].joined(separator: "\n") }.joined(separator: "\n\n")
+        // Without a signature the new text is the authored text: share it rather than copy it.
+        let authored = authoredParts.count == 1 ? authoredParts[0] : authoredParts.joined(separator: "\n\n")
+        let unsigned = fragments.allSatisfy { $0.lines == $0.authoredLines }
+        return Segments(authored: authored,
+                        newText: unsigned ? authored : fragments.map { lines[$0.lines].joined(separator: "\n") }.joined(separator: "\n\n"),
                         fragments: fragments, signature: signature, footer: footer,
                         quoteHeader: quoteHeader, quoted: quoted, quotedMessage: quotedMessage,
                         authoredLineMap: lineMap)

@@ -332,6 +332,28 @@ struct HTMLPages {
 
     // MARK: - One reply, findings highlighted in place
 
+    /// The most characters of one reply a page shows.
+    static let shownScalars = 100_000
+
+    /// A text node for text of any length. The HTML escaper costs tens of bytes per character
+    /// while it works, so a long text is escaped in pieces cut after whitespace (no entity or word
+    /// spans a cut, so the page is the same).
+    static func longText(_ text: String, piece: Int = 8192) -> Node<HTML.BodyContext> {
+        guard text.utf8.count > 2 * piece else { return .text(text) }
+        var pieces: [Node<HTML.BodyContext>] = []
+        var start = text.startIndex, bytes = 0
+        for i in text.indices {
+            bytes += text[i].utf8.count
+            if bytes >= piece, text[i].isWhitespace {
+                let end = text.index(after: i)
+                pieces.append(.text(String(text[start..<end])))
+                start = end; bytes = 0
+            }
+        }
+        if start < text.endIndex { pieces.append(.text(String(text[start...]))) }
+        return .group(pieces)
+    }
+
     func replyBlock(_ index: Int) -> Node<HTML.BodyContext> {
         let record = m.result.replies[index], s = m.summaries[index]
         let text = record.redactedAuthored
@@ -342,18 +364,24 @@ struct HTMLPages {
             .sorted { ($0.element.span.start, $0.offset) < ($1.element.span.start, $1.offset) }
         var marked: [(Int, Finding)] = []
         var end = 0
-        for (i, f) in candidates where f.span.start >= end { marked.append((i, f)); end = f.span.end }
+        // A page shows at most `shownScalars` of a reply: past that it is pasted data no one reads
+        // in a browser, and the page would grow with it.
+        let shown = min(length, Self.shownScalars)
+        for (i, f) in candidates where f.span.start >= end && f.span.end <= shown { marked.append((i, f)); end = f.span.end }
         var numbers: [Int: Int] = [:]
         for (k, item) in marked.enumerated() { numbers[item.0] = k + 1 }
         var nodes: [Node<HTML.BodyContext>] = []
         var cursor = 0
         for (i, f) in marked {
-            nodes.append(.text(text.text(at: Span(start: cursor, end: f.span.start))))
+            nodes.append(Self.longText(text.text(at: Span(start: cursor, end: f.span.start))))
             nodes.append(.element(named: "mark", nodes: [.class(f.severity.rawValue + (m.reviewed.isDisputed(index, i) ? " disputed" : "")), .text(text.text(at: f.span)),
                                                           .element(named: "sup", nodes: [Node<HTML.BodyContext>.text(String(numbers[i]!))])]))
             cursor = f.span.end
         }
-        nodes.append(.text(text.text(at: Span(start: cursor, end: length))))
+        nodes.append(Self.longText(text.text(at: Span(start: cursor, end: shown))))
+        if shown < length {
+            nodes.append(.element(named: "em", nodes: [.class("muted"), .text(" … \(length - shown) more characters not shown")]))
+        }
         let notes: [Node<HTML.ListContext>] = record.findings.enumerated().map { i, f in
             let place: String
             if let n = numbers[i] { place = "[\(n)]" }

@@ -67,19 +67,28 @@ public struct SafetyChecker: Checker {
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return findings }
         let ns = text as NSString
         let full = NSRange(location: 0, length: ns.length)
-        let scalarOffset = ScalarOffsets(text)
-        func span(_ r: NSRange) -> Span { Span(start: scalarOffset[r.location], end: scalarOffset[r.location + r.length]) }
+        let offsets = ScalarOffsets(text)
+        func span(_ r: NSRange) -> Span { Span(start: offsets.offset(utf16: r.location), end: offsets.offset(utf16: r.location + r.length)) }
         func add(_ rule: String, _ category: Category, _ severity: Severity, _ r: NSRange, _ message: String, _ suggestion: String? = nil) {
             findings.append(Finding(category: category, rule: rule, severity: severity, span: span(r), message: message, suggestion: suggestion))
         }
 
         // Links, addresses, paths, handles and ids hold digits and letters that are not customer
         // data (a web.archive.org timestamp is 14 digits): the tokenizer already knows these spans.
-        let zones = Self.zones.tokenize(text).compactMap { t -> Span? in
-            if case .skipped(let kind) = t.kind, Self.notCustomerData.contains(kind) { return t.span }
-            return nil
-        }
+        // These zones never cross a line, so only the lines a candidate match touches are
+        // tokenized: a long reply costs no token array in its size.
+        var zonesByLine: [Int: [Span]] = [:]
         func inZone(_ r: NSRange) -> Bool {
+            let line = ns.lineRange(for: r)
+            let zones = zonesByLine[line.location] ?? {
+                let base = span(NSRange(location: line.location, length: 0)).start
+                let found = Self.zones.tokenize(ns.substring(with: line)).compactMap { t -> Span? in
+                    guard case .skipped(let kind) = t.kind, Self.notCustomerData.contains(kind) else { return nil }
+                    return Span(start: base + t.span.start, end: base + t.span.end)
+                }
+                zonesByLine[line.location] = found
+                return found
+            }()
             let s = span(r)
             return zones.contains { $0.start < s.end && s.start < $0.end }
         }
@@ -287,20 +296,4 @@ enum Patterns {
         #"\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\b"#,
         #"(?i)\b(?:api[ _-]?key|access[ _-]?token|secret[ _-]?key|auth[ _-]?token|bearer)\b\s*(?:is|:|=)?\s*["']?([A-Za-z0-9_\-]{20,})"#,
     ].map { try! NSRegularExpression(pattern: $0) }
-}
-
-/// UTF-16 offsets (NSString) to Unicode-scalar offsets (finding spans).
-struct ScalarOffsets {
-    private var map: [Int]
-    init(_ text: String) {
-        map = []
-        map.reserveCapacity(text.utf16.count + 1)
-        var scalar = 0
-        for s in text.unicodeScalars {
-            for _ in 0..<s.utf16.count { map.append(scalar) }
-            scalar += 1
-        }
-        map.append(scalar)
-    }
-    subscript(_ utf16: Int) -> Int { map[min(max(utf16, 0), map.count - 1)] }
 }

@@ -28,6 +28,11 @@ struct ReplyQA: ParsableCommand {
     /// Every command exits 2 for bad usage, an unreadable input or an unusable configuration, as
     /// `lint` promises (ArgumentParser's own code for usage errors is 64).
     static func main() {
+        #if os(Linux)
+        // Buffers of a few MB and more (a huge message, a report page) are mapped on their own and
+        // given back when freed, so peak memory follows what is live, not what the heap once held.
+        _ = glibcMallopt(glibcMmapThreshold, 4 << 20)
+        #endif
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             var command = try parseAsRoot(arguments)
@@ -462,3 +467,10 @@ enum Output {
         return flat.count > max ? String(flat.prefix(max)) + "…" : flat
     }
 }
+
+#if os(Linux)
+/// glibc's `mallopt` (declared in malloc.h, which the Glibc module does not export).
+@_silgen_name("mallopt") func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+/// `M_MMAP_THRESHOLD` of malloc.h.
+let glibcMmapThreshold: Int32 = -3
+#endif

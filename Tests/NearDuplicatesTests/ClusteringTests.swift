@@ -1,5 +1,6 @@
 import XCTest
 import NearDuplicates
+import TextAnalysis
 
 final class ClusteringTests: XCTestCase {
     let normalizer = TemplateNormalizer()
@@ -13,6 +14,16 @@ final class ClusteringTests: XCTestCase {
     func testNormalizationRemovesWhatChangesBetweenSends() {
         XCTAssertEqual(normalizer.words("Hi Linda,\n\nOrder 50317 ships on 2026-11-20, see https://x.example/t/1 or call +1 555 010 2040.\n\nBest,", names: ["linda"]),
                        ["order", "#", "ships", "on", "<date>", "see", "<url>", "or", "call", "<phone>"])
+    }
+
+    func testOnlyTheStartOfAVeryLongTextIsShingled() {
+        // Shingling all of a 20 MB paste cost a token array in its size; a macro is never that long.
+        let line = "please check the tracking link for your parcel today\n"
+        let long = String(repeating: line, count: 3 * ReadLimit.scalars / line.count)
+        let words = normalizer.words(long)
+        XCTAssertGreaterThan(words.count, 1000)
+        XCTAssertLessThanOrEqual(words.count, ReadLimit.scalars / 5, "\(words.count) words of a \(long.count)-character text")
+        XCTAssertEqual(words, normalizer.words(ReadLimit.prefix(of: long)))
     }
 
     func testSameMacroToDifferentCustomersClustersAndOtherTextsDoNot() {

@@ -22,6 +22,14 @@ final class SafetyRuleTests: XCTestCase {
         }
     }
 
+    func testCustomerDataDeepInALongReplyIsFoundAtItsOffsetAndLinksStayExempt() {
+        // Emoji are two UTF-16 units and one scalar: spans must count scalars all the way down.
+        let filler = String(repeating: "Thanks for waiting 🙂 we are on it.\n", count: 3000)
+        let text = filler + "The archive is https://web.archive.org/web/20230101123456789/x and your card is 4111 1111 1111 1111.\n"
+        let findings = Self.checker.check(SafetyChecker.exampleReply(text), in: context).filter { $0.rule == "card-number" }
+        XCTAssertEqual(findings.map { text.text(at: $0.span) }, ["4111 1111 1111 1111"])
+    }
+
     func testAttachmentClaimIsFineWithAnAttachment() {
         var reply = SafetyChecker.exampleReply("Please find attached the label.")
         reply.attachments = [Attachment(filename: "label.pdf", contentType: "application/pdf", size: 1200)]
