@@ -89,7 +89,11 @@ extension HTMLPages {
                 nodes.append(shape("line", [("x1", f(x)), ("x2", f(x)), ("y1", f(y(low))), ("y2", f(y(high))), ("stroke", "#1f5fbf")]))
             }
             nodes.append(shape("circle", [("cx", f(x)), ("cy", f(yy)), ("r", "4"), ("fill", "#1f5fbf")]))
-            nodes.append(shape("text", [("x", f(x)), ("y", f(top + height + 16)), ("text-anchor", "middle"), ("font-size", "11")], text: w.week))
+            // Labels at least 56 units apart (counted back from the last week), so they never overlap.
+            let every = max(1, Int((56 / step).rounded(.up)))
+            if (t.weeks.count - 1 - i) % every == 0 {
+                nodes.append(shape("text", [("x", f(x)), ("y", f(top + height + 16)), ("text-anchor", "middle"), ("font-size", "11")], text: w.week))
+            }
         }
         return svg(width: Int(left + width + 30), height: Int(top + height + 24), label: "Mean overall score per week with 95% intervals", nodes)
     }

@@ -82,6 +82,7 @@ struct HTMLPages {
             .h1(.text(agent.agent)),
             .p(.class("muted"), .text("\(agent.stats.replies) replies · \(agent.stats.words) words · overall "),
                estimate(agent.stats.overall, tooFew: agent.stats.tooFew)),
+            .p(.a(.href("../summaries/\(agent.slug).html"), .text("Coaching summary: strengths, three areas with a model reply each, the trend (one page, to print) →"))),
             .h2(.text("Scorecard by channel")),
             .p(.class("small muted"), .text("Each channel is scored against its own policy; the last row is the agent across channels.")),
             .div(.class("scroll"), statsTable(firstColumn: "channel",
@@ -93,7 +94,7 @@ struct HTMLPages {
             .h2(.text("Strengths")),
             areas(agent.strengths, empty: "Nothing stands out above the team yet."),
             .h2(.text("Top improvement areas")),
-            areas(agent.improvements, empty: "No problems found in these replies."),
+            areas(agent.improvements, empty: "No problems found in these replies.", modelsFor: agent),
             .h2(.text("Recurring misspellings")),
             agent.misspellings.isEmpty ? .p(.class("muted"), .text("None.")) :
                 .p(.group(agent.misspellings.map { .span(.class("tag"), .text("\($0.text) × \($0.count)")) })),
@@ -128,7 +129,7 @@ struct HTMLPages {
 
     // MARK: - Pieces
 
-    func page(title: String, body: [Node<HTML.BodyContext>]) -> String {
+    func page(title: String, body: [Node<HTML.BodyContext>], bodyClass: String? = nil) -> String {
         let html = HTML(
             .lang(.english),
             .head(
@@ -139,9 +140,9 @@ struct HTMLPages {
                 .meta(.name("referrer"), .content("no-referrer")),
                 // Not Plot's .title(): it copies the title into social-card meta attributes unescaped.
                 .element(named: "title", text: title),
-                .style(Self.css + Self.reviewCSS)
+                .style(Self.css + Self.reviewCSS + Self.coachCSS)
             ),
-            .body(.element(named: "main", nodes: body + [footer()]))
+            .body(.element(named: "main", nodes: (bodyClass.map { [.class($0)] } ?? []) + body + [footer()]))
         )
         // No indentation: it would change the text of the pre-wrapped reply bodies.
         return Self.showingBidiControls(html.render()) + "\n"
@@ -288,7 +289,8 @@ struct HTMLPages {
             .li(.strong(.text("Intervals: ")), .text("95% confidence intervals (Student's t) for means, Wilson intervals for rates.")))
     }
 
-    func areas(_ list: [Area], empty: String) -> Node<HTML.BodyContext> {
+    /// With `modelsFor`, each area also shows a teammate's reply to the same situation as a model.
+    func areas(_ list: [Area], empty: String, modelsFor agent: AgentAggregate? = nil) -> Node<HTML.BodyContext> {
         guard !list.isEmpty else { return .p(.class("muted"), .text(empty)) }
         return .group(list.map { a in
             .div(.class("area"),
@@ -296,7 +298,8 @@ struct HTMLPages {
                  .group(a.examples.map { e in
                      .blockquote(highlighted(e.sentence, e.phrase), .br(),
                                  .span(.class("small muted"), .text("\(e.note) — \((e.file as NSString).lastPathComponent)")))
-                 }))
+                 }),
+                 agent.map { modelBlock(a, of: $0) } ?? .empty)
         })
     }
 
@@ -407,6 +410,7 @@ struct HTMLPages {
                          .text(" · "), .span(.class("tag \(s.toneLabel ?? "")"), .text(s.toneLabel ?? "no tone"))),
                     .div(.class("small muted"), .text("Subject: \(record.reply.subject ?? "(none)")")),
                     rescoredLine(index),
+                    customerMessage(index),
                     .div(.class("text"), .group(nodes)),
                     notes.isEmpty ? .empty : .ul(.class("notes"), .group(notes)))
     }

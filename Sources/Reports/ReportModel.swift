@@ -26,6 +26,10 @@ public struct ReportModel: Sendable {
     public var reviewCommand: ReviewCommand
     /// Agreement with the team's reviewers, when the run was given their ratings (`calibration.html`).
     public var calibration: CalibrationReport?
+    /// The summaries as scores and statistics read them (disputed findings left out).
+    public var scored: [ReplySummary]
+    /// Teammates' replies to show as models for an agent's improvement areas.
+    public var models: ModelReplies
 
     /// `reviews` are applied first: disputed findings stay on the pages, marked, and are left out of
     /// every score and statistic.
@@ -47,7 +51,11 @@ public struct ReportModel: Sendable {
         self.result.replies = reviewed.replies
         tone = config.tone
         summaries = reviewed.summaries
-        aggregate = Aggregator(minimumSample: scorecard.minimumSample).aggregate(reviewed.scoredSummaries)
+        scored = reviewed.scoredSummaries
+        aggregate = Aggregator(minimumSample: scorecard.minimumSample).aggregate(scored)
+        let locator = DictionaryLocator(config: config)
+        let stopwords = ["relevance/stopwords.txt", "relevance/common-words.txt"].compactMap(locator.file).flatMap(DictionaryLocator.wordList)
+        models = ModelReplies(replies: result.replies, stopwords: Set(stopwords.map { $0.lowercased() }))
         self.scorecard = scorecard
         self.trends = trends
         self.generatedAt = generatedAt
@@ -56,6 +64,18 @@ public struct ReportModel: Sendable {
     }
 
     static func iso(_ date: Date) -> String { date.iso8601 }
+
+    /// The reply an area's first example comes from, among the agent's replies.
+    public func exampleReply(_ area: Area, of agent: AgentAggregate) -> Int? {
+        guard let file = area.examples.first?.file else { return nil }
+        return agent.replies.first { summaries[$0].file == file }
+    }
+
+    /// A teammate's reply to the same situation that scored well in the area's category.
+    public func modelReply(for area: Area, of agent: AgentAggregate) -> ModelReply? {
+        guard let example = exampleReply(area, of: agent) else { return nil }
+        return models.model(category: area.category, example: example, agent: agent.agent, summaries: scored, records: result.replies)
+    }
 }
 
 /// Where a coach's dispute goes: the report folder and history file of the run, as given.
@@ -96,6 +116,14 @@ struct ReportDocument: Encodable {
         var misspellings: [AgentAggregate.Count]
         var trend: AgentTrend?
         var replies: [String]
+        /// Per improvement area (by category): the teammate's reply shown as a model.
+        var models: [String: Model]
+    }
+    struct Model: Encodable {
+        var reply: String
+        var agent: String
+        var situation: String
+        var score: Int
     }
     struct Channel: Encodable {
         var channel: String
@@ -206,7 +234,8 @@ struct ReportDocument: Encodable {
         team = m.aggregate.team
         agents = m.aggregate.agents.map {
             Agent(agent: $0.agent, page: "agents/\($0.slug).html", stats: $0.stats, channels: $0.channels, strengths: $0.strengths,
-                  improvements: $0.improvements, misspellings: $0.misspellings, trend: m.trends[$0.agent], replies: $0.replies.map { s[$0].id })
+                  improvements: $0.improvements, misspellings: $0.misspellings, trend: m.trends[$0.agent], replies: $0.replies.map { s[$0].id },
+                  models: Self.models($0, m))
         }
         channels = m.aggregate.channels.map {
             Channel(channel: $0.channel, page: "channels/\($0.slug).html", stats: $0.stats, replies: $0.replies.map { s[$0].id })
@@ -239,6 +268,17 @@ struct ReportDocument: Encodable {
         }
         disputes = m.reviewed.disputeRates
         calibration = m.calibration
+    }
+
+    static func models(_ agent: AgentAggregate, _ m: ReportModel) -> [String: Model] {
+        var out: [String: Model] = [:]
+        for area in agent.improvements {
+            if let pick = m.modelReply(for: area, of: agent) {
+                let r = m.summaries[pick.index]
+                out[area.category] = Model(reply: r.id, agent: r.agent, situation: pick.situation, score: pick.score)
+            }
+        }
+        return out
     }
 
     func json() throws -> Data {

@@ -23,7 +23,10 @@ public enum ReportWriter {
             ("replies.csv", Data(CSVTables.replies(model).utf8)),
             ("agents.csv", Data(CSVTables.agents(model).utf8)),
         ]
-        for a in model.aggregate.agents { files.append(("agents/\(a.slug).html", Data(pages.agentPage(a).utf8))) }
+        for a in model.aggregate.agents {
+            files.append(("agents/\(a.slug).html", Data(pages.agentPage(a).utf8)))
+            files.append(("summaries/\(a.slug).html", Data(pages.summaryPage(a).utf8)))
+        }
         for c in model.aggregate.channels { files.append(("channels/\(c.slug).html", Data(pages.channelPage(c).utf8))) }
         if let calibration = model.calibration { files.append(("calibration.html", Data(pages.calibrationPage(calibration).utf8))) }
         return files

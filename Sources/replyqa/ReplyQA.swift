@@ -411,7 +411,7 @@ struct Check: ParsableCommand {
         if let out {
             do {
                 let files = try ReportWriter.write(model, to: out)
-                Swift.print("Report: \(out)/index.html (\(files.count) files: \(model.aggregate.agents.count) agent pages, \(model.aggregate.channels.count) channel pages, report.json, replies.csv, agents.csv)")
+                Swift.print("Report: \(out)/index.html (\(files.count) files: \(model.aggregate.agents.count) agent pages and coaching summaries, \(model.aggregate.channels.count) channel pages\(model.calibration == nil ? "" : ", calibration.html"), report.json, replies.csv, agents.csv)")
             } catch {
                 warn("replyqa: \(error)")
                 throw ExitCode(1)

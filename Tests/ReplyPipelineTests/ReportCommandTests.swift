@@ -19,7 +19,7 @@ final class ReportCommandTests: XCTestCase {
         let out = dir.appendingPathComponent("report").path
         let first = try runReplyQA(["check", Self.samples, "--config", config, "--out", out, "--quiet"])
         XCTAssertEqual(first.status, 0, first.stderr)
-        XCTAssertTrue(first.stdout.contains("Report: \(out)/index.html (13 files"), first.stdout)
+        XCTAssertTrue(first.stdout.contains("Report: \(out)/index.html (19 files"), first.stdout)
         XCTAssertEqual(first.stderr, "", "--quiet prints no progress")
         let a = try Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))
         let second = try runReplyQA(["check", Self.samples, "--config", config, "--out", out, "--quiet"])
