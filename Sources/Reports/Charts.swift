@@ -22,31 +22,70 @@ extension HTMLPages {
 
     func f(_ x: Double) -> String { String(format: "%.1f", x) }
 
-    /// Each agent's mean overall score as a bar, with its 95% interval as a whisker.
+    /// Each agent's mean overall score as a bar, with its 95% interval as a whisker, on a 0-100
+    /// axis (labelled above and below when the chart is long), the team's mean as a dashed line,
+    /// and a legend for the colours.
     func agentsChart() -> SVGNode {
         let agents = m.aggregate.agents
         guard !agents.isEmpty else { return .empty }
-        let left = 170.0, width = 460.0, row = 24.0
+        let left = 190.0, width = 460.0
+        // Many agents: thinner rows, so 64 agents take a screen and a half, not three.
+        let row = agents.count > 30 ? 17.0 : 24.0, bar = row - 8
+        let legendHeight = 30.0, axisHeight = 20.0
+        let top = legendHeight + axisHeight
+        func x(_ v: Double) -> Double { left + width * max(0, min(100, v)) / 100 }
+        func colour(_ mean: Double, tooFew: Bool) -> String { tooFew ? "#c5cbd3" : mean >= 85 ? "#58a66c" : mean < 60 ? "#d9695f" : "#e0b44c" }
         var nodes: [SVGNode] = []
-        for (i, a) in agents.enumerated() {
-            let y = 10 + Double(i) * row
-            let mean = a.stats.overall.mean
-            nodes.append(shape("text", [("x", f(left - 8)), ("y", f(y + 14)), ("text-anchor", "end"), ("font-size", "12")], text: a.agent))
-            nodes.append(shape("rect", [("x", f(left)), ("y", f(y + 3)), ("width", f(width * mean / 100)), ("height", "14"),
-                                        ("fill", a.stats.tooFew ? "#c5cbd3" : mean >= 85 ? "#58a66c" : mean < 60 ? "#d9695f" : "#e0b44c")]))
-            if let low = a.stats.overall.low, let high = a.stats.overall.high {
-                let x1 = left + width * max(0, low) / 100, x2 = left + width * min(100, high) / 100
-                nodes.append(shape("line", [("x1", f(x1)), ("x2", f(x2)), ("y1", f(y + 10)), ("y2", f(y + 10)), ("stroke", "#1d2430"), ("stroke-width", "1.5")]))
-                for x in [x1, x2] { nodes.append(shape("line", [("x1", f(x)), ("x2", f(x)), ("y1", f(y + 5)), ("y2", f(y + 15)), ("stroke", "#1d2430")])) }
+        let bottom = top + Double(agents.count) * row
+        // Grid and axis: ticks every 25 points, labels below (and above when the chart is long).
+        for v in stride(from: 0, through: 100, by: 25) {
+            nodes.append(shape("line", [("x1", f(x(Double(v)))), ("x2", f(x(Double(v)))), ("y1", f(top - 4)), ("y2", f(bottom + 4)),
+                                        ("stroke", v == 0 ? "#1d2430" : "#e3e6ea")]))
+            nodes.append(shape("text", [("x", f(x(Double(v)))), ("y", f(bottom + 17)), ("text-anchor", "middle"), ("font-size", "11")], text: String(v)))
+            if agents.count > 12 {
+                nodes.append(shape("text", [("x", f(x(Double(v)))), ("y", f(top - 8)), ("text-anchor", "middle"), ("font-size", "11")], text: String(v)))
             }
-            nodes.append(shape("text", [("x", f(left + width + 8)), ("y", f(y + 14)), ("font-size", "12")],
+        }
+        nodes.append(shape("line", [("x1", f(x(0))), ("x2", f(x(100))), ("y1", f(bottom + 4)), ("y2", f(bottom + 4)), ("stroke", "#1d2430")]))
+        nodes.append(shape("text", [("x", f(x(50))), ("y", f(bottom + 33)), ("text-anchor", "middle"), ("font-size", "12"), ("fill", "#4a5260")],
+                           text: "mean overall score (0–100) of the agent's replies"))
+        for (i, a) in agents.enumerated() {
+            let y = top + Double(i) * row
+            let mean = a.stats.overall.mean
+            // Long names are cut to fit the margin; the full name is the row's tooltip.
+            let name = a.agent.count > 28 ? String(a.agent.prefix(27)) + "…" : a.agent
+            nodes.append(.element(named: "g", nodes: [
+                .element(named: "title", nodes: [SVGNode.text("\(a.agent): \(formatScore(mean))")]),
+                shape("text", [("x", f(left - 8)), ("y", f(y + row / 2 + 4)), ("text-anchor", "end"), ("font-size", "12")], text: name),
+                shape("rect", [("x", f(left)), ("y", f(y + 4)), ("width", f(width * max(0, min(100, mean)) / 100)), ("height", f(bar)),
+                               ("fill", colour(mean, tooFew: a.stats.tooFew))]),
+            ]))
+            if let low = a.stats.overall.low, let high = a.stats.overall.high {
+                let x1 = x(low), x2 = x(high), mid = y + row / 2
+                nodes.append(shape("line", [("x1", f(x1)), ("x2", f(x2)), ("y1", f(mid)), ("y2", f(mid)), ("stroke", "#1d2430"), ("stroke-width", "1.5")]))
+                for xx in [x1, x2] { nodes.append(shape("line", [("x1", f(xx)), ("x2", f(xx)), ("y1", f(mid - bar / 3)), ("y2", f(mid + bar / 3)), ("stroke", "#1d2430")])) }
+            }
+            nodes.append(shape("text", [("x", f(left + width + 8)), ("y", f(y + row / 2 + 4)), ("font-size", "12")],
                                text: formatScore(mean) + (a.stats.tooFew ? " (too few)" : "")))
         }
-        for v in [0, 50, 100] {
-            let x = left + width * Double(v) / 100
-            nodes.append(shape("line", [("x1", f(x)), ("x2", f(x)), ("y1", "6"), ("y2", f(14 + Double(agents.count) * row)), ("stroke", "#e3e6ea")]))
+        let team = m.aggregate.team.overall.mean
+        nodes.append(shape("line", [("x1", f(x(team))), ("x2", f(x(team))), ("y1", f(top - 2)), ("y2", f(bottom + 2)),
+                                    ("stroke", "#1f5fbf"), ("stroke-width", "1.5"), ("stroke-dasharray", "4 3")]))
+        // The legend, one row above the chart.
+        var lx = 10.0
+        for (label, fill) in [("85 or more", "#58a66c"), ("60 to 85", "#e0b44c"), ("below 60", "#d9695f"), ("too few replies to judge", "#c5cbd3")] {
+            nodes.append(shape("rect", [("x", f(lx)), ("y", "6"), ("width", "14"), ("height", "12"), ("fill", fill)]))
+            nodes.append(shape("text", [("x", f(lx + 19)), ("y", "16"), ("font-size", "12")], text: label))
+            lx += 19 + Double(label.count) * 6.6 + 18
         }
-        return svg(width: Int(left + width + 130), height: Int(20 + Double(agents.count) * row), label: "Mean overall score per agent with 95% intervals", nodes)
+        nodes.append(shape("line", [("x1", f(lx)), ("x2", f(lx + 24)), ("y1", "12"), ("y2", "12"), ("stroke", "#1d2430"), ("stroke-width", "1.5")]))
+        for xx in [lx, lx + 24] { nodes.append(shape("line", [("x1", f(xx)), ("x2", f(xx)), ("y1", "8"), ("y2", "16"), ("stroke", "#1d2430")])) }
+        nodes.append(shape("text", [("x", f(lx + 30)), ("y", "16"), ("font-size", "12")], text: "95% CI"))
+        lx += 30 + 6 * 6.6 + 18
+        nodes.append(shape("line", [("x1", f(lx)), ("x2", f(lx + 20)), ("y1", "12"), ("y2", "12"), ("stroke", "#1f5fbf"), ("stroke-width", "1.5"), ("stroke-dasharray", "4 3")]))
+        nodes.append(shape("text", [("x", f(lx + 26)), ("y", "16"), ("font-size", "12")], text: "team \(formatScore(team))"))
+        return svg(width: Int(max(left + width + 115, lx + 100)), height: Int(bottom + 42),
+                   label: "Mean overall score per agent with 95% intervals, on a 0 to 100 axis", nodes)
     }
 
     /// Tone dimensions as bars, with the team's mean as a tick.

@@ -140,7 +140,7 @@ struct HTMLPages {
                 .meta(.name("referrer"), .content("no-referrer")),
                 // Not Plot's .title(): it copies the title into social-card meta attributes unescaped.
                 .element(named: "title", text: title),
-                .style(Self.css + Self.reviewCSS + Self.coachCSS)
+                .style(Self.css + Self.reviewCSS + Self.coachCSS + Self.overviewCSS)
             ),
             .body(.element(named: "main", nodes: (bodyClass.map { [.class($0)] } ?? []) + body + [footer()]))
         )
@@ -172,7 +172,8 @@ struct HTMLPages {
     func subtitle() -> String {
         let weeks = Set(m.summaries.compactMap(\.week)).sorted()
         let span = weeks.isEmpty ? "" : " · \(weeks.count == 1 ? "week" : "weeks") \(weeks.joined(separator: ", "))"
-        return "\(m.aggregate.agents.count) agents · \(m.aggregate.channels.count) channels\(span)"
+        let agents = m.aggregate.agents.count, channels = m.aggregate.channels.count
+        return "\(agents) agent\(agents == 1 ? "" : "s") · \(channels) channel\(channels == 1 ? "" : "s")\(span)"
     }
 
     func card(_ label: String, _ value: Int) -> Node<HTML.BodyContext> {
@@ -206,15 +207,7 @@ struct HTMLPages {
                         .td(.class("num"), .text(rate(s.autoFail))), .td(.class("num"), .text(rate(s.withErrors))),
                         .td(.class("num"), .text(String(format: "%.2f", s.languageErrorsPer100Words))), .td(labels(s.labels)))
                 }))),
-            .h3(.text("Category scores")),
-            .div(.class("scroll"), .table(.class("heat"),
-                .thead(.tr(.th(.text(firstColumn)), .group(m.categories.map { .th(.class("num"), .text($0)) }))),
-                .tbody(.group(rows.map { name, s in
-                    .tr(.td(name), .group(m.categories.map { c -> Node<HTML.TableRowContext> in
-                        guard let e = s.categories[c] else { return .td(.class("num muted"), .text("–")) }
-                        return .td(.class("num \(e.mean >= 85 ? "s-good" : e.mean >= 60 ? "s-mid" : "s-bad")"), .text(formatScore(e.mean)))
-                    }))
-                })))),
+            categoryTables(firstColumn: firstColumn, rows: rows),
         ])
     }
 
@@ -231,17 +224,7 @@ struct HTMLPages {
         ])
     }
 
-    func matrix() -> Node<HTML.BodyContext> {
-        let channels = m.aggregate.channels.map(\.channel)
-        return .div(.class("scroll"), .table(
-            .thead(.tr(.th(.text("agent")), .group(channels.map { .th(.class("num"), .text($0)) }))),
-            .tbody(.group(m.aggregate.agents.map { a in
-                .tr(.td(link(a.agent, "agents/\(a.slug).html")), .group(channels.map { c -> Node<HTML.TableRowContext> in
-                    guard let s = a.channels[c] else { return .td(.class("num muted"), .text("–")) }
-                    return .td(.class("num"), estimate(s.overall, tooFew: s.tooFew, short: true), .span(.class("ci"), .text(" (n=\(s.replies))")))
-                }))
-            }))))
-    }
+    func matrix() -> Node<HTML.BodyContext> { matrixTables() }
 
     func problems() -> Node<HTML.BodyContext> {
         guard !m.aggregate.problems.isEmpty else { return .p(.class("muted"), .text("No findings.")) }
@@ -251,7 +234,7 @@ struct HTMLPages {
             .tbody(.group(m.aggregate.problems.map { p in
                 .tr(.td(.code(.text(p.rule)), disputeMark(p.rule)), .td(.text(p.category)), .td(.span(.class("tag \(p.severity)"), .text(p.severity))),
                     .td(.class("num"), .text(String(p.count))), .td(.class("num"), .text(String(p.replies))),
-                    .td(.text(p.agents.joined(separator: ", "))))
+                    .td(.text(problemAgents(p))))
             })))
     }
 
@@ -272,7 +255,7 @@ struct HTMLPages {
         return .table(
             .thead(.tr(.th(.class("num"), .text("replies")), .th(.text("macro")), .th(.text("agents")), .th(.text("text")))),
             .tbody(.group(m.result.clusters.map { c in
-                .tr(.td(.class("num"), .text(String(c.members.count))), .td(.text(c.macro ?? "–")), .td(.text(c.agents.joined(separator: ", "))),
+                .tr(.td(.class("num"), .text(String(c.members.count))), .td(.text(c.macro ?? "–")), .td(.text(Self.someOf(c.agents))),
                     .td(.class("small"), .text(String(m.result.replies[c.members[0]].redactedAuthored.prefix(160)) + "…")))
             })))
     }

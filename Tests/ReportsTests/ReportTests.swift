@@ -99,7 +99,7 @@ final class ReportTests: XCTestCase {
         XCTAssertGreaterThan(files.count, 4)
         let allowed: Set<String> = ["html", "head", "meta", "title", "style", "body", "main", "nav", "footer", "h1", "h2", "h3", "p", "div",
                                     "span", "b", "strong", "code", "small", "br", "a", "ul", "li", "table", "thead", "tbody", "tr", "th", "td",
-                                    "blockquote", "mark", "sup", "svg", "rect", "line", "text", "polyline", "circle", "details", "summary"]
+                                    "blockquote", "mark", "sup", "svg", "rect", "line", "text", "polyline", "circle", "details", "summary", "g"]
         let tagPattern = try NSRegularExpression(pattern: "<([A-Za-z][A-Za-z0-9-]*)")
         let attributePattern = try NSRegularExpression(pattern: "<[^>]*\\s(?:on[a-z]+|src|href|content)=\"([^\"]*)\"")
         let hrefPattern = try NSRegularExpression(pattern: "href=\"([^\"]*)\"")
