@@ -15,7 +15,10 @@ struct Sample: ParsableCommand {
         random but reproducibly: the same input and --seed give the same sample. With --out, copies each \
         sampled reply (an mbox message becomes an .eml file) and the customer message it answers into the \
         folder, with manifest.csv and a copy of the configuration used (replyqa.yml), so \
-        `replyqa check DIR --config DIR/replyqa.yml` scores the sample the same way; without it, prints the manifest.
+        `replyqa check DIR --config DIR/replyqa.yml` scores the sample the same way; without it, prints the manifest. \
+        --spotlight N also draws N replies weighted by risk (auto-fails, errors, low relevance, long threads, distressed \
+        customers) from the replies the stratified sample left, each with why it was drawn; with --out the two shares \
+        go to DIR/stratified (a fair sample: its statistics are the team's) and DIR/spotlight (for review only).
         """)
 
     @OptionGroup var common: CommonOptions
@@ -23,21 +26,31 @@ struct Sample: ParsableCommand {
     @Option(name: .customLong("per-agent"), help: "Replies to draw per agent (or per agent and channel).") var perAgent: Int
     @Flag(name: .customLong("per-channel"), help: "Draw per agent and channel, so every channel an agent works is sampled.") var perChannel = false
     @Option(help: "Random seed: the same seed draws the same sample.") var seed: UInt64 = 1
+    @Option(help: ArgumentHelp("Also draw this many replies weighted by risk, besides the stratified sample (which stays the same).", valueName: "n"))
+    var spotlight: Int?
     @Option(help: ArgumentHelp("Copy the sample into this folder.", valueName: "dir")) var out: String?
     @Option(name: .customLong("input-format"), help: "Read inputs as: auto (by content), mail, zendesk, freshdesk, intercom, helpscout, front or csv.")
     var inputFormat: InputFormat = .auto
 
     func validate() throws {
         if perAgent < 1 { throw ValidationError("--per-agent must be at least 1") }
+        if let spotlight, spotlight < 1 { throw ValidationError("--spotlight must be at least 1") }
     }
 
     func run() throws {
         let file = try common.loadFile()
         let config = file.configuration
         common.warnAboutOtherConfigurations(in: paths, using: file)
-        let result = BatchProcessor(config: config).reading(inputFormat).run(paths: paths)
+        // The spotlight weighs what the checkers find; the stratified draw needs none of it.
+        let processor = spotlight == nil ? BatchProcessor(config: config) : BatchProcessor(config: config, checkers: try common.loadCheckers(file))
+        let result = processor.reading(inputFormat).run(paths: paths)
         let picks = StratifiedSample(perStratum: perAgent, byChannel: perChannel, seed: seed).draw(result.replies)
-        var rows = [["stratum", "agent", "channel", "message_id", "source", "copy", "question_copy"]]
+        let spotlit = spotlight.map { SpotlightSample(count: $0, seed: seed).draw(result.replies, excluding: Set(picks.map(\.index))) } ?? []
+        let sizes = Dictionary(grouping: picks, by: \.stratum).mapValues(\.count)
+        let strata = Dictionary(grouping: result.replies.indices) { i in
+            perChannel ? "\(result.replies[i].reply.agent) / \(result.replies[i].reply.channel)" : result.replies[i].reply.agent
+        }.mapValues(\.count)
+        var rows = [["stratum", "agent", "channel", "message_id", "source", "copy", "question_copy", "draw", "reason"]]
         var files: [(String, Data)] = []
         var names = Set<String>()
         func copy(_ location: String, into folder: String, export: [UInt8]? = nil) -> String {
@@ -57,28 +70,43 @@ struct Sample: ParsableCommand {
             }
         }
         var slugs = SlugMaker(), slugOf: [String: String] = [:]
-        for p in picks {
-            let r = result.replies[p.index]
-            let slug = slugOf[r.reply.agent] ?? { let s = slugs.slug(r.reply.agent); slugOf[r.reply.agent] = s; return s }()
-            // A reply from a helpdesk export is written as an email, with its question beside it.
-            let replyCopy = copy(r.location, into: "replies/\(slug)", export: HelpdeskCopy.reply(r.reply, location: r.location))
-            let questionCopy = r.reply.question?.location.map { copy($0, into: "context", export: HelpdeskCopy.question(r.reply, location: r.location)) } ?? ""
-            rows.append([p.stratum, r.reply.agent, r.reply.channel, r.reply.messageID ?? "", r.location, replyCopy, questionCopy])
+        // With a spotlight, each share is a folder of its own that `check` reads on its own.
+        let shares = spotlight == nil ? ["": picks.map { ($0.index, $0.stratum) }]
+                                      : ["stratified/": picks.map { ($0.index, $0.stratum) }, "spotlight/": spotlit.map { ($0.index, "spotlight") }]
+        let reasons = Dictionary(uniqueKeysWithValues: spotlit.map { ($0.index, $0.reasons.joined(separator: "; ") + " (risk \(Int($0.weight)))") })
+        for share in shares.keys.sorted(by: >) {
+            for (index, stratum) in shares[share]! {
+                let r = result.replies[index]
+                let slug = slugOf[r.reply.agent] ?? { let s = slugs.slug(r.reply.agent); slugOf[r.reply.agent] = s; return s }()
+                // A reply from a helpdesk export is written as an email, with its question beside it.
+                let replyCopy = copy(r.location, into: "\(share)replies/\(slug)", export: HelpdeskCopy.reply(r.reply, location: r.location))
+                let questionCopy = r.reply.question?.location.map { copy($0, into: "\(share)context", export: HelpdeskCopy.question(r.reply, location: r.location)) } ?? ""
+                let spot = share == "spotlight/"
+                // A stratified reply's share of its stratum: what weighs it in honest statistics.
+                let why = spot ? reasons[index] ?? "" : "\(sizes[stratum] ?? 0) of \(strata[stratum] ?? 0) replies of \(stratum), at random"
+                rows.append([stratum, r.reply.agent, r.reply.channel, r.reply.messageID ?? "", r.location, replyCopy, questionCopy,
+                             spot ? "spotlight" : "stratified", why])
+            }
         }
         let manifest = rows.map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
-        let strata = Set(picks.map(\.stratum)).count
+        let strataDrawn = Set(picks.map(\.stratum)).count
         if let out {
             files.append(("manifest.csv", Data(manifest.utf8)))
             if let source = file.path {
                 // The same settings re-check the sample the same way (agents, channels, severities).
+                let config = (out as NSString).appendingPathComponent("replyqa.yml")
                 let note = "# The configuration `replyqa sample` used, copied from \(source); check the sample with\n"
-                    + "# replyqa check \(out) --config \((out as NSString).appendingPathComponent("replyqa.yml"))\n"
+                    + (spotlight == nil ? "# replyqa check \(out) --config \(config)\n"
+                       : "# replyqa check \(out)/stratified --config \(config)   (the fair share: its statistics are the team's)\n"
+                         + "# replyqa check \(out)/spotlight --config \(config)    (drawn by risk: for review, not for statistics)\n")
                 files.append(("replyqa.yml", Data((note + file.relocated()).utf8)))
             }
             do { _ = try ReportWriter.write(files, to: out, marker: (file: "manifest.csv", text: "stratum,agent,channel")) }
             catch { warn("replyqa: \(error)"); throw ExitCode(1) }
             let configNote = file.path == nil ? "" : ", replyqa.yml is the configuration used"
-            Swift.print("Sample: \(picks.count) replies from \(strata) strata (seed \(seed)) in \(out); manifest.csv lists them\(configNote)")
+            Swift.print("Sample: \(picks.count) replies from \(strataDrawn) strata (seed \(seed)) in \(out)\(spotlight == nil ? "" : "/stratified")"
+                        + (spotlight == nil ? "" : ", and \(spotlit.count) drawn by risk in \(out)/spotlight (for review, not for statistics)")
+                        + "; manifest.csv lists them\(configNote)")
         } else {
             // Agent names come from the emails: escaped on the way to the terminal.
             Swift.print(TerminalText.escape(manifest), terminator: "")

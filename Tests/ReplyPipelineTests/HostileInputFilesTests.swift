@@ -230,7 +230,7 @@ final class HostileInputFilesTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
         XCTAssertFalse(run.stderr.contains("error 512"), run.stderr)
         let listed = run.stdout.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("Report:") && !$0.contains(" replies, ") }
-        XCTAssertEqual(Set(listed), [".replyqa-manifest", "agents", "agents.csv", "channels", "index.html", "replies.csv", "report.json"])
+        XCTAssertEqual(Set(listed), [".replyqa-manifest", "agents", "agents.csv", "channels", "index.html", "replies.csv", "report.json", "summaries"])
     }
 
     // MARK: - (11) HTML nested too deep
