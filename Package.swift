@@ -15,6 +15,11 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     ],
     targets: [
         // System libraries (Debian: libgmime-3.0-dev, libxml2-dev, libhunspell-dev).
@@ -58,8 +63,16 @@ let package = Package(
         // Report: the HTML report, report.json and the CSV files, written atomically.
         .target(name: "Reports", dependencies: ["ReplyPipeline", "Aggregation", "Scoring", "Calibration", "ReplyQACore", .product(name: "Plot", package: "Plot")]),
 
+        // `replyqa serve`: lint over loopback HTTP for send pipelines, and the lint path `replyqa lint` shares.
+        .target(name: "LintService", dependencies: [
+            "ReplyPipeline", "MailIngest", "ReplyQACore", .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ]),
+
         .executableTarget(name: "replyqa", dependencies: [
-            "ReplyPipeline", "Reports", "History", "Aggregation", "Scoring", "Calibration", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ReplyPipeline", "LintService", "Reports", "History", "Aggregation", "Scoring", "Calibration", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Quality evaluation over external corpora (one adapter per corpus).
         .executableTarget(name: "replyqa-eval", dependencies: [
@@ -68,7 +81,8 @@ let package = Package(
 
         // Speed and latency measurements (one home for every benchmark).
         .executableTarget(name: "replyqa-bench", dependencies: [
-            "ReplyPipeline", "Spelling", "TextAnalysis", "NearDuplicates", "Semantic", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ReplyPipeline", "Spelling", "TextAnalysis", "NearDuplicates", "Semantic", "Grammar", "Safety", "Relevance", "Tone", "MailIngest",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .testTarget(name: "MailIngestTests", dependencies: ["MailIngest"]),
@@ -87,5 +101,6 @@ let package = Package(
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "ReplyPipeline"]),
         .testTarget(name: "ReplyPipelineTests", dependencies: ["ReplyPipeline"], exclude: ["Fixtures"]),
+        .testTarget(name: "LintServiceTests", dependencies: ["LintService", "ReplyPipeline", "ReplyQACore", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
     ]
 )

@@ -8,9 +8,12 @@ import Tone
 
 /// The checkers a normal run uses, built once per run from the configuration.
 public enum StandardCheckers {
-    public static func make(config: Configuration) throws -> CheckerRegistry {
+    /// `suggestionsPerRun` bounds Hunspell's suggestion look-ups over the run (a batch, one lint); a
+    /// service, whose run never ends, lifts it so that its thousandth reply gets suggestions as its
+    /// first did (each reply keeps its own limit of `SuggestionBudget.perReply`).
+    public static func make(config: Configuration, suggestionsPerRun: Int = SuggestionBudget.perRun) throws -> CheckerRegistry {
         var registry = CheckerRegistry()
-        let spelling = try SpellingService(config: config)
+        let spelling = try SpellingService(config: config, suggestionBudget: SuggestionBudget(limit: suggestionsPerRun))
         // Loading a Hunspell dictionary takes tens of milliseconds: do it on the other core while
         // the rule files are parsed and the other checkers run; spelling runs last, waiting for it
         // only if it is not done yet.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ReplyPipeline
+import LintService
 import MailIngest
 import ReplyQACore
 import Aggregation
@@ -21,7 +22,7 @@ struct ReplyQA: ParsableCommand {
         customer message it answers, and runs its checks.
         """,
         version: ReplyQA.version,
-        subcommands: [Check.self, Lint.self, Sample.self, HistoryCommand.self, ReviewsCommand.self, Calibrate.self, Extract.self, Rules.self, Explain.self])
+        subcommands: [Check.self, Lint.self, Serve.self, Sample.self, HistoryCommand.self, ReviewsCommand.self, Calibrate.self, Extract.self, Rules.self, Explain.self])
 
     static let version = "0.3.0"
 
@@ -94,9 +95,10 @@ struct CommonOptions: ParsableArguments {
     func loadConfiguration() throws -> Configuration { try loadFile().configuration }
 
     /// The run's checkers; rule ids the file names are checked against the rules they report.
-    func loadCheckers(_ file: ConfigurationFile) throws -> CheckerRegistry {
+    func loadCheckers(_ file: ConfigurationFile, suggestionsPerRun: Int? = nil) throws -> CheckerRegistry {
         let registry: CheckerRegistry
-        do { registry = try StandardCheckers.make(config: file.configuration) }
+        do { registry = try suggestionsPerRun.map { try StandardCheckers.make(config: file.configuration, suggestionsPerRun: $0) }
+                ?? StandardCheckers.make(config: file.configuration) }
         catch { throw UsageFailure("replyqa: \(error)") }
         let problems = file.ruleProblems(knownRules: registry.rules.map(\.id))
         if !problems.isEmpty { throw UsageFailure(problems.map(\.description).joined(separator: "\n")) }
@@ -122,7 +124,10 @@ struct CommonOptions: ParsableArguments {
 }
 
 /// Output formats of `lint`.
-enum LintFormat: String, ExpressibleByArgument, CaseIterable { case text, json, sarif }
+enum LintFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, sarif
+    var output: LintOutputFormat { LintOutputFormat(rawValue: rawValue)! }
+}
 extension Severity: ExpressibleByArgument {}
 extension InputFormat: ExpressibleByArgument {}
 
@@ -152,9 +157,9 @@ struct Lint: ParsableCommand {
     var disable: [String] = []
     @Flag(help: .hidden) var timings = false
 
-    /// The bytes of one reply (or of the question); anything that is not one message or text is
-    /// refused with the reason, as `check` reports it. Input over `limit` bytes (a file or standard
-    /// input) is refused after reading one byte past the limit, as `check` refuses a large message.
+    /// The bytes of one reply (or of the question); `LintEngine.message` refuses what is not one
+    /// message or text. Input over `limit` bytes (a file or standard input) is refused after
+    /// reading one byte past the limit, as `check` refuses a large message.
     func read(_ path: String, limit: Int) throws -> [UInt8] {
         func refuse(_ why: String) -> UsageFailure { UsageFailure("replyqa lint: \(path == "-" ? "<stdin>" : path): \(why)") }
         let bytes: [UInt8]
@@ -169,7 +174,6 @@ struct Lint: ParsableCommand {
                 throw refuse("\(error)")
             }
         }
-        if let why = InputDiscovery.refusalAsOneReply(bytes, path: path == "-" ? nil : path) { throw refuse(why) }
         return bytes
     }
 
@@ -191,32 +195,21 @@ struct Lint: ParsableCommand {
             throw UsageFailure("replyqa lint: --disable \(rule): no such rule" + (close.map { "; did you mean “\($0)”?" } ?? "; `replyqa rules` lists them"))
         }
         mark("checkers")
+        let engine = LintEngine(config: config, checkers: checkers, version: ReplyQA.version,
+                                review: { ReviewSources.apply(reviews, to: $0, scorecard: config.scorecard) })
         let name = input == "-" ? "<stdin>" : input
-        let message: MailMessage, questionMessage: MailMessage?
-        do {
-            let limit = config.limits.maxMessageBytes
-            message = try LooseInput.read(try read(input, limit: limit), name: name, limits: config.limits).0
-            questionMessage = try question.map { try LooseInput.read(try read($0, limit: limit), name: $0, limits: config.limits).0 }
-        } catch let error as IngestError {
-            throw UsageFailure("replyqa lint: \(error.path): \(error.reason)")
+        let limit = config.limits.maxMessageBytes
+        func parsed(_ path: String, name: String) throws -> MailMessage {
+            do { return try engine.message(from: try read(path, limit: limit), name: name, path: path == "-" ? nil : path) }
+            catch let error as LintInputError { throw UsageFailure("replyqa lint: \(name): \(error.reason)") }
         }
+        let message = try parsed(input, name: name)
+        let questionMessage = try question.map { try parsed($0, name: $0) }
         mark("read")
-        let linted = BatchProcessor(config: config, checkers: checkers).lint(message, question: questionMessage, agent: agent, channel: channel)
-        // The team's disputes (`reviews:` in replyqa.yml) hold here too: a disputed pattern is not reported.
-        let (record, disputed) = ReviewSources.apply(reviews, to: linted, scorecard: config.scorecard)
+        let result = engine.lint(message, question: questionMessage, agent: agent, channel: channel)
         mark("check")
-        switch format {
-        case .text:
-            let useColor = color == .always || (color == .auto && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
-            print(Diagnostics.render(record, body: message.body, name: name, color: useColor), terminator: "")
-            let counts = Severity.allCases.reversed().map { s in "\(record.findings.filter { $0.severity == s }.count) \(s.rawValue)" }
-            print("\(counts.joined(separator: ", "))" + (record.score.map { "; score \($0.overall)/100" } ?? "")
-                  + (disputed > 0 ? "; \(disputed) disputed finding\(disputed == 1 ? "" : "s") left out (reviews: \(config.reviews ?? ""))" : ""))
-        case .json:
-            print(try BatchDocument(replies: [record], includeFindings: true).json())
-        case .sarif:
-            print(try Sarif.document(record, body: message.body, uri: input == "-" ? "stdin" : input, rules: checkers.rules, version: ReplyQA.version))
-        }
+        let useColor = format == .text && (color == .always || (color == .auto && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil))
+        print(try engine.render(result, format: format.output, name: name, uri: input == "-" ? "stdin" : input, color: useColor), terminator: "")
         mark("output")
         if timings {
             var last = started
@@ -225,7 +218,7 @@ struct Lint: ParsableCommand {
         }
         // Exit here: tearing down the loaded dictionaries would only cost a send pipeline time.
         fflush(nil)
-        Foundation.exit(record.findings.contains(where: { $0.severity >= failOn }) ? 1 : 0)
+        Foundation.exit(result.fails(at: failOn) ? 1 : 0)
     }
 }
 
