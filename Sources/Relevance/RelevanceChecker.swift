@@ -7,8 +7,6 @@ import TextAnalysis
 public struct RelevanceChecker: Checker, BatchPreparing, ReadsLimitedText {
     public var name: String { "relevance" }
     public let scorer: RelevanceScorer
-    /// The last analysis, so the report and the findings of one reply share one computation.
-    private let memo = Memo<RelevanceResult>()
     /// A canned reply scoring below this ignores the question.
     public static let ignoresThreshold = 0.25
     /// Question and reply both need this many distinct terms before a reply can be off-topic.
@@ -28,8 +26,15 @@ public struct RelevanceChecker: Checker, BatchPreparing, ReadsLimitedText {
         batch.documents = stats.documents
     }
 
-    public func check(_ reply: Reply, in context: CheckContext) -> [Finding] {
-        guard reply.question != nil, !reply.authored.isEmpty, let result = analyze(reply, in: context) else { return [] }
+    public func check(_ reply: Reply, in context: CheckContext) -> [Finding] { analyze(reply, in: context).findings }
+
+    /// The findings, with the relevance analysis as evidence (none without a question).
+    public func analyze(_ reply: Reply, in context: CheckContext) -> CheckOutput {
+        guard let result = relevance(reply, in: context) else { return CheckOutput(findings: []) }
+        return CheckOutput(findings: reply.authored.isEmpty ? [] : findings(reply, result, in: context), evidence: result)
+    }
+
+    func findings(_ reply: Reply, _ result: RelevanceResult, in context: CheckContext) -> [Finding] {
         let whole = Span(start: 0, end: reply.authored.unicodeScalars.count)
         let missing = Array(result.missing.prefix(4))
         let canned = context.batch.canned[reply.key]
@@ -53,11 +58,9 @@ public struct RelevanceChecker: Checker, BatchPreparing, ReadsLimitedText {
         }
     }
 
-    /// The relevance of a reply to its question (nil without a question), for reports.
-    public func analyze(_ reply: Reply, in context: CheckContext) -> RelevanceResult? {
-        guard let question = reply.question else { return nil }
-        let key = reply.key + "|\(question.text.hashValue)|\(question.text.utf8.count)|\(context.batch.documents)"
-        return memo.value(for: key) { compute(reply, question: question, context: context) }
+    /// The relevance of a reply to its question (nil without a question).
+    public func relevance(_ reply: Reply, in context: CheckContext) -> RelevanceResult? {
+        reply.question.map { compute(reply, question: $0, context: context) }
     }
 
     /// Of a very long reply or question, only the first `ReadLimit.scalars` characters are read.
@@ -86,16 +89,16 @@ public struct RelevanceChecker: Checker, BatchPreparing, ReadsLimitedText {
         [
             RuleDescription(id: "ignores-question", category: .relevance, severity: .error,
                             summary: "A canned reply (a macro, or a text sent \(Self.cannedCount)+ times in the batch) that does not cover what the customer asked; the message names what is missing.",
-                            triggers: ["Q: I returned the stove from order 48213 two weeks ago. When will I get my refund? | A(macro password-reset): «To reset your password, open the app, choose Sign in, then Forgot password.»"],
-                            passes: ["Q: I forgot my password. How do I reset it? | A(macro password-reset): To reset your password, open the app, choose Sign in, then Forgot password."]),
+                            triggers: ["[question: I returned the stove from order 48213 two weeks ago. When will I get my refund? | macro: password-reset] «To reset your password, open the app, choose Sign in, then Forgot password.»"],
+                            passes: ["[question: I forgot my password. How do I reset it? | macro: password-reset] To reset your password, open the app, choose Sign in, then Forgot password."]),
             RuleDescription(id: "off-topic", category: .relevance, severity: .info,
                             summary: "Any reply that mentions nothing the customer asked about.",
-                            triggers: ["Q: Are the Summit hiking boots waterproof for river crossings? | A: «Standard orders ship within two business days from our warehouse.»"],
-                            passes: ["Q: Are the Summit hiking boots waterproof for river crossings? | A: Yes, the Summit boots are fully waterproof up to the ankle."]),
+                            triggers: ["[question: Are the Summit hiking boots waterproof for river crossings?] «Standard orders ship within two business days from our warehouse.»"],
+                            passes: ["[question: Are the Summit hiking boots waterproof for river crossings?] Yes, the Summit boots are fully waterproof up to the ankle."]),
             RuleDescription(id: "unanswered-question", category: .relevance, severity: .info,
                             summary: "The customer asked several real questions and the reply answers one but leaves another open, with no link or referral that could cover it (named in the message). Info: whether a link answers a question cannot be read from the text, and on real replies the rule was right for 9 of 67 findings before the open-question filter.",
-                            triggers: ["Q: Do you ship to Canada? And are the Summit boots waterproof? | A: «Yes, we ship to Canada within 5 to 10 business days.»"],
-                            passes: ["Q: Do you ship to Canada? And are the Summit boots waterproof? | A: Yes, we ship to Canada, and yes, the Summit boots are waterproof."]),
+                            triggers: ["[question: Do you ship to Canada? And are the Summit boots waterproof?] «Yes, we ship to Canada within 5 to 10 business days.»"],
+                            passes: ["[question: Do you ship to Canada? And are the Summit boots waterproof?] Yes, we ship to Canada, and yes, the Summit boots are waterproof."]),
         ]
     }
 }

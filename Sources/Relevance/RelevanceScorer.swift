@@ -41,6 +41,25 @@ public struct RelevanceResult: Codable, Sendable, Equatable {
     }
 }
 
+extension RelevanceResult: CheckEvidence {
+    /// Fractions to three decimals: stable bytes across platforms and easier reading.
+    public func encode(to encoder: any Encoder) throws {
+        func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(round3(score), forKey: .score)
+        try c.encode(round3(coverage), forKey: .coverage)
+        try c.encodeIfPresent(entities.map(round3), forKey: .entities)
+        try c.encodeIfPresent(typeFit.map(round3), forKey: .typeFit)
+        try c.encode(asks, forKey: .asks)
+        try c.encode(missing, forKey: .missing)
+        try c.encode(unanswered, forKey: .unanswered)
+        try c.encode(round3(listening), forKey: .listening)
+        try c.encode(round3(forwardCoverage), forKey: .forwardCoverage)
+        try c.encode(questionTerms, forKey: .questionTerms)
+        try c.encode(replyTerms, forKey: .replyTerms)
+    }
+}
+
 /// Document frequencies of a batch, for IDF weights.
 public struct TermStatistics: Sendable {
     public var documentFrequency: [String: Int] = [:]

@@ -20,12 +20,22 @@ public struct ReplyRecord: Sendable {
     public var score: ReplyScore?
     /// The near-duplicate cluster the reply belongs to, if any (an index into `BatchResult.clusters`).
     public var cluster: Int?
-    /// How well the reply covers its question, when the relevance checker ran and a question is known.
-    public var relevance: RelevanceResult?
     /// The approved macro the reply was built from, if any.
     public var macro: String?
+    /// Category scores the checkers measured (the scorecard's base).
+    public var dimensions: [String: Int] = [:]
+    /// Each checker's evidence about the reply, by checker name.
+    public var evidence: [String: any CheckEvidence] = [:]
+
+    /// One checker's evidence, by its type.
+    public func evidence<E: CheckEvidence>(_ type: E.Type) -> E? {
+        evidence.values.lazy.compactMap { $0 as? E }.first
+    }
+
+    /// How well the reply covers its question, when the relevance checker ran and a question is known.
+    public var relevance: RelevanceResult? { evidence(RelevanceResult.self) }
     /// Tone dimensions, label and evidence, when the tone checker ran.
-    public var tone: ToneResult?
+    public var tone: ToneResult? { evidence(ToneResult.self) }
 }
 
 /// Replies of a batch that are (nearly) the same text: canned answers.
@@ -77,15 +87,15 @@ public struct BatchProcessor: Sendable {
     public var inputFormat: InputFormat = .auto
 
     let scorer: Scorer
-    /// The tone checker's rules: its findings are part of the tone dimensions already.
-    let toneRules: Set<String>
+    /// Rules whose findings the measured categories count already.
+    let countedRules: Set<String>
 
     public init(config: Configuration, checkers: CheckerRegistry = CheckerRegistry()) {
         self.config = config
         self.checkers = checkers
         templates = config.templates.map(Template.load) ?? []
         scorer = Scorer(options: config.scorecard, rules: checkers.rules)
-        toneRules = Set(checkers.checkers.compactMap { $0 as? ToneChecker }.flatMap(\.rules).map(\.id))
+        countedRules = checkers.countedRules
     }
 
     /// A message read and segmented, before threading decides what it is.
@@ -245,17 +255,13 @@ public struct BatchProcessor: Sendable {
 
     /// Runs the checkers and scores one reply.
     func check(_ reply: Reply, message m: MailMessage, segments: Segments, context: CheckContext) -> ReplyRecord {
-        let findings = checkers.run(reply, in: context)
-        let relevance = checkers.checkers.lazy.compactMap { $0 as? RelevanceChecker }.first?.analyze(reply, in: context)
-        let toneChecker = checkers.checkers.lazy.compactMap { $0 as? ToneChecker }.first
-        // An empty reply has no tone to score; the empty-reply finding says what is wrong.
+        let checks = checkers.check(reply, in: context)
         let empty = reply.authored.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-        let tone = empty ? nil : toneChecker?.analyze(reply, in: context)
-        let score = checkers.checkers.isEmpty ? nil : scorer.score(findings, base: tone?.dimensions ?? [:], counted: toneRules, emptyReply: empty)
+        let score = checkers.checkers.isEmpty ? nil : scorer.score(checks.findings, base: checks.dimensions, counted: countedRules, emptyReply: empty)
         return ReplyRecord(reply: reply, location: m.location, segments: segments,
                            warnings: m.warnings + ReadLimit.warnings(for: reply, checkers: checkers.checkers),
-                           findings: findings, score: score, relevance: relevance, macro: context.batch.canned[reply.key]?.macro,
-                           tone: tone)
+                           findings: checks.findings, score: score, macro: context.batch.canned[reply.key]?.macro,
+                           dimensions: checks.dimensions, evidence: checks.evidence)
     }
 
     /// Lints one reply on its own: it is a reply whatever its sender; the customer's message is

@@ -27,12 +27,43 @@ public struct BatchDocument: Encodable {
         var scores: ReplyScore?
         var cluster: Int?
         var macro: String?
-        var relevance: RelevanceResult?
-        var tone: ToneResult?
+        /// Each checker's evidence, under the checker's name.
+        var evidence: [String: any CheckEvidence]
 
         enum CodingKeys: String, CodingKey {
             case file, messageID = "message_id", agent, channel, date, subject, from, authored, question
-            case signature, footer, attachments, warnings, findings, scores, cluster, macro, relevance, tone
+            case signature, footer, attachments, warnings, findings, scores, cluster, macro
+        }
+
+        /// A key named at run time: a checker's name.
+        struct CheckerKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(file, forKey: .file)
+            try c.encodeIfPresent(messageID, forKey: .messageID)
+            try c.encode(agent, forKey: .agent)
+            try c.encode(channel, forKey: .channel)
+            try c.encodeIfPresent(date, forKey: .date)
+            try c.encodeIfPresent(subject, forKey: .subject)
+            try c.encodeIfPresent(from, forKey: .from)
+            try c.encode(authored, forKey: .authored)
+            try c.encodeIfPresent(question, forKey: .question)
+            try c.encodeIfPresent(signature, forKey: .signature)
+            try c.encodeIfPresent(footer, forKey: .footer)
+            try c.encode(attachments, forKey: .attachments)
+            try c.encode(warnings, forKey: .warnings)
+            try c.encodeIfPresent(findings, forKey: .findings)
+            try c.encodeIfPresent(scores, forKey: .scores)
+            try c.encodeIfPresent(cluster, forKey: .cluster)
+            try c.encodeIfPresent(macro, forKey: .macro)
+            var named = encoder.container(keyedBy: CheckerKey.self)
+            for (name, e) in evidence { try named.encode(e, forKey: CheckerKey(stringValue: name)) }
         }
     }
 
@@ -111,22 +142,11 @@ public struct BatchDocument: Encodable {
                                suggestion: $0.suggestion)
                 } : nil,
                 scores: includeFindings ? r.score : nil,
-                cluster: r.cluster, macro: r.macro, relevance: includeFindings ? r.relevance.map(Self.rounded) : nil,
-                tone: includeFindings ? r.tone : nil)
+                cluster: r.cluster, macro: r.macro, evidence: includeFindings ? r.evidence : [:])
         }
         self.customerMessages = customerMessages
         self.errors = errors
         self.skipped = skipped
-    }
-
-    /// Three decimals: stable bytes across platforms and easier reading.
-    static func rounded(_ r: RelevanceResult) -> RelevanceResult {
-        func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
-        var r = r
-        r.score = round3(r.score); r.coverage = round3(r.coverage); r.listening = round3(r.listening)
-        r.forwardCoverage = round3(r.forwardCoverage)
-        r.entities = r.entities.map(round3); r.typeFit = r.typeFit.map(round3)
-        return r
     }
 
     /// Pretty, key-sorted JSON: the same input gives the same bytes.

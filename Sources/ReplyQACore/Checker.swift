@@ -37,6 +37,38 @@ public protocol BatchPreparing: Sendable {
     func prepare(_ replies: [Reply], into batch: inout BatchContext)
 }
 
+/// A checker's evidence about one reply (a tone profile, a relevance analysis): written into the
+/// reply's JSON under the checker's name, and read back by type where a report shows it.
+public protocol CheckEvidence: Encodable, Sendable {}
+
+/// What one checker made of one reply: its findings, the category scores it measured directly,
+/// and its evidence.
+public struct CheckOutput: Sendable {
+    public var findings: [Finding]
+    /// Base scores (0-100) by category name, for checkers that measure a category themselves.
+    public var dimensions: [String: Int]
+    public var evidence: (any CheckEvidence)?
+    /// Where each rule matched, for rules that score without a finding (tone cues); nil when the
+    /// findings say it all.
+    public var scoringMarks: [RuleMark]?
+    public init(findings: [Finding], dimensions: [String: Int] = [:], evidence: (any CheckEvidence)? = nil, scoringMarks: [RuleMark]? = nil) {
+        self.findings = findings; self.dimensions = dimensions; self.evidence = evidence; self.scoringMarks = scoringMarks
+    }
+
+    /// Where `rule` matched: its scoring marks, else its findings (what the examples test).
+    public func spans(of rule: String) -> [Span] {
+        let marked = scoringMarks?.filter { $0.rule == rule }.map(\.span) ?? []
+        return marked.isEmpty ? findings.filter { $0.rule == rule }.map(\.span) : marked
+    }
+}
+
+/// A rule's match in a reply, finding or not.
+public struct RuleMark: Sendable, Equatable {
+    public var rule: String
+    public var span: Span
+    public init(rule: String, span: Span) { self.rule = rule; self.span = span }
+}
+
 /// A stage of the Check step: a pure function from one reply (and its context) to findings.
 ///
 /// Checkers are independent: each looks only at the reply and the context, never at another
@@ -46,11 +78,30 @@ public protocol Checker: Sendable {
     var name: String { get }
     /// The rules this checker can report, with examples.
     var rules: [RuleDescription] { get }
+    /// Whether the categories this checker measures already count its own findings, so the
+    /// scorer must not take their penalty again.
+    var measuresOwnFindings: Bool { get }
     func check(_ reply: Reply, in context: CheckContext) -> [Finding]
+    /// Findings plus measured scores and evidence; by default just the findings.
+    func analyze(_ reply: Reply, in context: CheckContext) -> CheckOutput
 }
 
 extension Checker {
     public var rules: [RuleDescription] { [] }
+    public var measuresOwnFindings: Bool { false }
+    public func analyze(_ reply: Reply, in context: CheckContext) -> CheckOutput {
+        CheckOutput(findings: check(reply, in: context))
+    }
+}
+
+/// Every checker's output on one reply, merged.
+public struct ReplyChecks: Sendable {
+    /// Findings of every checker, configured severities applied, ordered by position then rule.
+    public var findings: [Finding]
+    /// Measured category scores, the base of the scorecard.
+    public var dimensions: [String: Int]
+    /// Each checker's evidence, by checker name.
+    public var evidence: [String: any CheckEvidence]
 }
 
 /// The ordered set of checkers a run uses; later features register theirs here.
@@ -67,14 +118,37 @@ public struct CheckerRegistry: Sendable {
     /// Every rule of every checker.
     public var rules: [RuleDescription] { checkers.flatMap(\.rules) }
 
+    /// Rules whose findings the measured categories already count (see `measuresOwnFindings`).
+    public var countedRules: Set<String> {
+        Set(checkers.filter(\.measuresOwnFindings).flatMap(\.rules).map(\.id))
+    }
+
+    /// Runs every checker once: findings, measured scores and evidence.
+    public func check(_ reply: Reply, in context: CheckContext) -> ReplyChecks {
+        var findings: [Finding] = []
+        var dimensions: [String: Int] = [:]
+        var evidence: [String: any CheckEvidence] = [:]
+        for checker in checkers {
+            let output = checker.analyze(reply, in: context)
+            findings += output.findings
+            dimensions.merge(output.dimensions) { first, _ in first }
+            if let e = output.evidence { evidence[checker.name] = e }
+        }
+        return ReplyChecks(findings: merged(findings, config: context.config), dimensions: dimensions, evidence: evidence)
+    }
+
     /// Runs every checker and returns their findings ordered by position, then rule.
-    ///
-    /// Where a specific rule and the general spelling check flag the same words ("alot"), only
-    /// the specific finding is kept.
     public func run(_ reply: Reply, in context: CheckContext) -> [Finding] {
-        let disabled = Set(context.config.disabledRules)
-        let overrides = context.config.severities
-        let all = checkers.flatMap { $0.check(reply, in: context) }.filter { !disabled.contains($0.rule) }
+        merged(checkers.flatMap { $0.check(reply, in: context) }, config: context.config)
+    }
+
+    /// Findings with disabled rules left out and configured severities applied, ordered by
+    /// position, then rule. Where a specific rule and the general spelling check flag the same
+    /// words ("alot"), only the specific finding is kept.
+    func merged(_ findings: [Finding], config: Configuration) -> [Finding] {
+        let disabled = Set(config.disabledRules)
+        let overrides = config.severities
+        let all = findings.filter { !disabled.contains($0.rule) }
             .map { f -> Finding in
                 var f = f
                 if let s = overrides[f.rule] { f.severity = s }

@@ -8,7 +8,6 @@ import TextAnalysis
 public struct ToneChecker: Checker, BatchPreparing, ReadsLimitedText {
     public var name: String { "tone" }
     public let analyzer: ToneAnalyzer
-    private let memo = Memo<ToneResult>()
 
     /// Built-in checks that become findings, with their severity and message.
     static let builtins: [String: (Category, Severity, String)] = [
@@ -40,9 +39,23 @@ public struct ToneChecker: Checker, BatchPreparing, ReadsLimitedText {
         }
     }
 
-    public func check(_ reply: Reply, in context: CheckContext) -> [Finding] {
-        guard !reply.authored.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return [] }
-        let result = analyze(reply, in: context)
+    /// Tone's findings are its dimensions' evidence: the scorecard must not count them twice.
+    public var measuresOwnFindings: Bool { true }
+
+    public func check(_ reply: Reply, in context: CheckContext) -> [Finding] { analyze(reply, in: context).findings }
+
+    /// The findings, the tone dimensions as measured scores and the tone profile as evidence. An
+    /// empty reply has no tone to score; the empty-reply finding says what is wrong.
+    public func analyze(_ reply: Reply, in context: CheckContext) -> CheckOutput {
+        guard !reply.authored.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return CheckOutput(findings: []) }
+        let result = profile(reply, in: context)
+        // Cues score without a finding: their evidence is where they matched. Built-in checks are
+        // findings (their evidence with no penalty is a check passed, not a match).
+        let marks = result.evidence.filter { Self.builtins[$0.cue] == nil }.map { RuleMark(rule: $0.cue, span: $0.span) }
+        return CheckOutput(findings: findings(result), dimensions: result.dimensions, evidence: result, scoringMarks: marks)
+    }
+
+    func findings(_ result: ToneResult) -> [Finding] {
         var findings: [Finding] = []
         let reports = Dictionary(uniqueKeysWithValues: analyzer.lexicon.cues.compactMap { c in c.report.map { (c.id, ($0, c.dimension)) } })
         for e in result.evidence {
@@ -58,15 +71,11 @@ public struct ToneChecker: Checker, BatchPreparing, ReadsLimitedText {
 
     /// The tone of a reply, scored against its channel's policy; of a very long reply, the tone of
     /// its first `ReadLimit.scalars` characters.
-    public func analyze(_ reply: Reply, in context: CheckContext) -> ToneResult {
-        let key = reply.key + "|" + (reply.question?.text ?? "") + "|" + reply.channel + "|\(context.batch.sentenceReplies.count)"
-        return memo.value(for: key) {
-            let text = ReadLimit.prefix(of: reply.authored)
-            return analyzer.analyze(ToneInput(text: text, question: reply.question.map { ReadLimit.prefix(of: $0.text) },
-                                              policy: context.config.tone.policy(for: reply.channel),
-                                              names: Self.names(reply), sentenceReplies: context.batch.sentenceReplies,
-                                              truncated: ReadLimit.exceeds(reply.authored)))
-        }
+    public func profile(_ reply: Reply, in context: CheckContext) -> ToneResult {
+        analyzer.analyze(ToneInput(text: ReadLimit.prefix(of: reply.authored), question: reply.question.map { ReadLimit.prefix(of: $0.text) },
+                                   policy: context.config.tone.policy(for: reply.channel),
+                                   names: Self.names(reply), sentenceReplies: context.batch.sentenceReplies,
+                                   truncated: ReadLimit.exceeds(reply.authored)))
     }
 
     static func names(_ reply: Reply) -> Set<String> {
@@ -127,3 +136,5 @@ public struct ToneChecker: Checker, BatchPreparing, ReadsLimitedText {
                         passes: [String(repeating: "The pole ships today and arrives soon. ", count: 8)]),
     ]
 }
+
+extension ToneResult: CheckEvidence {}

@@ -5,7 +5,7 @@ import ReplyQACore
 /// Long texts keep exact spans without walking from their start, and data pasted into a reply
 /// (a hex dump, binary) draws no grammar findings.
 final class GrammarLimitsTests: XCTestCase {
-    static let checker = try! GrammarChecker(ruleSet: RuleExamplesTests.ruleSet)
+    static let checker = try! GrammarChecker(ruleSet: GrammarRuleTests.ruleSet)
 
     func testFindingsDeepInALongTextKeepTheirText() {
         // Emoji make scalar offsets differ from UTF-8 and UTF-16 ones.

@@ -6,22 +6,6 @@ final class SafetyRuleTests: XCTestCase {
     static let checker: SafetyChecker = try! SafetyChecker(lexicon: SafetyLexicon.load(language: "en", locator: DictionaryLocator(config: Configuration())))
     let context = CheckContext(config: Configuration())
 
-    func testEveryRuleExample() {
-        for rule in Self.checker.rules {
-            XCTAssertFalse(rule.triggers.isEmpty || rule.passes.isEmpty, rule.id)
-            for example in rule.triggers {
-                let (text, spans) = RuleDescription.parseExample(example)
-                let reply = SafetyChecker.exampleReply(text)
-                let found = Self.checker.check(reply, in: context).filter { $0.rule == rule.id }.map(\.span)
-                XCTAssertEqual(found, spans, "\(rule.id) on “\(text)”: found \(found.map { text.text(at: $0) })")
-            }
-            for example in rule.passes {
-                let found = Self.checker.check(SafetyChecker.exampleReply(example), in: context).filter { $0.rule == rule.id }
-                XCTAssertEqual(found.map { example.text(at: $0.span) }, [], "\(rule.id) must not trigger on “\(example)”")
-            }
-        }
-    }
-
     func testCustomerDataDeepInALongReplyIsFoundAtItsOffsetAndLinksStayExempt() {
         // Emoji are two UTF-16 units and one scalar: spans must count scalars all the way down.
         let filler = String(repeating: "Thanks for waiting 🙂 we are on it.\n", count: 3000)

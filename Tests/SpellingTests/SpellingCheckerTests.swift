@@ -86,22 +86,6 @@ final class SpellingCheckerTests: XCTestCase {
     }
 }
 
-final class SpellingRuleExamplesTests: XCTestCase {
-    func testRuleExamples() throws {
-        let checker = SpellingChecker(service: try SpellingService(config: Configuration()))
-        let speller = checker.service.speller(for: "en_US")!
-        for rule in checker.rules {
-            for example in rule.triggers {
-                let (text, spans) = RuleDescription.parseExample(example)
-                XCTAssertEqual(checker.check(text, speller: speller).filter { $0.rule == rule.id }.map(\.span), spans, "\(rule.id): \(example)")
-            }
-            for example in rule.passes {
-                XCTAssertEqual(checker.check(example, speller: speller).filter { $0.rule == rule.id }, [], "\(rule.id): \(example)")
-            }
-        }
-    }
-}
-
 /// Suggestions cost tens of milliseconds each: a reply (and a run) may make only so many, and text
 /// that is not language gets one finding instead of one per word.
 final class SpellingLimitsTests: XCTestCase {

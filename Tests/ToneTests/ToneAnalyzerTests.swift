@@ -3,7 +3,7 @@ import ReplyQACore
 @testable import Tone
 
 final class ToneAnalyzerTests: XCTestCase {
-    static let analyzer = ToneRuleExamplesTests.checker.analyzer
+    static let analyzer = ToneRuleTests.checker.analyzer
     let question = "My new Ridgeline tent pole snapped on the first trip and I'm really upset."
 
     func analyze(_ text: String, question: String? = nil, channel: String = "email", config: Configuration = Configuration(),

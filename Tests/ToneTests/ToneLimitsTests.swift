@@ -6,7 +6,7 @@ import TextAnalysis
 /// Long replies: the tone checker reads the start only, says nothing of an end it did not read,
 /// and its helpers look at a window around a match instead of the whole sentence.
 final class ToneLimitsTests: XCTestCase {
-    static let checker = ToneRuleExamplesTests.checker
+    static let checker = ToneRuleTests.checker
 
     func testTheLastWordsBeforeAMatchAreTheSameFromAWindow() {
         var rng = SeededRandom(seed: 9)
@@ -61,7 +61,7 @@ final class ToneLimitsTests: XCTestCase {
         XCTAssertTrue(ReadLimit.exceeds(reply.authored))
         let context = CheckContext(config: Configuration())
         let started = Date()
-        let result = Self.checker.analyze(reply, in: context)
+        let result = Self.checker.profile(reply, in: context)
         XCTAssertLessThan(Date().timeIntervalSince(started), 60)
         XCTAssertTrue(result.evidence.allSatisfy { $0.span.end <= ReadLimit.scalars }, "only the start is read")
         XCTAssertTrue(result.evidence.contains { $0.cue == "greeting-by-name" })
