@@ -1,4 +1,5 @@
 import Foundation
+import ReplyQACore
 
 /// RFC 4180 CSV as people keep it in spreadsheets: quoted fields may hold commas, quotes and line
 /// breaks; rows end in LF or CR LF; a byte-order mark is skipped. Each record keeps the line it
@@ -80,20 +81,11 @@ public struct CSVRecords: Sendable {
     /// A field for a spreadsheet: quoted when needed, and a value a spreadsheet would run as a
     /// formula (starting with = + - @, a tab or CR) gets a leading `'`. A value that starts with
     /// `'` gets one too, so `unguarded` gives back exactly what was written.
-    public static func field(_ s: String) -> String {
-        var v = s
-        if let f = v.unicodeScalars.first, "=+-@\t\r'".unicodeScalars.contains(f) { v = "'" + v }
-        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return v
-    }
+    public static func field(_ s: String) -> String { CSVField.quoted(s) }
 
     /// A value as it was before `field` guarded it.
-    public static func unguarded(_ s: String) -> String {
-        s.hasPrefix("'") ? String(s.dropFirst()) : s
-    }
+    public static func unguarded(_ s: String) -> String { CSVField.unguarded(s) }
 
     /// One CSV row, CR LF terminated.
-    public static func row(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") + "\r\n" }
+    public static func row(_ fields: [String]) -> String { CSVField.row(fields) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ReplyQACore
 
 /// Parsed rule files saved as JSON in the user's cache folder, keyed by the files' size and
 /// modification time: `lint` runs once per email, and parsing YAML would cost most of its time.
@@ -40,8 +41,6 @@ struct RuleCache {
 extension String {
     /// FNV-1a: stable across runs, unlike `hashValue`.
     var hashValueStable: String {
-        var h: UInt64 = 0xcbf29ce484222325
-        for b in utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        return String(h, radix: 16)
+        String(StableHash.of(self), radix: 16)
     }
 }

@@ -54,11 +54,7 @@ public struct MinHasher: Sendable {
         return z ^ (z >> 31)
     }
 
-    static func fnv(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xcbf29ce484222325
-        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
-        return h
-    }
+    static func fnv(_ s: String) -> UInt64 { StableHash.of(s) }
 
     /// Hashes of the word 3-grams (or of the words, for texts under three words).
     public static func shingles(_ words: [String]) -> Set<UInt64> {

@@ -290,17 +290,9 @@ struct ReportDocument: Encodable {
 
 /// `replies.csv` (one row per reply) and `agents.csv` (one row per agent x channel, plus each agent's total).
 enum CSVTables {
-    static func field(_ s: String) -> String {
-        // Quote when needed; a leading = + - @ would be a formula in a spreadsheet: prefix a quote.
-        var v = s
-        if let f = v.first, "=+-@\t\r".contains(f), Double(v) == nil { v = "'" + v }
-        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return v
-    }
+    static func field(_ s: String) -> String { CSVField.quoted(s) }
 
-    static func row(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") + "\r\n" }
+    static func row(_ fields: [String]) -> String { CSVField.row(fields) }
 
     static func number(_ x: Double?) -> String {
         guard let x else { return "" }

@@ -74,11 +74,9 @@ public struct Review: Codable, Hashable, Sendable {
     /// A finding's stable fingerprint (reply content hash, rule, span text) as 16 hex digits: the
     /// report prints it beside each finding, and `replyqa reviews dispute` takes it.
     public static func fingerprint(reply: String, rule: String, text: String) -> String {
-        var h: UInt64 = 0xcbf29ce484222325
-        for (i, part) in [reply, rule, normalized(text)].enumerated() {
-            for byte in Array(part.utf8) + [0x1f, UInt8(i)] { h = (h ^ UInt64(byte)) &* 0x100000001b3 }
-        }
-        return String(format: "%016llx", h)
+        var h = StableHash()
+        for (i, part) in [reply, rule, normalized(text)].enumerated() { h.add(Array(part.utf8) + [0x1f, UInt8(i)]) }
+        return h.hex
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ReplyQACore
 
 struct FindingsEval: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,9 +41,9 @@ struct FindingsEval: ParsableCommand {
     }
 
     static func fnv(_ s: String) -> String {
-        var h: UInt64 = 14695981039346656037
-        for b in s.utf8 { h = (h ^ UInt64(b)) &* 1099511628211 }
-        return String(format: "%016llx", h)
+        var h = StableHash()
+        h.add(s.utf8)
+        return h.hex
     }
 
     static func items(_ output: CheckOutput, minimum: Int) -> (all: [Item], byReply: [(CheckOutput.Reply, [Item])]) {

@@ -88,7 +88,7 @@ struct Sample: ParsableCommand {
                              spot ? "spotlight" : "stratified", why])
             }
         }
-        let manifest = rows.map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        let manifest = rows.map { $0.map(CSVField.quoted).joined(separator: ",") }.joined(separator: "\n") + "\n"
         let strataDrawn = Set(picks.map(\.stratum)).count
         if let out {
             files.append(("manifest.csv", Data(manifest.utf8)))
@@ -112,10 +112,6 @@ struct Sample: ParsableCommand {
             Swift.print(TerminalText.escape(manifest), terminator: "")
         }
         if !result.failures.isEmpty { throw ExitCode(1) }
-    }
-
-    static func csvField(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 }
 
