@@ -61,7 +61,8 @@ struct MessageSizeBench: ParsableCommand {
         resident memory. \
         Times are CPU seconds (user and system) of the `replyqa` process, so other work on the machine \
         does not blur them; wall seconds are shown too. Time per MB should stay flat as the reply \
-        grows; memory should stay a small multiple of it.
+        grows; memory should stay a small multiple of it: "net RSS / size" is the peak less the 10 KB \
+        reply's peak (the process, its dictionaries and rules), over the message size.
         """)
 
     @Option(help: "Sizes of the reply text in MB, comma-separated.") var sizes = "0.1,0.5,1,5,10,20"
@@ -103,7 +104,7 @@ struct MessageSizeBench: ParsableCommand {
         let tiny = try measure(try file(0.01, "small.eml"))
         print(String(format: "10 KB reply: %.3f s CPU, %.3f s wall, peak %.1f MB: process start, loading, suggestions; subtracted for the net figure",
                      tiny.cpu, tiny.wall, Double(tiny.peak) / 1_048_576))
-        print("reply MB   CPU s    wall s   CPU s per MB   net CPU s per MB   CPU s per added MB   peak RSS MB   RSS / size")
+        print("reply MB   CPU s    wall s   CPU s per MB   net CPU s per MB   CPU s per added MB   peak RSS MB   RSS / size   net RSS / size")
         var perMB: [Double] = []
         var previous: (mb: Double, cpu: Double)? = nil
         for mb in megabytes {
@@ -118,7 +119,8 @@ struct MessageSizeBench: ParsableCommand {
             let added = previous.map { String(format: "%18.3f", (m.cpu - $0.cpu) / (mb - $0.mb)) } ?? String(repeating: " ", count: 17) + "-"
             previous = (mb, m.cpu)
             print(String(format: "%8.3f   %6.2f   %6.2f   %12.3f   %16.3f   ", mb, m.cpu, m.wall, m.cpu / mb, net) + added
-                  + String(format: "   %11.1f   %10.1f", Double(m.peak) / 1_048_576, Double(m.peak) / 1_048_576 / actual))
+                  + String(format: "   %11.1f   %10.1f   %14.1f", Double(m.peak) / 1_048_576, Double(m.peak) / 1_048_576 / actual,
+                                  Double(max(0, m.peak - tiny.peak)) / 1_048_576 / actual))
             if keep == nil { try? FileManager.default.removeItem(atPath: path) }
         }
         if let lo = perMB.min(), let hi = perMB.max(), lo > 0 {
