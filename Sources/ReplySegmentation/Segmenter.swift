@@ -38,13 +38,22 @@ public enum Segmenter {
 
     enum Kind: Equatable { case authored, quote }
 
+    /// The segmentation passes, in order: find the quoted history, cut the rest into authored
+    /// fragments, take footers and the signature off them, then assemble the texts.
     static func segment(_ body: String, quoteStartLine: Int?, depth: Int) -> Segments {
         let normalized = body.contains("\r") ? body.replacingOccurrences(of: "\r\n", with: "\n") : body
-        let lines = normalized.split(separator: "\n", omittingEmptySubsequences: false)
-        var kinds = [Kind](repeating: .authored, count: lines.count)
-        var quoteHeader: String? = nil
-        var firstQuote: Int? = nil
+        let body = BodyLines(normalized.split(separator: "\n", omittingEmptySubsequences: false))
+        let quotes = scanQuotes(body, quoteStartLine: quoteStartLine)
+        let (unsigned, footerLines) = takeFooters(body, fragments(body, kinds: quotes.kinds))
+        let (fragments, signature) = takeSignature(body, unsigned)
+        return assemble(body, quotes: quotes, fragments: fragments, footerLines: footerLines, signature: signature, depth: depth)
+    }
 
+    /// A body's lines, with the questions every pass asks of them.
+    struct BodyLines {
+        let lines: [Substring]
+        init(_ lines: [Substring]) { self.lines = lines }
+        var count: Int { lines.count }
         func blank(_ i: Int) -> Bool { lines[i].allSatisfy { $0 == " " || $0 == "\t" } }
         func isQuoted(_ i: Int) -> Bool { lines[i].drop(while: { $0 == " " }).first == ">" }
         func nextNonBlank(_ i: Int) -> Int? {
@@ -52,125 +61,150 @@ public enum Segmenter {
             while j < lines.count, blank(j) { j += 1 }
             return j < lines.count ? j : nil
         }
-        func markRest(_ i: Int) { for j in i..<lines.count { kinds[j] = .quote } }
-        func noteQuote(_ range: Range<Int>, header: Bool) {
-            if firstQuote == nil {
-                firstQuote = range.lowerBound
-                if header { quoteHeader = lines[range].joined(separator: "\n") }
-            }
+        /// The range without its leading and trailing blank lines.
+        func trimmed(_ range: Range<Int>) -> Range<Int> {
+            var lo = range.lowerBound, hi = range.upperBound
+            while lo < hi, blank(lo) { lo += 1 }
+            while hi > lo, blank(hi - 1) { hi -= 1 }
+            return lo..<hi
         }
+        func text(_ range: Range<Int>) -> String { lines[range].joined(separator: "\n") }
+    }
 
+    /// Which lines are quoted history, where the history starts and the header that introduces it.
+    struct QuoteScan {
+        var kinds: [Kind]
+        var firstQuote: Int? = nil
+        var quoteHeader: String? = nil
+
+        mutating func note(_ range: Range<Int>, header: Bool, in body: BodyLines) {
+            guard firstQuote == nil else { return }
+            firstQuote = range.lowerBound
+            if header { quoteHeader = body.text(range) }
+        }
+        mutating func markRest(_ i: Int) { for j in i..<kinds.count { kinds[j] = .quote } }
+    }
+
+    /// Pass 1: reads down the body until the quoted history starts; `>` blocks and "On ... wrote:"
+    /// lines above it are quotes too.
+    static func scanQuotes(_ body: BodyLines, quoteStartLine: Int?) -> QuoteScan {
+        let lines = body.lines
+        var scan = QuoteScan(kinds: [Kind](repeating: .authored, count: lines.count))
         var i = 0
         while i < lines.count {
             if let hint = quoteStartLine, i >= hint {
                 // A mail client's quote container: look back for its attribution line just above.
                 var start = i
                 if let h = headerAbove(lines, i) { start = h }
-                noteQuote(start..<(max(start + 1, i)), header: start < i)
-                markRest(start)
+                scan.note(start..<(max(start + 1, i)), header: start < i, in: body)
+                scan.markRest(start)
                 break
             }
-            if blank(i) { i += 1; continue }
+            if body.blank(i) { i += 1; continue }
             let line = lines[i]
             if Markers.matches(Markers.originalMessage, line) {
-                noteQuote(i..<i + 1, header: true); markRest(i); break
+                scan.note(i..<i + 1, header: true, in: body); scan.markRest(i); break
             }
             if let end = headerBlock(lines, at: i) {
-                noteQuote(i..<end, header: true); markRest(i); break
+                scan.note(i..<end, header: true, in: body); scan.markRest(i); break
             }
-            if Markers.matches(Markers.separator, line), let next = nextNonBlank(i + 1), let end = headerBlock(lines, at: next) {
-                noteQuote(next..<end, header: true)
-                firstQuote = min(firstQuote ?? i, i)
-                markRest(i); break
+            if Markers.matches(Markers.separator, line), let next = body.nextNonBlank(i + 1), let end = headerBlock(lines, at: next) {
+                scan.note(next..<end, header: true, in: body)
+                scan.firstQuote = min(scan.firstQuote ?? i, i)
+                scan.markRest(i); break
             }
             if let end = attribution(lines, at: i) {
                 // "On ... wrote:" followed by ">" lines quotes just those; followed by plain text
                 // (a client that does not prefix), everything after it is history.
-                noteQuote(i..<end, header: true)
-                for j in i..<end { kinds[j] = .quote }
-                if let next = nextNonBlank(end), isQuoted(next) {
+                scan.note(i..<end, header: true, in: body)
+                for j in i..<end { scan.kinds[j] = .quote }
+                if let next = body.nextNonBlank(end), body.isQuoted(next) {
                     i = end
                     continue
                 }
-                markRest(i); break
+                scan.markRest(i); break
             }
-            if isQuoted(i) {
-                noteQuote(i..<i + 1, header: false)
+            if body.isQuoted(i) {
+                scan.note(i..<i + 1, header: false, in: body)
                 // A quoted block, with the blank lines inside it.
                 var j = i
-                while j < lines.count, isQuoted(j) || (blank(j) && (nextNonBlank(j).map(isQuoted) ?? false)) {
-                    kinds[j] = .quote; j += 1
+                while j < lines.count, body.isQuoted(j) || (body.blank(j) && (body.nextNonBlank(j).map(body.isQuoted) ?? false)) {
+                    scan.kinds[j] = .quote; j += 1
                 }
                 i = j
                 continue
             }
             i += 1
         }
+        return scan
+    }
 
-        // Authored fragments: maximal runs of authored lines, trimmed of blank lines.
+    /// Pass 2: maximal runs of authored lines, trimmed of blank lines.
+    static func fragments(_ body: BodyLines, kinds: [Kind]) -> [Fragment] {
         var fragments: [Fragment] = []
         var start: Int? = nil
-        for j in 0...lines.count {
-            let authored = j < lines.count && kinds[j] == .authored
+        for j in 0...body.count {
+            let authored = j < body.count && kinds[j] == .authored
             if authored, start == nil { start = j }
             if !authored, let s = start {
-                var lo = s, hi = j
-                while lo < hi, blank(lo) { lo += 1 }
-                while hi > lo, blank(hi - 1) { hi -= 1 }
-                if lo < hi { fragments.append(Fragment(lines: lo..<hi, authoredLines: lo..<hi)) }
+                let range = body.trimmed(s..<j)
+                if !range.isEmpty { fragments.append(Fragment(lines: range, authoredLines: range)) }
                 start = nil
             }
         }
+        return fragments
+    }
 
-        // Footers (disclaimers, list trailers) can end any fragment; a fragment that is all
-        // footer is dropped from the authored text.
+    /// Pass 3: footers (disclaimers, list trailers) can end any fragment; a fragment that is all
+    /// footer is dropped from the authored text.
+    static func takeFooters(_ body: BodyLines, _ fragments: [Fragment]) -> ([Fragment], [Range<Int>]) {
         var footerLines: [Range<Int>] = []
-        fragments = fragments.compactMap { fragment in
-            guard let f = footerStart(lines, fragment.lines) else { return fragment }
+        let kept = fragments.compactMap { fragment -> Fragment? in
+            guard let f = footerStart(body.lines, fragment.lines) else { return fragment }
             footerLines.append(f..<fragment.lines.upperBound)
             var hi = f
-            while hi > fragment.lines.lowerBound, blank(hi - 1) { hi -= 1 }
+            while hi > fragment.lines.lowerBound, body.blank(hi - 1) { hi -= 1 }
             return hi > fragment.lines.lowerBound ? Fragment(lines: fragment.lines.lowerBound..<hi, authoredLines: fragment.lines.lowerBound..<hi) : nil
         }
+        return (kept, footerLines)
+    }
 
-        // The signature closes the last fragment.
-        var signature: String? = nil
-        if var last = fragments.last, let s = signatureStart(lines, last.lines) {
-            var hi = s
-            while hi > last.lines.lowerBound, blank(hi - 1) { hi -= 1 }
-            signature = lines[s..<last.lines.upperBound].joined(separator: "\n")
-            last.authoredLines = last.lines.lowerBound..<hi
-            fragments[fragments.count - 1] = last
-            if hi == last.lines.lowerBound && fragments.count > 1 {
-                // A fragment that is only a signature (under a bottom-posted reply).
-                fragments[fragments.count - 1].authoredLines = hi..<hi
-            }
+    /// Pass 4: the signature closes the last fragment.
+    static func takeSignature(_ body: BodyLines, _ fragments: [Fragment]) -> ([Fragment], String?) {
+        guard var last = fragments.last, let s = signatureStart(body.lines, last.lines) else { return (fragments, nil) }
+        var fragments = fragments
+        var hi = s
+        while hi > last.lines.lowerBound, body.blank(hi - 1) { hi -= 1 }
+        let signature = body.text(s..<last.lines.upperBound)
+        last.authoredLines = last.lines.lowerBound..<hi
+        fragments[fragments.count - 1] = last
+        if hi == last.lines.lowerBound && fragments.count > 1 {
+            // A fragment that is only a signature (under a bottom-posted reply).
+            fragments[fragments.count - 1].authoredLines = hi..<hi
         }
+        return (fragments, signature)
+    }
 
+    /// Pass 5: the texts of the segments, and where each authored line came from.
+    static func assemble(_ body: BodyLines, quotes: QuoteScan, fragments: [Fragment], footerLines: [Range<Int>],
+                         signature: String?, depth: Int) -> Segments {
         var authoredParts: [String] = []
         var lineMap: [Int] = []
-        for fragment in fragments {
-            if !fragment.authoredLines.isEmpty {
-                if !lineMap.isEmpty { lineMap.append(-1) }  // the blank line that joins fragments
-                authoredParts.append(lines[fragment.authoredLines].joined(separator: "\n"))
-                lineMap.append(contentsOf: fragment.authoredLines)
-            }
+        for fragment in fragments where !fragment.authoredLines.isEmpty {
+            if !lineMap.isEmpty { lineMap.append(-1) }  // the blank line that joins fragments
+            authoredParts.append(body.text(fragment.authoredLines))
+            lineMap.append(contentsOf: fragment.authoredLines)
         }
-
-        let quotedRange = firstQuote.map { $0..<lines.count }
-        let quoted = quotedRange.map { lines[$0].joined(separator: "\n") }
-        var quotedMessage: String? = nil
-        if depth == 0, let q = firstQuote {
-            quotedMessage = extractQuotedMessage(lines, from: q, kinds: kinds)
-        }
-        let footer = footerLines.isEmpty ? nil : footerLines.map { lines[$0].joined(separator: "\n") }.joined(separator: "\n\n")
+        let quoted = quotes.firstQuote.map { body.text($0..<body.count) }
+        let quotedMessage = depth == 0 ? quotes.firstQuote.flatMap { extractQuotedMessage(body.lines, from: $0, kinds: quotes.kinds) } : nil
+        let footer = footerLines.isEmpty ? nil : footerLines.map(body.text).joined(separator: "\n\n")
         // Without a signature the new text is the authored text: share it rather than copy it.
         let authored = authoredParts.count == 1 ? authoredParts[0] : authoredParts.joined(separator: "\n\n")
         let unsigned = fragments.allSatisfy { $0.lines == $0.authoredLines }
         return Segments(authored: authored,
-                        newText: unsigned ? authored : fragments.map { lines[$0.lines].joined(separator: "\n") }.joined(separator: "\n\n"),
+                        newText: unsigned ? authored : fragments.map { body.text($0.lines) }.joined(separator: "\n\n"),
                         fragments: fragments, signature: signature, footer: footer,
-                        quoteHeader: quoteHeader, quoted: quoted, quotedMessage: quotedMessage,
+                        quoteHeader: quotes.quoteHeader, quoted: quoted, quotedMessage: quotedMessage,
                         authoredLineMap: lineMap)
     }
 
