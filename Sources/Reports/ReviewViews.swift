@@ -83,13 +83,14 @@ extension HTMLPages {
     func disputeMark(_ rule: String) -> Node<HTML.BodyContext> {
         guard let r = m.reviewed.disputeRates.first(where: { $0.rule == rule }), r.disputed > 0 else { return .empty }
         let label = r.oftenDisputed ? "often disputed" : "disputed"
-        return .span(.class("tag disputed"), .text(" \(label): \(r.disputed) of \(r.findings)"))
+        // The problems table counts findings without the disputed ones; this says how many of all.
+        return .span(.class("tag disputed mark"), .text("\(label): \(r.disputed) of its \(r.findings) findings"))
     }
 
     static let reviewCSS = """
         .tag.disputed{background:#ece7f7;color:#4b3a78}mark.disputed{background:none;outline:1px dashed #8a7bb0}
         li.disputed .finding-text{text-decoration:line-through;color:#68707d}
         .how{font-size:12px;color:#68707d;margin:1px 0 3px}.how code{font-size:11px;overflow-wrap:anywhere}
-        .rescored{color:#4b3a78;margin:2px 0}
+        .rescored{color:#4b3a78;margin:2px 0}.tag.mark,li .tag.disputed{margin-left:6px}
         """
 }
