@@ -85,6 +85,8 @@ public struct BatchProcessor: Sendable {
     public var progress: (@Sendable (String, Int, Int) -> Void)?
     /// How inputs are read (`--input-format`): detected by default.
     public var inputFormat: InputFormat = .auto
+    /// Threads that check replies (the output is the same for any number).
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
 
     let scorer: Scorer
     /// Rules whose findings the measured categories count already.
@@ -185,13 +187,15 @@ public struct BatchProcessor: Sendable {
         // A pass over the whole batch (canned texts, word statistics), then each reply.
         let (clusters, batch) = prepare(pending.map(\.0))
         let context = CheckContext(config: config, batch: batch)
-        var replies: [ReplyRecord] = []
-        replies.reserveCapacity(pending.count)
-        for (n, item) in pending.enumerated() {
-            progress?("checking", n, pending.count)
-            replies.append(check(item.0, message: item.1, segments: item.2, context: context))
+        progress?("checking", 0, pending.count)
+        let checked = Counter()
+        let total = pending.count, progress = self.progress
+        let checks = checkers.check(pending.map(\.0), in: context, threads: threads) {
+            progress?("checking", checked.increment(), total)
         }
-        progress?("checking", pending.count, pending.count)
+        var replies = zip(pending, checks).map { item, checks in
+            record(item.0, message: item.1, segments: item.2, checks: checks, context: context)
+        }
         for c in clusters { for m in c.members { replies[m].cluster = c.id } }
         return BatchResult(replies: replies, customerMessages: customers, failures: failures,
                            skipped: skipped, filesRead: filesRead, clusters: clusters)
@@ -255,7 +259,11 @@ public struct BatchProcessor: Sendable {
 
     /// Runs the checkers and scores one reply.
     func check(_ reply: Reply, message m: MailMessage, segments: Segments, context: CheckContext) -> ReplyRecord {
-        let checks = checkers.check(reply, in: context)
+        record(reply, message: m, segments: segments, checks: checkers.check(reply, in: context), context: context)
+    }
+
+    /// The record of one checked reply, scored.
+    func record(_ reply: Reply, message m: MailMessage, segments: Segments, checks: ReplyChecks, context: CheckContext) -> ReplyRecord {
         let empty = reply.authored.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         let score = checkers.checkers.isEmpty ? nil : scorer.score(checks.findings, base: checks.dimensions, counted: countedRules, emptyReply: empty)
         return ReplyRecord(reply: reply, location: m.location, segments: segments,
@@ -313,5 +321,16 @@ public struct BatchProcessor: Sendable {
 extension Attribution {
     static func isConfigured(_ config: Configuration) -> Bool {
         Attribution(config: config).isConfigured
+    }
+}
+
+/// A count shared by the threads that check a batch.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func increment() -> Int {
+        lock.lock(); defer { lock.unlock() }
+        value += 1
+        return value
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A reply the batch has seen several times, nearly word for word: a canned answer.
 public struct CannedReply: Sendable, Equatable {
     /// How many replies of the batch share the text (1 when only a macro matched).
@@ -81,6 +83,9 @@ public protocol Checker: Sendable {
     /// Whether the categories this checker measures already count its own findings, so the
     /// scorer must not take their penalty again.
     var measuresOwnFindings: Bool { get }
+    /// Whether the checker must see a batch's replies one at a time in batch order: its caches
+    /// and budgets make what it says of a reply depend on the replies before it.
+    var needsReplyOrder: Bool { get }
     func check(_ reply: Reply, in context: CheckContext) -> [Finding]
     /// Findings plus measured scores and evidence; by default just the findings.
     func analyze(_ reply: Reply, in context: CheckContext) -> CheckOutput
@@ -89,6 +94,7 @@ public protocol Checker: Sendable {
 extension Checker {
     public var rules: [RuleDescription] { [] }
     public var measuresOwnFindings: Bool { false }
+    public var needsReplyOrder: Bool { false }
     public func analyze(_ reply: Reply, in context: CheckContext) -> CheckOutput {
         CheckOutput(findings: check(reply, in: context))
     }
@@ -125,16 +131,50 @@ public struct CheckerRegistry: Sendable {
 
     /// Runs every checker once: findings, measured scores and evidence.
     public func check(_ reply: Reply, in context: CheckContext) -> ReplyChecks {
+        merged(checkers.map { $0.analyze(reply, in: context) }, config: context.config)
+    }
+
+    /// Runs every checker on every reply using every core, with the same result as one reply after
+    /// another: checkers that need reply order run on one thread in batch order while the others
+    /// run on the rest. `done` is called once per reply, from any thread.
+    public func check(_ replies: [Reply], in context: CheckContext, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                      done: (@Sendable () -> Void)? = nil) -> [ReplyChecks] {
+        let all = checkers
+        let ordered = all.indices.filter { all[$0].needsReplyOrder }
+        let free = all.indices.filter { !all[$0].needsReplyOrder }
+        let outputs = OutputSlots(replies: replies.count, checkers: all.count)
+        defer { outputs.release() }
+        @Sendable func run(_ i: Int, _ which: [Int]) {
+            for c in which { outputs.set(i, c, all[c].analyze(replies[i], in: context)) }
+        }
+        if threads <= 1 || replies.count < 2 {
+            for i in replies.indices { run(i, ordered); run(i, free); done?() }
+        } else {
+            let remaining = ReplyCountdown(replies.count, checkers: ordered.isEmpty ? 1 : 2, done: done)
+            // Work item 0 walks the batch in order for the ordered checkers; the others share the rest.
+            DispatchQueue.concurrentPerform(iterations: replies.count + 1) { item in
+                if item == 0 {
+                    for i in replies.indices { run(i, ordered); remaining.finish(i) }
+                } else {
+                    run(item - 1, free)
+                    remaining.finish(item - 1)
+                }
+            }
+        }
+        return replies.indices.map { i in merged(all.indices.map { outputs.get(i, $0) }, config: context.config) }
+    }
+
+    /// The outputs of every checker on one reply, merged.
+    func merged(_ outputs: [CheckOutput], config: Configuration) -> ReplyChecks {
         var findings: [Finding] = []
         var dimensions: [String: Int] = [:]
         var evidence: [String: any CheckEvidence] = [:]
-        for checker in checkers {
-            let output = checker.analyze(reply, in: context)
+        for (checker, output) in zip(checkers, outputs) {
             findings += output.findings
             dimensions.merge(output.dimensions) { first, _ in first }
             if let e = output.evidence { evidence[checker.name] = e }
         }
-        return ReplyChecks(findings: merged(findings, config: context.config), dimensions: dimensions, evidence: evidence)
+        return ReplyChecks(findings: merged(findings, config: config), dimensions: dimensions, evidence: evidence)
     }
 
     /// Runs every checker and returns their findings ordered by position, then rule.
@@ -173,4 +213,46 @@ public struct CheckerRegistry: Sendable {
 
     /// How much longer than the misspelled word a finding about "the same words" may be.
     static let neighbourSlack = 12
+}
+
+/// One output per reply and checker, each written by exactly one thread before any is read.
+final class OutputSlots: @unchecked Sendable {
+    private let slots: UnsafeMutablePointer<CheckOutput?>
+    private let checkers: Int
+    private let count: Int
+
+    init(replies: Int, checkers: Int) {
+        self.checkers = checkers
+        count = max(1, replies * checkers)
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil, count: count)
+    }
+
+    func set(_ reply: Int, _ checker: Int, _ output: CheckOutput) { slots[reply * checkers + checker] = output }
+    func get(_ reply: Int, _ checker: Int) -> CheckOutput { slots[reply * checkers + checker]! }
+
+    func release() {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+}
+
+/// Calls `done` once per reply, when every part of the batch that checks it has finished with it.
+final class ReplyCountdown: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parts: [Int]
+    private let done: (@Sendable () -> Void)?
+
+    init(_ replies: Int, checkers parts: Int, done: (@Sendable () -> Void)?) {
+        self.parts = Array(repeating: parts, count: replies)
+        self.done = done
+    }
+
+    func finish(_ reply: Int) {
+        lock.lock()
+        parts[reply] -= 1
+        let finished = parts[reply] == 0
+        lock.unlock()
+        if finished { done?() }
+    }
 }

@@ -155,6 +155,9 @@ public final class SpellingService: @unchecked Sendable {
 /// are not language (base64, hex dumps, binary, long runs of non-words) get one finding instead.
 public struct SpellingChecker: Checker, ReadsLimitedText {
     public var name: String { "spelling" }
+    /// Suggestions already computed are free and the rest come out of the run's budget, so which
+    /// findings carry one depends on the replies checked before.
+    public var needsReplyOrder: Bool { true }
 
     public var rules: [RuleDescription] {
         [RuleDescription(id: "spelling", category: .spelling, severity: .warning,
