@@ -329,6 +329,8 @@ struct Check: ParsableCommand {
     var historyWait: Double = HistoryStore.defaultBusyTimeout
     @Flag(help: "Put the run's date and time in the report (otherwise the same input gives the same bytes).") var now = false
     @Flag(name: .shortAndLong, help: "No progress bar.") var quiet = false
+    @Option(help: ArgumentHelp("Threads that check replies (default: one per core); the report is the same for any number.", valueName: "n"))
+    var threads: Int?
     @Option(name: .customLong("reviews"), help: ArgumentHelp("Reviews to honour besides those of the history and `reviews:` in replyqa.yml (reviews.csv, .yml or a history file; repeatable).", valueName: "file"))
     var reviewFiles: [String] = []
     @Option(help: ArgumentHelp("Reviewers' ratings (HUMAN.csv): adds a calibration page to the report (see `replyqa calibrate`).", valueName: "file"))
@@ -348,6 +350,10 @@ struct Check: ParsableCommand {
         let fileReviews = try ReviewSources.load(config: Configuration(), files: reviewFiles)
         let ratings = try calibration.map { try CalibrationInput.ratings($0) }
         var processor = BatchProcessor(config: config, checkers: checkers).reading(batch.inputFormat)
+        if let threads {
+            guard threads >= 1 else { throw UsageFailure("--threads must be at least 1, not \(threads)") }
+            processor.threads = threads
+        }
         let bar = ProgressBar(enabled: !quiet)
         processor.progress = { phase, done, total in bar.update(phase, done, total) }
         let result = processor.run(paths: batch.paths)

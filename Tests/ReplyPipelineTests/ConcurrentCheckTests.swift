@@ -36,4 +36,15 @@ final class ConcurrentCheckTests: XCTestCase {
         XCTAssertTrue(serial.contains("\"suggestion\""))
         for threads in [2, 8] { XCTAssertEqual(try json([dir.path], config: Configuration(), threads: threads), serial, "\(threads) threads") }
     }
+
+    func testCheckTakesAThreadCountAndRefusesNone() throws {
+        let samples = SamplesEndToEndTests.root.appendingPathComponent("Samples").path
+        let args = ["check", samples, "--config", samples + "/replyqa.yml", "--format", "json"]
+        let one = try runReplyQA(args + ["--threads", "1"]), all = try runReplyQA(args)
+        XCTAssertEqual(one.status, all.status)
+        XCTAssertEqual(one.stdout, all.stdout)
+        let none = try runReplyQA(args + ["--threads", "0"])
+        XCTAssertEqual(none.status, 2)
+        XCTAssertTrue(none.stderr.contains("--threads must be at least 1"), none.stderr)
+    }
 }
