@@ -59,7 +59,14 @@ public struct LintEngine: Sendable {
 
     /// Checks one reply; the customer's message is `question` when given, else what the reply quotes.
     public func lint(_ message: MailMessage, question: MailMessage? = nil, agent: String? = nil, channel: String? = nil) -> LintResult {
-        let linted = processor.lint(message, question: question, agent: agent, channel: channel)
+        // The tone and relevance checkers keep their last analysis under a key of the reply's file,
+        // Message-ID, length and first 40 characters. A service checks one reply after another
+        // under the same name, and two drafts can share all of that (the same macro, one fixed
+        // typo): a Message-ID of this call's own keeps one reply's analysis from being another's.
+        var checked = message
+        checked.messageID = (message.messageID ?? "") + "\u{1F}" + UUID().uuidString
+        var linted = processor.lint(checked, question: question, agent: agent, channel: channel)
+        linted.reply.messageID = message.messageID
         // The team's disputes hold here too: a disputed pattern is not reported.
         let (record, disputed) = review(linted)
         return LintResult(record: record, disputed: disputed, body: message.body)

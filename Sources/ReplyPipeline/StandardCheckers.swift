@@ -17,8 +17,16 @@ public enum StandardCheckers {
         // Loading a Hunspell dictionary takes tens of milliseconds: do it on the other core while
         // the rule files are parsed and the other checkers run; spelling runs last, waiting for it
         // only if it is not done yet.
+        // The other English variant (accepted unless `accept_english_variants: false`) and the
+        // `also_accept` dictionaries are read on every check: load them on the same thread right
+        // after, so the first check does not load them itself.
         let language = config.spelling.language
-        Thread.detachNewThread { _ = spelling.speller(for: language) }
+        var languages = [language]
+        if language.hasPrefix("en_") && config.spelling.acceptEnglishVariants { languages += ["en_US", "en_GB"] }
+        languages += config.spelling.alsoAccept.filter { $0.prefix(3) == language.prefix(3) }
+        var seen = Set<String>()
+        let preload = languages.filter { seen.insert($0).inserted }
+        Thread.detachNewThread { for l in preload { _ = spelling.speller(for: l) } }
         registry.register(try GrammarChecker(ruleSet: RuleSet.load(language: "en", locator: spelling.locator)))
         registry.register(try SafetyChecker(lexicon: SafetyLexicon.load(language: "en", locator: spelling.locator)))
         let relevance = try RelevanceLexicon.load(locator: spelling.locator)

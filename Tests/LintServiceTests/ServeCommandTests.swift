@@ -61,6 +61,33 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual((record?["question"] as? [String: Any])?["text"] as? String, question)
     }
 
+    /// Two drafts under the same name, of the same length and opening (one macro, a different
+    /// middle), checked one after the other: each gets its own tone and findings, as lint gives.
+    func testLookAlikeDraftsUnderOneNameAreCheckedEachOnItsOwn() async throws {
+        let opening = "Hi Linda,\n\nThanks for writing in about the order. "
+        let kind = "We are so sorry for the delay; we will make it right today and refund the shipping."
+        let rude = "It is your fault, you should have read the confirmation email; not our problem now."
+        let drafts = [opening + kind + "\n\nBest,\nMaya", opening + rude + "\n\nBest,\nMaya"]
+        XCTAssertEqual(drafts[0].unicodeScalars.count, drafts[1].unicodeScalars.count)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("replyqa-serve-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("draft.txt").path
+        var expected: [String] = []
+        for draft in drafts {
+            try Data(draft.utf8).write(to: URL(fileURLWithPath: path))
+            expected.append(String(decoding: try runReplyQA(["lint", "--config", "Samples/replyqa.yml", "--format", "json", path]).stdout, as: UTF8.self))
+        }
+        XCTAssertNotEqual(expected[0], expected[1], "the two drafts read differently")
+        let serve = try ServeProcess()
+        for round in 0..<2 {
+            for (i, draft) in drafts.enumerated() {
+                let served = try await http(serve.port, "POST", "/lint?name=\(queryValue(path))", contentType: "text/plain", body: draft)
+                XCTAssertEqual(served.text, expected[i], "draft \(i), round \(round)")
+            }
+        }
+    }
+
     /// SIGTERM: no new connections, the request in flight is answered, exit 0.
     func testSigtermLetsTheRequestInFlightFinishThenExits() async throws {
         let serve = try ServeProcess()
