@@ -438,7 +438,9 @@ enum Output {
                 } else {
                     say("  answers: no customer message found")
                 }
-                say("  wrote: \(oneLine(reply.authored, max: 100))")
+                // Customer data a finding points at (a card number, a secret) is masked, as in every other output.
+                let shown = includeFindings ? r.redactedAuthored : reply.authored
+                say("  wrote: \(oneLine(shown, max: 100))")
                 for w in r.warnings { say("  warning: \(w)") }
                 if includeFindings {
                     if let score = r.score {
@@ -450,7 +452,7 @@ enum Output {
                     }
                     for (k, f) in r.findings.enumerated() {
                         let disputed = reviewed?.isDisputed(i, k) == true ? " (disputed: left out of the score)" : ""
-                        say("  \(f.severity.rawValue): \(f.message) [\(f.rule)] \"\(reply.authored.text(at: f.span))\"\(disputed)")
+                        say("  \(f.severity.rawValue): \(f.message) [\(f.rule)] \"\(shown.text(at: f.span))\"\(disputed)")
                     }
                 }
             }
