@@ -45,10 +45,10 @@ let package = Package(
         // Check: near-duplicate (canned) replies across a batch.
         .target(name: "NearDuplicates", dependencies: ["TextAnalysis", "ReplyQACore"]),
         // Check: does the reply answer what the customer asked?
-        .target(name: "Relevance", dependencies: ["TextAnalysis", "ReplyQACore"]),
+        .target(name: "Relevance", dependencies: ["TextAnalysis", "Semantic", "ReplyQACore"]),
         // Check: tone along the rubric (empathy, ownership, patience, politeness, ...), lexicons in Dictionaries/tone.
         .target(name: "Tone", dependencies: ["TextAnalysis", "Relevance", "ReplyQACore"]),
-        // Sentence embeddings: all-MiniLM-L6-v2 (WordPiece tokenizer, BERT forward pass on OpenBLAS).
+        // Sentence embeddings (used by Relevance): all-MiniLM-L6-v2 (WordPiece tokenizer, BERT forward pass on OpenBLAS).
         .target(name: "Semantic", dependencies: ["COpenBLAS", "ReplyQACore"]),
         // Score: findings to 0-100 category scores and an overall score.
         .target(name: "Scoring", dependencies: ["ReplyQACore"]),

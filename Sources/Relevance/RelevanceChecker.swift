@@ -14,7 +14,13 @@ public struct RelevanceChecker: Checker, BatchPreparing, ReadsLimitedText {
     /// A text sent this many times in a batch counts as canned.
     public static let cannedCount = 3
 
-    public init(lexicon: RelevanceLexicon) { scorer = RelevanceScorer(extractor: TermExtractor(lexicon: lexicon)) }
+    /// Meaning read with the sentence-embedding model; nil to judge by word overlap alone.
+    public let semantic: SemanticRelevance?
+
+    public init(lexicon: RelevanceLexicon, semantic: SemanticRelevance? = nil) {
+        scorer = RelevanceScorer(extractor: TermExtractor(lexicon: lexicon))
+        self.semantic = semantic
+    }
 
     public func prepare(_ replies: [Reply], into batch: inout BatchContext) {
         var stats = TermStatistics()
@@ -35,6 +41,39 @@ public struct RelevanceChecker: Checker, BatchPreparing, ReadsLimitedText {
     }
 
     func findings(_ reply: Reply, _ result: RelevanceResult, in context: CheckContext) -> [Finding] {
+        guard let generic = result.generic else { return overlapFindings(reply, result, in: context) }
+        let whole = Span(start: 0, end: reply.authored.unicodeScalars.count)
+        let canned = context.batch.canned[reply.key].flatMap { $0.count >= Self.cannedCount || $0.macro != nil ? $0 : nil }
+        let asked = result.gist.map { "“\($0)”" } ?? result.missing.prefix(3).joined(separator: ", ")
+        let askedPart = asked.isEmpty ? "" : " The customer asked: \(asked)" + (asked.last.map { ".?!”".contains($0) } == true && result.gist == nil ? "" : ".")
+        let settings = semantic?.settings
+        if generic >= settings?.genericFrom ?? 1 {
+            let what = canned?.macro.map { " (macro “\($0)”)" } ?? ""
+            return [Finding(category: .relevance, rule: "generic-reply", severity: context.config.relevance.genericReplySeverity(channel: reply.channel),
+                            span: whole, message: "A generic hand-off\(what) that would fit any message; it does not engage with this customer's issue.\(askedPart)")]
+        }
+        guard result.score < settings?.wrongBelow ?? 0 else { return unanswered(reply, result) }
+        let about = result.about.isEmpty ? "" : " The reply is about \(result.about.joined(separator: ", "))."
+        if let canned {
+            let what = canned.macro.map { "macro “\($0)”" } ?? "a canned text"
+            let sent = canned.count > 1 ? " (sent \(canned.count) times in this batch by \(canned.agents.count) agent\(canned.agents.count == 1 ? "" : "s"))" : ""
+            return [Finding(category: .relevance, rule: "ignores-question", severity: .error, span: whole,
+                            message: "This \(what)\(sent) is about another issue than the customer's.\(askedPart)\(about)")]
+        }
+        return [Finding(category: .relevance, rule: "off-topic", severity: .info, span: whole,
+                        message: "The reply seems to be about another issue than the customer's.\(askedPart)\(about)")]
+    }
+
+    func unanswered(_ reply: Reply, _ result: RelevanceResult) -> [Finding] {
+        let whole = Span(start: 0, end: reply.authored.unicodeScalars.count)
+        return result.unanswered.map { ask in
+            Finding(category: .relevance, rule: "unanswered-question", severity: .info, span: whole,
+                    message: "The customer also asked “\(ask)”; the reply does not address it.")
+        }
+    }
+
+    /// Without the model: word overlap alone, with the stricter thresholds it needs.
+    func overlapFindings(_ reply: Reply, _ result: RelevanceResult, in context: CheckContext) -> [Finding] {
         let whole = Span(start: 0, end: reply.authored.unicodeScalars.count)
         let missing = Array(result.missing.prefix(4))
         let canned = context.batch.canned[reply.key]
@@ -52,10 +91,7 @@ public struct RelevanceChecker: Checker, BatchPreparing, ReadsLimitedText {
             return [Finding(category: .relevance, rule: "off-topic", severity: .info, span: whole,
                             message: "The reply mentions nothing the customer asked about (\(missing.joined(separator: ", "))).")]
         }
-        return result.unanswered.map { ask in
-            Finding(category: .relevance, rule: "unanswered-question", severity: .info, span: whole,
-                    message: "The customer also asked “\(ask)”; the reply does not address it.")
-        }
+        return unanswered(reply, result)
     }
 
     /// The relevance of a reply to its question (nil without a question).
@@ -73,7 +109,19 @@ public struct RelevanceChecker: Checker, BatchPreparing, ReadsLimitedText {
         } else {
             for t in [text, asked] { stats.add(scorer.extractor.terms(scorer.extractor.tokens(t))) }
         }
-        return scorer.score(reply: text, question: asked, stats: stats, ignore: Self.names(reply))
+        var result = scorer.score(reply: text, question: asked, stats: stats, ignore: Self.names(reply))
+        guard context.config.relevance.semantic, let semantic,
+              let judged = semantic.judge(reply: text, question: asked, overlap: result.overlap) else { return result }
+        result.score = judged.answers
+        result.similarity = judged.features.similarity
+        result.generic = judged.generic
+        result.handoffLikeness = judged.features.handoffLikeness
+        // Only for a reply that will be flagged: the sentence a coach should read first.
+        if judged.generic >= semantic.settings.genericFrom || judged.answers < semantic.settings.wrongBelow {
+            let sentences = SentenceSplitter.split(scorer.extractor.tokens(asked)).map { asked.text(at: $0.span) }
+            result.gist = semantic.gist(of: sentences, question: asked)
+        }
+        return result
     }
 
     /// Names of the people involved: they say nothing about the topic.
@@ -88,11 +136,16 @@ public struct RelevanceChecker: Checker, BatchPreparing, ReadsLimitedText {
     public var rules: [RuleDescription] {
         [
             RuleDescription(id: "ignores-question", category: .relevance, severity: .error,
-                            summary: "A canned reply (a macro, or a text sent \(Self.cannedCount)+ times in the batch) that does not cover what the customer asked; the message names what is missing.",
-                            triggers: ["[question: I returned the stove from order 48213 two weeks ago. When will I get my refund? | macro: password-reset] «To reset your password, open the app, choose Sign in, then Forgot password.»"],
-                            passes: ["[question: I forgot my password. How do I reset it? | macro: password-reset] To reset your password, open the app, choose Sign in, then Forgot password."]),
+                            summary: "A canned reply (a macro, or a text sent \(Self.cannedCount)+ times in the batch) about another issue than the customer's: read from the meaning of both texts (sentence embeddings) and their shared words; the message quotes what the customer asked and says what the reply is about.",
+                            triggers: ["[question: I returned the stove from order 48213 two weeks ago. When will I get my refund? | macro: change-email] «To change the email address on your account, open Settings, choose Profile, then Email, and confirm the code we send you.»"],
+                            passes: ["[question: I forgot my password. How do I reset it? | macro: password-reset] To reset your password, open the app, choose Sign in, then Forgot password.",
+                                     "[question: My order 48213 never arrived, where is it? | macro: dm-us] Please send us a DM with your order number and we'll look into it."]),
+            RuleDescription(id: "generic-reply", category: .relevance, severity: .info,
+                            summary: "A generic hand-off that would fit any message to the brand (\"DM us your details\", \"email us and we will assist\"): neither right nor wrong for this issue. Info by default; `relevance.generic_reply` sets its severity per channel.",
+                            triggers: ["[question: The Summit boots I bought last week have a split sole after two hikes. Can I get them replaced?] «Please send us a DM with more details and we'll take a look.»"],
+                            passes: ["[question: The Summit boots I bought last week have a split sole after two hikes. Can I get them replaced?] Sorry about the split sole! Boots under a year old are replaced free: bring them to any store with your receipt."]),
             RuleDescription(id: "off-topic", category: .relevance, severity: .info,
-                            summary: "Any reply that mentions nothing the customer asked about.",
+                            summary: "A reply written for this customer (not canned) that seems to be about another issue than theirs, by the same evidence as ignores-question.",
                             triggers: ["[question: Are the Summit hiking boots waterproof for river crossings?] «Standard orders ship within two business days from our warehouse.»"],
                             passes: ["[question: Are the Summit hiking boots waterproof for river crossings?] Yes, the Summit boots are fully waterproof up to the ankle."]),
             RuleDescription(id: "unanswered-question", category: .relevance, severity: .info,

@@ -16,7 +16,8 @@ public struct CustomerAsk: Codable, Sendable, Equatable {
 
 /// How well a reply covers its question, with the evidence.
 public struct RelevanceResult: Codable, Sendable, Equatable {
-    /// 0 (unrelated) to 1 (covers everything asked).
+    /// 0 (about something else) to 1 (about this customer's issue): with the model, the chance that
+    /// the reply answers this message rather than another one; without it, the word-overlap score.
     public var score: Double
     /// IDF-weighted share of the customer's key terms the reply uses.
     public var coverage: Double
@@ -34,10 +35,23 @@ public struct RelevanceResult: Codable, Sendable, Equatable {
     /// Distinct terms of the question (names left out) and of the reply.
     public var questionTerms: Int
     public var replyTerms: Int
+    /// The word-overlap score: IDF-weighted shared terms, entity echo and answer-type fit (0 to 1).
+    public var overlap: Double = 0
+    /// Cosine of the sentence embeddings of the reply and the customer's message (with the model).
+    public var similarity: Double?
+    /// The chance that the reply is a generic hand-off that would fit any message (with the model).
+    public var generic: Double?
+    /// How close the reply comes to a stock hand-off sentence (with the model).
+    public var handoffLikeness: Double?
+    /// What the reply itself is about: its most telling terms that the customer never used.
+    public var about: [String] = []
+    /// The sentence of the customer's message that carries its gist, when the reply was flagged.
+    public var gist: String?
 
     enum CodingKeys: String, CodingKey {
         case score, coverage, entities, typeFit = "type_fit", asks, missing, unanswered, listening
         case forwardCoverage = "forward_coverage", questionTerms = "question_terms", replyTerms = "reply_terms"
+        case overlap, similarity, generic, handoffLikeness = "handoff_likeness", about, gist
     }
 }
 
@@ -57,6 +71,12 @@ extension RelevanceResult: CheckEvidence {
         try c.encode(round3(forwardCoverage), forKey: .forwardCoverage)
         try c.encode(questionTerms, forKey: .questionTerms)
         try c.encode(replyTerms, forKey: .replyTerms)
+        try c.encode(round3(overlap), forKey: .overlap)
+        try c.encodeIfPresent(similarity.map(round3), forKey: .similarity)
+        try c.encodeIfPresent(generic.map(round3), forKey: .generic)
+        try c.encodeIfPresent(handoffLikeness.map(round3), forKey: .handoffLikeness)
+        try c.encode(about, forKey: .about)
+        try c.encodeIfPresent(gist, forKey: .gist)
     }
 }
 
@@ -254,12 +274,20 @@ public struct RelevanceScorer: Sendable {
         // Evidence in the customer's own words: entities first, then the missing terms as written.
         let surface = surfaceForms(qTokens)
         var missing: [String] = []
-        for m in qEntities.subtracting(echoed).sorted() + key.filter({ !rTerms.contains($0.key) && !extractor.lexicon.common.contains($0.key) }).map({ surface[$0.key] ?? $0.key })
-            where !missing.contains(m) { missing.append(m) }
+        // Only words the customer wrote count as evidence: not a link's fragments, dates or names.
+        let notTopics = extractor.lexicon.notTopics
+        let missingEntities = qEntities.subtracting(echoed).filter { !notTopics.contains($0) }.sorted()
+        let missingTerms = key.filter { !rTerms.contains($0.key) && !extractor.lexicon.common.contains($0.key) }.compactMap { surface[$0.key] }
+        for m in missingEntities + missingTerms where !missing.contains(m) && !notTopics.contains(m) { missing.append(m) }
         let top = key.prefix(5)
         let listening = top.isEmpty ? 0 : Double(top.filter { rTerms.contains($0.key) }.count) / Double(top.count)
+        // What the reply is about, in its own words: its most telling terms the customer never used.
+        let replySurface = surfaceForms(rTokens)
+        let about = rKey.filter { !qSet.contains($0.key) && !ignore.contains($0.key) && !extractor.lexicon.common.contains($0.key) }
+            .compactMap { replySurface[$0.key] }.filter { !notTopics.contains($0) }.prefix(4).map { $0 }
         return RelevanceResult(score: score, coverage: coverage, entities: entities, typeFit: typeFit, asks: asks,
                                missing: missing, unanswered: asks.count >= 2 ? unanswered : [], listening: listening,
-                               forwardCoverage: forward, questionTerms: Set(qTerms).count, replyTerms: rTerms.subtracting(ignore).count)
+                               forwardCoverage: forward, questionTerms: Set(qTerms).count, replyTerms: rTerms.subtracting(ignore).count,
+                               overlap: score, about: about)
     }
 }

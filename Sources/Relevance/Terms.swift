@@ -13,6 +13,8 @@ public struct RelevanceLexicon: Sendable {
     var words: [String: String]
     /// What makes a customer's sentence an open question (`relevance/open-questions.yml`).
     public var openQuestions: OpenQuestionLexicon
+    /// Words never shown as what a message is about: month and day names (`relevance/not-topics.txt`).
+    public var notTopics: Set<String> = []
 
     public init(stopwords: Set<String>, common: Set<String>, synonymGroups: [[String]],
                 openQuestions: OpenQuestionLexicon = OpenQuestionLexicon()) {
@@ -45,9 +47,11 @@ public struct RelevanceLexicon: Sendable {
         let open: OpenQuestionLexicon
         do { open = try DataFile.decode(OpenQuestionLexicon.self, from: String(contentsOf: questions, encoding: .utf8), file: questions.path) }
         catch { throw RelevanceError(description: "\(error)") }
-        return RelevanceLexicon(stopwords: Set(try list("stopwords.txt").map { $0.lowercased() }),
-                                common: Set(try list("common-words.txt").map { $0.lowercased() }), synonymGroups: groups,
-                                openQuestions: open)
+        var lexicon = RelevanceLexicon(stopwords: Set(try list("stopwords.txt").map { $0.lowercased() }),
+                                       common: Set(try list("common-words.txt").map { $0.lowercased() }), synonymGroups: groups,
+                                       openQuestions: open)
+        lexicon.notTopics = Set(try list("not-topics.txt").map { $0.lowercased() })
+        return lexicon
     }
 }
 

@@ -30,7 +30,15 @@ public enum StandardCheckers {
         registry.register(try GrammarChecker(ruleSet: RuleSet.load(language: "en", locator: spelling.locator)))
         registry.register(try SafetyChecker(lexicon: SafetyLexicon.load(language: "en", locator: spelling.locator)))
         let relevance = try RelevanceLexicon.load(locator: spelling.locator)
-        registry.register(RelevanceChecker(lexicon: relevance))
+        // The sentence-embedding model is read on the other core too (a few tens of milliseconds);
+        // a missing model is an error that says how to install it.
+        var semantic: SemanticRelevance?
+        if config.relevance.semantic {
+            let meaning = try SemanticRelevance(locator: spelling.locator)
+            Thread.detachNewThread { meaning.model.preload() }
+            semantic = meaning
+        }
+        registry.register(RelevanceChecker(lexicon: relevance, semantic: semantic))
         registry.register(try ToneChecker(lexicon: ToneLexicon.load(language: "en", locator: spelling.locator), relevance: relevance))
         registry.register(SpellingChecker(service: spelling))
         return registry

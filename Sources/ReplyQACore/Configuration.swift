@@ -167,6 +167,45 @@ public struct ToneOptions: Codable, Hashable, Sendable {
     }
 }
 
+/// Relevance settings: whether meaning (sentence embeddings) is read, and how much a generic hand-off matters per channel.
+public struct RelevanceOptions: Codable, Hashable, Sendable {
+    /// Read meaning with the sentence-embedding model (off: word overlap only, faster, less exact).
+    public var semantic = true
+    /// Severity of `generic-reply` on channels not listed in `genericReplyChannels` (unless `severities` overrides it).
+    public var genericReply: Severity = .info
+    /// Per-channel severity of `generic-reply` (a team may require email replies to answer).
+    public var genericReplyChannels: [String: Severity] = [:]
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case semantic, genericReply = "generic_reply" }
+    enum GenericKeys: String, CodingKey, CaseIterable { case `default`, channels }
+
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        semantic = try c.decodeIfPresent(Bool.self, forKey: .semantic) ?? true
+        if c.contains(.genericReply), try !c.decodeNil(forKey: .genericReply) {
+            let g = try c.nestedContainer(keyedBy: GenericKeys.self, forKey: .genericReply)
+            genericReply = try g.decodeIfPresent(Severity.self, forKey: .default) ?? .info
+            let channels = try g.decodeIfPresent([String: Severity].self, forKey: .channels) ?? [:]
+            genericReplyChannels = Dictionary(channels.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(semantic, forKey: .semantic)
+        var g = c.nestedContainer(keyedBy: GenericKeys.self, forKey: .genericReply)
+        try g.encode(genericReply, forKey: .default)
+        try g.encode(genericReplyChannels, forKey: .channels)
+    }
+
+    /// The severity of `generic-reply` on `channel`.
+    public func genericReplySeverity(channel: String) -> Severity {
+        genericReplyChannels[channel.lowercased()] ?? genericReply
+    }
+}
+
 /// How helpdesk exports are read: channel names, bots, and the columns of a CSV export.
 public struct HelpdeskOptions: Codable, Hashable, Sendable {
     /// The export's channel (Zendesk `via.channel`, Freshdesk `source`, ...) to the channel to use.
@@ -248,6 +287,7 @@ public struct Configuration: Codable, Hashable, Sendable {
     public var reviews: String?
     public var spelling = SpellingOptions()
     public var tone = ToneOptions()
+    public var relevance = RelevanceOptions()
     public var helpdesk = HelpdeskOptions()
 
     public init() {}
@@ -255,7 +295,7 @@ public struct Configuration: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case agents, channels, defaultChannel = "default_channel", disabledRules = "disabled_rules"
         case limits, supportDomains = "support_domains", dictionaries, templates, spelling, severities, scorecard
-        case handleChannels = "handle_channels", tone, helpdesk, reviews
+        case handleChannels = "handle_channels", tone, relevance, helpdesk, reviews
     }
     enum AgentKeys: String, CodingKey, CaseIterable { case header, addresses }
 
@@ -287,6 +327,7 @@ public struct Configuration: Codable, Hashable, Sendable {
         // Channels are compared lower-cased (a header's value is lower-cased too).
         handleChannels = (try c.decodeIfPresent([String].self, forKey: .handleChannels) ?? handleChannels).map { $0.lowercased() }
         tone = try c.decodeIfPresent(ToneOptions.self, forKey: .tone) ?? ToneOptions()
+        relevance = try c.decodeIfPresent(RelevanceOptions.self, forKey: .relevance) ?? RelevanceOptions()
         helpdesk = try c.decodeIfPresent(HelpdeskOptions.self, forKey: .helpdesk) ?? HelpdeskOptions()
     }
 
@@ -308,6 +349,7 @@ public struct Configuration: Codable, Hashable, Sendable {
         try c.encode(scorecard, forKey: .scorecard)
         try c.encode(handleChannels, forKey: .handleChannels)
         try c.encode(tone, forKey: .tone)
+        try c.encode(relevance, forKey: .relevance)
         try c.encode(helpdesk, forKey: .helpdesk)
     }
 
@@ -378,6 +420,13 @@ extension Configuration {
             "tone": .section([
                 "default": policy,
                 "channels": .table(key: .channel, value: policy, example: "chat: {formality: casual}"),
+            ]),
+            "relevance": .section([
+                "semantic": .boolean,
+                "generic_reply": .section([
+                    "default": severity,
+                    "channels": .table(key: .channel, value: severity, example: "email: warning"),
+                ]),
             ]),
             "dictionaries": .text,
             "templates": .text,

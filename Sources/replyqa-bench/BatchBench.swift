@@ -35,6 +35,17 @@ struct BatchBench: ParsableCommand {
             ("replyqa, 1 thread", replyqa, check + ["--threads", "1"]),
             ("replyqa, every core (\(ProcessInfo.processInfo.activeProcessorCount))", replyqa, check),
         ]
+        // The same check with word overlap alone: what reading meaning (the sentence-embedding model) costs.
+        let configFile = config ?? (batch as NSString).appendingPathComponent("replyqa.yml")
+        let overlapOnly = FileManager.default.temporaryDirectory.appendingPathComponent("replyqa-batch-bench-\(getpid()).yml").path
+        defer { try? FileManager.default.removeItem(atPath: overlapOnly) }
+        let configText = (try? String(contentsOfFile: configFile, encoding: .utf8)) ?? ""
+        if !configText.split(separator: "\n").contains(where: { $0.hasPrefix("relevance:") }) {
+            try (configText + "\nrelevance: {semantic: false}\n").write(toFile: overlapOnly, atomically: true, encoding: .utf8)
+            var overlapCheck = check
+            overlapCheck[3] = overlapOnly
+            contenders.append(("replyqa, every core, no model", replyqa, overlapCheck))
+        }
         if let peer { contenders.append(("Python peer stack", peer, [peerScript, batch])) }
         var results = Array(repeating: [ChildRun](), count: contenders.count)
         for round in 0..<max(1, runs) {
@@ -57,8 +68,11 @@ struct BatchBench: ParsableCommand {
             print(c.name.padding(toLength: 32, withPad: " ", startingAt: 0) + String(format: "  %7.2f  %7.2f  %12.1f", wall[k], cpu[k], peak))
         }
         print(String(format: "every core vs one thread: %.2f times as fast (wall)", wall[0] / wall[1]))
-        if contenders.count > 2 {
-            print(String(format: "replyqa (every core) vs the Python peer: %.1f times as fast (wall), %.1f times less CPU", wall[2] / wall[1], cpu[2] / cpu[1]))
+        if let k = contenders.firstIndex(where: { $0.name.hasSuffix("no model") }) {
+            print(String(format: "reading meaning costs %.2f CPU s on this batch (%.2f times the CPU of the check without it)", cpu[1] - cpu[k], cpu[1] / max(cpu[k], 0.001)))
+        }
+        if let k = contenders.firstIndex(where: { $0.name == "Python peer stack" }) {
+            print(String(format: "replyqa (every core) vs the Python peer: %.1f times as fast (wall), %.1f times less CPU", wall[k] / wall[1], cpu[k] / cpu[1]))
         }
     }
 }

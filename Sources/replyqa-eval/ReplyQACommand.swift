@@ -47,7 +47,13 @@ struct CheckOutput: Decodable {
         var relevance: Relevance?
         enum CodingKeys: String, CodingKey { case file, messageID = "message_id", authored, findings, scores, question, relevance }
     }
-    struct Relevance: Decodable { var score: Double }
+    struct Relevance: Decodable {
+        var score: Double
+        var overlap: Double?
+        var similarity: Double?
+        var handoffLikeness: Double?
+        enum CodingKeys: String, CodingKey { case score, overlap, similarity, handoffLikeness = "handoff_likeness" }
+    }
     struct Finding: Decodable {
         var rule: String
         var severity: String

@@ -1,0 +1,150 @@
+import Foundation
+import ReplyQACore
+
+/// One logistic model of `relevance/semantic.yml`: a weight per feature and an intercept.
+public struct LogisticModel: Codable, Sendable, Equatable {
+    public var intercept: Double
+    public var similarity: Double
+    public var overlap: Double
+    public var handoffLikeness: Double
+    public var logWords: Double
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case intercept, similarity, overlap, handoffLikeness = "handoff_likeness", logWords = "log_words"
+    }
+
+    public init(intercept: Double, similarity: Double, overlap: Double, handoffLikeness: Double, logWords: Double) {
+        self.intercept = intercept; self.similarity = similarity; self.overlap = overlap
+        self.handoffLikeness = handoffLikeness; self.logWords = logWords
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try DataFileKeys.reject(unknownIn: decoder, allowed: CodingKeys.allCases.map(\.rawValue))
+        intercept = try c.decode(Double.self, forKey: .intercept)
+        similarity = try c.decodeIfPresent(Double.self, forKey: .similarity) ?? 0
+        overlap = try c.decodeIfPresent(Double.self, forKey: .overlap) ?? 0
+        handoffLikeness = try c.decodeIfPresent(Double.self, forKey: .handoffLikeness) ?? 0
+        logWords = try c.decodeIfPresent(Double.self, forKey: .logWords) ?? 0
+    }
+
+    /// The chance, 0 to 1.
+    public func chance(_ f: SemanticFeatures) -> Double {
+        let z = intercept + similarity * f.similarity + overlap * f.overlap + handoffLikeness * f.handoffLikeness + logWords * f.logWords
+        return 1 / (1 + exp(-z))
+    }
+}
+
+/// What the relevance models read off one reply and its customer message.
+public struct SemanticFeatures: Sendable, Equatable {
+    public var similarity: Double
+    public var overlap: Double
+    public var handoffLikeness: Double
+    public var logWords: Double
+
+    public init(similarity: Double, overlap: Double, handoffLikeness: Double, logWords: Double) {
+        self.similarity = similarity; self.overlap = overlap; self.handoffLikeness = handoffLikeness; self.logWords = logWords
+    }
+}
+
+/// `relevance/semantic.yml`: the models, their thresholds and the hand-off sentences.
+public struct SemanticSettings: Codable, Sendable, Equatable {
+    public var answers: LogisticModel
+    public var generic: LogisticModel
+    public var wrongBelow: Double
+    public var genericFrom: Double
+    public var handoffs: [String]
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case answers, generic, wrongBelow = "wrong_below", genericFrom = "generic_from", handoffs
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try DataFileKeys.reject(unknownIn: decoder, allowed: CodingKeys.allCases.map(\.rawValue))
+        answers = try c.decode(LogisticModel.self, forKey: .answers)
+        generic = try c.decode(LogisticModel.self, forKey: .generic)
+        wrongBelow = try c.decode(Double.self, forKey: .wrongBelow)
+        genericFrom = try c.decode(Double.self, forKey: .genericFrom)
+        handoffs = try c.decode([String].self, forKey: .handoffs)
+        guard !handoffs.isEmpty else {
+            throw DecodingError.dataCorruptedError(forKey: .handoffs, in: c, debugDescription: "at least one hand-off sentence is needed")
+        }
+    }
+
+    /// Reads `relevance/semantic.yml` of the dictionaries in use.
+    public static func load(locator: DictionaryLocator) throws -> SemanticSettings {
+        guard let url = locator.file("relevance/semantic.yml") else {
+            throw RelevanceError(description: "missing \(locator.root?.path ?? "Dictionaries")/relevance/semantic.yml")
+        }
+        do { return try DataFile.decode(SemanticSettings.self, from: String(contentsOf: url, encoding: .utf8), file: url.path) }
+        catch { throw RelevanceError(description: "\(error)") }
+    }
+}
+
+/// Relevance read from meaning: the sentence-embedding model and what `semantic.yml` makes of it.
+public struct SemanticRelevance: Sendable {
+    public let model: MeaningModel
+    public let settings: SemanticSettings
+
+    public init(model: MeaningModel, settings: SemanticSettings) { self.model = model; self.settings = settings }
+
+    /// The model and settings of the dictionaries in use.
+    public init(locator: DictionaryLocator) throws {
+        self.init(model: try MeaningModel(locator: locator), settings: try SemanticSettings.load(locator: locator))
+    }
+
+    /// The two chances for a reply and its customer message, with the features; nil when the
+    /// model cannot be read (then the word-overlap score stands alone).
+    public func judge(reply: String, question: String, overlap: Double) -> SemanticJudgement? {
+        let texts = [reply, question] + settings.handoffs
+        guard let v = model.vectors(texts), v.count == texts.count else { return nil }
+        let words = MeaningModel.meaningfulText(reply).split(separator: " ").count
+        let handoff = v.dropFirst(2).map { MeaningModel.similarity(v[0], $0) }.max() ?? 0
+        let f = SemanticFeatures(similarity: MeaningModel.similarity(v[0], v[1]), overlap: overlap,
+                                 handoffLikeness: handoff, logWords: log(1 + Double(words)))
+        return SemanticJudgement(features: f, answers: settings.answers.chance(f), generic: settings.generic.chance(f))
+    }
+
+    /// The sentence of the customer's message that carries its gist (closest in meaning to the whole
+    /// message), for a coach to see what went unanswered; cut to `gistLimit` characters.
+    public func gist(of sentences: [String], question: String) -> String? {
+        let candidates = sentences.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .filter { MeaningModel.meaningfulText($0).split(separator: " ").count >= 3 }
+        var best = candidates.first
+        if candidates.count >= 2, let v = model.vectors([question] + candidates) {
+            best = candidates.indices.max { MeaningModel.similarity(v[0], v[$0 + 1]) < MeaningModel.similarity(v[0], v[$1 + 1]) }
+                .map { candidates[$0] }
+        }
+        guard let best else { return nil }
+        return best.count <= Self.gistLimit ? best : String(best.prefix(Self.gistLimit - 1)) + "…"
+    }
+
+    /// Longest quoted sentence of a customer's message in a finding.
+    public static let gistLimit = 200
+}
+
+/// The chances that a reply answers its customer's message and that it is a generic hand-off.
+public struct SemanticJudgement: Sendable, Equatable {
+    public var features: SemanticFeatures
+    public var answers: Double
+    public var generic: Double
+}
+
+/// Unknown keys in a data file are mistakes (a misspelt weight would silently count as 0).
+enum DataFileKeys {
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    static func reject(unknownIn decoder: any Decoder, allowed: [String]) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        if let bad = c.allKeys.first(where: { !allowed.contains($0.stringValue) }) {
+            throw DecodingError.dataCorruptedError(forKey: bad, in: c,
+                debugDescription: "unknown key “\(bad.stringValue)”; expected one of: \(allowed.joined(separator: ", "))")
+        }
+    }
+}
