@@ -54,9 +54,12 @@ public struct SemanticSettings: Codable, Sendable, Equatable {
     public var wrongBelow: Double
     public var genericFrom: Double
     public var handoffs: [String]
+    /// Openings of courtesy sentences (greetings, thanks, offers of more help): left out before
+    /// meaning is read, so a macro's polite frame does not look like an answer to anything.
+    public var courtesy: [String]
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case answers, generic, wrongBelow = "wrong_below", genericFrom = "generic_from", handoffs
+        case answers, generic, wrongBelow = "wrong_below", genericFrom = "generic_from", handoffs, courtesy
     }
 
     public init(from decoder: any Decoder) throws {
@@ -67,6 +70,7 @@ public struct SemanticSettings: Codable, Sendable, Equatable {
         wrongBelow = try c.decode(Double.self, forKey: .wrongBelow)
         genericFrom = try c.decode(Double.self, forKey: .genericFrom)
         handoffs = try c.decode([String].self, forKey: .handoffs)
+        courtesy = (try c.decodeIfPresent([String].self, forKey: .courtesy) ?? []).map { $0.lowercased() }
         guard !handoffs.isEmpty else {
             throw DecodingError.dataCorruptedError(forKey: .handoffs, in: c, debugDescription: "at least one hand-off sentence is needed")
         }
@@ -97,6 +101,7 @@ public struct SemanticRelevance: Sendable {
     /// The two chances for a reply and its customer message, with the features; nil when the
     /// model cannot be read (then the word-overlap score stands alone).
     public func judge(reply: String, question: String, overlap: Double) -> SemanticJudgement? {
+        let reply = content(reply), question = content(question)
         let texts = [reply, question] + settings.handoffs
         guard let v = model.vectors(texts), v.count == texts.count else { return nil }
         let words = MeaningModel.meaningfulText(reply).split(separator: " ").count
@@ -104,6 +109,36 @@ public struct SemanticRelevance: Sendable {
         let f = SemanticFeatures(similarity: MeaningModel.similarity(v[0], v[1]), overlap: overlap,
                                  handoffLikeness: handoff, logWords: log(1 + Double(words)))
         return SemanticJudgement(features: f, answers: settings.answers.chance(f), generic: settings.generic.chance(f))
+    }
+
+    /// `text` without its courtesy sentences ("Hi Sofia,", "Thanks for reaching out to us.", "Let
+    /// us know if there is anything else"), unless nothing else is left.
+    public func content(_ text: String) -> String {
+        guard !settings.courtesy.isEmpty else { return text }
+        var sentences: [Substring] = [], start = text.startIndex, i = text.startIndex
+        while i < text.endIndex {
+            let c = text[i]
+            let next = text.index(after: i)
+            if c == "\n" || ((c == "." || c == "!" || c == "?") && (next == text.endIndex || text[next].isWhitespace)) {
+                sentences.append(text[start..<next]); start = next
+            }
+            i = next
+        }
+        if start < text.endIndex { sentences.append(text[start...]) }
+        let kept = sentences.filter { sentence in
+            let words = sentence.lowercased().replacingOccurrences(of: "’", with: "'")
+                .split(whereSeparator: { !$0.isLetter && $0 != "'" && $0 != "@" }).filter { !$0.hasPrefix("@") }
+            guard !words.isEmpty else { return false }
+            let opening = words.joined(separator: " ")
+            // The courtesy phrase and at most a few words more ("Hi Sofia,", "Thanks for reaching out
+            // to Northwind."): a sentence that goes on has something to say.
+            return !settings.courtesy.contains { phrase in
+                (opening == phrase || opening.hasPrefix(phrase + " "))
+                    && words.count <= phrase.split(separator: " ").count + Self.courtesyExtraWords
+            }
+        }
+        let joined = kept.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ").trimmingCharacters(in: .whitespacesAndNewlines)
+        return joined.isEmpty ? text : joined
     }
 
     /// The sentence of the customer's message that carries its gist (closest in meaning to the whole
@@ -119,6 +154,9 @@ public struct SemanticRelevance: Sendable {
         guard let best else { return nil }
         return best.count <= Self.gistLimit ? best : String(best.prefix(Self.gistLimit - 1)) + "…"
     }
+
+    /// Words a courtesy sentence may have beyond its opening phrase (a name, the brand).
+    static let courtesyExtraWords = 4
 
     /// Longest quoted sentence of a customer's message in a finding.
     public static let gistLimit = 200

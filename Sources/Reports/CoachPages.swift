@@ -6,9 +6,10 @@ import ReplyQACore
 /// What a coach needs beside the scores: the customer's message, a teammate's reply as a model
 /// for each improvement area, and a one-page summary to print.
 extension HTMLPages {
-    /// The customer's message a reply answers, collapsed, escaped like all email text, with a
-    /// card number in it masked (the report never repeats one, whoever sent it).
-    func customerMessage(_ index: Int) -> Node<HTML.BodyContext> {
+    /// The customer's message a reply answers, escaped like all email text, with a card number in
+    /// it masked (the report never repeats one, whoever sent it); collapsed unless `open` (a reply
+    /// flagged for relevance is read beside what the customer wrote).
+    func customerMessage(_ index: Int, open: Bool = false) -> Node<HTML.BodyContext> {
         guard let q = m.result.replies[index].reply.question, !q.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             return .div(.class("small muted customer-none"), .text("No customer message was found for this reply."))
         }
@@ -19,6 +20,7 @@ extension HTMLPages {
         let source = q.source == .thread ? "the customer's message\(from)" : "the customer's message\(from), as the reply quotes it"
         return .element(named: "details", nodes: [
             .class("customer"),
+            open ? .attribute(named: "open", value: "open") : .empty,
             .element(named: "summary", nodes: [.text("Show \(source)")]),
             .div(.class("text"), .text(shown)),
         ])

@@ -393,7 +393,7 @@ struct HTMLPages {
                          .text(" · "), .span(.class("tag \(s.toneLabel ?? "")"), .text(s.toneLabel ?? "no tone"))),
                     .div(.class("small muted"), .text("Subject: \(record.reply.subject ?? "(none)")")),
                     rescoredLine(index),
-                    customerMessage(index),
+                    customerMessage(index, open: record.findings.contains { $0.category == .relevance }),
                     .div(.class("text"), .group(nodes)),
                     notes.isEmpty ? .empty : .ul(.class("notes"), .group(notes)))
     }

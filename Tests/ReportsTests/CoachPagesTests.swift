@@ -51,6 +51,25 @@ final class CoachPagesTests: XCTestCase {
                        "only numbers that pass the card check are masked")
     }
 
+    func testAReplyFlaggedForRelevanceShowsTheCustomersMessageOpen() throws {
+        let shop = ("Northwind", "support@northwind.example")
+        let messages = [
+            message("q1", from: ("Linda Park", "linda@home.example"), to: shop, body:
+                "My TrailMate tent pole snapped on the first night of camping. Can a replacement pole reach me before Saturday?"),
+            message("r1", from: ("Ana", "ana@northwind.example"), to: ("Linda Park", "linda@home.example"), inReplyTo: "q1", body:
+                "Hi Linda,\n\nTo change the email address on your account, open Settings, choose Profile, then Email, and confirm the code we send you.\n\nBest,\nAna"),
+        ]
+        var config = Configuration()
+        config.supportDomains = ["northwind.example"]
+        let result = BatchProcessor(config: config, checkers: try StandardCheckers.make(config: config)).run(messages: messages)
+        let flagged = try XCTUnwrap(result.replies.first?.findings.first { $0.category == .relevance }, "\(result.replies.first?.findings.map(\.rule) ?? [])")
+        XCTAssertTrue(flagged.message.contains("tent pole snapped"), flagged.message)
+        let model = ReportModel(result: result, config: config)
+        let ana = try XCTUnwrap(model.aggregate.agents.first { $0.agent == "Ana" })
+        let page = HTMLPages(m: model).agentPage(ana)
+        XCTAssertTrue(page.contains("<details class=\"customer\" open=\"open\"><summary>Show the customer's message from Linda Park</summary>"), "open beside the reply")
+    }
+
     func testAnImprovementAreaShowsATeammatesModelReplyToTheSameSituation() throws {
         let model = try batch()
         let ana = try XCTUnwrap(model.aggregate.agents.first { $0.agent == "Ana" })
