@@ -87,6 +87,9 @@ public struct BatchProcessor: Sendable {
     public var inputFormat: InputFormat = .auto
     /// Threads that check replies (the output is the same for any number).
     public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// Splits bodies with the markers of the configuration's dictionaries folder (the built-in
+    /// ones when that folder's cannot be read: commands report that before they run).
+    public var segmenter: Segmenter
 
     let scorer: Scorer
     /// Rules whose findings the measured categories count already.
@@ -98,6 +101,7 @@ public struct BatchProcessor: Sendable {
         templates = config.templates.map(Template.load) ?? []
         scorer = Scorer(options: config.scorecard, rules: checkers.rules)
         countedRules = checkers.countedRules
+        segmenter = (try? Segmenter.load(locator: DictionaryLocator(config: config))) ?? .standard
     }
 
     /// A message read and segmented, before threading decides what it is.
@@ -162,7 +166,7 @@ public struct BatchProcessor: Sendable {
     }
 
     func load(_ message: MailMessage) -> Loaded {
-        Loaded(message: message, segments: Segmenter.segment(message.body, quoteStartLine: message.quoteStartLine))
+        Loaded(message: message, segments: segmenter.segment(message.body, quoteStartLine: message.quoteStartLine))
     }
 
     func assemble(_ loaded: [Loaded], failures: [IngestError], skipped: [SkippedInput], filesRead: Int) -> BatchResult {
@@ -275,10 +279,10 @@ public struct BatchProcessor: Sendable {
     /// Lints one reply on its own: it is a reply whatever its sender; the customer's message is
     /// `question` when given, else what the reply quotes.
     public func lint(_ message: MailMessage, question: MailMessage?, agent: String?, channel: String?) -> ReplyRecord {
-        let segments = Segmenter.segment(message.body, quoteStartLine: message.quoteStartLine)
+        let segments = segmenter.segment(message.body, quoteStartLine: message.quoteStartLine)
         var customer: CustomerQuestion? = nil
         if let q = question {
-            let qs = Segmenter.segment(q.body, quoteStartLine: q.quoteStartLine)
+            let qs = segmenter.segment(q.body, quoteStartLine: q.quoteStartLine)
             customer = CustomerQuestion(text: qs.authored, source: .thread, messageID: q.messageID,
                                         customerName: q.from?.name ?? message.to.first?.name,
                                         customerAddress: q.from?.address ?? message.to.first?.address)

@@ -1,4 +1,5 @@
 import Foundation
+import ReplyQACore
 
 /// A run of lines the agent wrote, with where it sits in the body.
 public struct Fragment: Sendable, Equatable {
@@ -31,8 +32,29 @@ public struct Segments: Sendable, Equatable {
 /// Splits a reply body into authored text, quoted history, signature and footer.
 ///
 /// The body is processed line by line with bounded look-ahead, so the cost is linear in its size.
-public enum Segmenter {
+/// The lines that mark history, signatures and footers are data (`Dictionaries/segmentation/markers.yml`).
+public struct Segmenter: Sendable {
+    public let markers: Markers
+
+    public init(markers: Markers) { self.markers = markers }
+
+    /// The segmenter of the dictionaries folder (read once per folder).
+    public static func load(locator: DictionaryLocator) throws -> Segmenter {
+        try SegmenterCache.shared.segmenter(for: locator)
+    }
+
+    /// The segmenter of the built-in `Dictionaries/` folder, for callers with no configuration.
+    public static let standard: Segmenter = {
+        do { return try load(locator: DictionaryLocator(config: Configuration())) }
+        catch { preconditionFailure("ReplyQA's own segmentation markers cannot be read: \(error)") }
+    }()
+
+    /// Segments with the built-in markers.
     public static func segment(_ body: String, quoteStartLine: Int? = nil) -> Segments {
+        standard.segment(body, quoteStartLine: quoteStartLine)
+    }
+
+    public func segment(_ body: String, quoteStartLine: Int? = nil) -> Segments {
         segment(body, quoteStartLine: quoteStartLine, depth: 0)
     }
 
@@ -40,7 +62,7 @@ public enum Segmenter {
 
     /// The segmentation passes, in order: find the quoted history, cut the rest into authored
     /// fragments, take footers and the signature off them, then assemble the texts.
-    static func segment(_ body: String, quoteStartLine: Int?, depth: Int) -> Segments {
+    func segment(_ body: String, quoteStartLine: Int?, depth: Int) -> Segments {
         let normalized = body.contains("\r") ? body.replacingOccurrences(of: "\r\n", with: "\n") : body
         let body = BodyLines(normalized.split(separator: "\n", omittingEmptySubsequences: false))
         let quotes = scanQuotes(body, quoteStartLine: quoteStartLine)
@@ -87,7 +109,7 @@ public enum Segmenter {
 
     /// Pass 1: reads down the body until the quoted history starts; `>` blocks and "On ... wrote:"
     /// lines above it are quotes too.
-    static func scanQuotes(_ body: BodyLines, quoteStartLine: Int?) -> QuoteScan {
+    func scanQuotes(_ body: BodyLines, quoteStartLine: Int?) -> QuoteScan {
         let lines = body.lines
         var scan = QuoteScan(kinds: [Kind](repeating: .authored, count: lines.count))
         var i = 0
@@ -102,13 +124,13 @@ public enum Segmenter {
             }
             if body.blank(i) { i += 1; continue }
             let line = lines[i]
-            if Markers.matches(Markers.originalMessage, line) {
+            if markers.originalMessage.matches(line) {
                 scan.note(i..<i + 1, header: true, in: body); scan.markRest(i); break
             }
             if let end = headerBlock(lines, at: i) {
                 scan.note(i..<end, header: true, in: body); scan.markRest(i); break
             }
-            if Markers.matches(Markers.separator, line), let next = body.nextNonBlank(i + 1), let end = headerBlock(lines, at: next) {
+            if markers.separator.matches(line), let next = body.nextNonBlank(i + 1), let end = headerBlock(lines, at: next) {
                 scan.note(next..<end, header: true, in: body)
                 scan.firstQuote = min(scan.firstQuote ?? i, i)
                 scan.markRest(i); break
@@ -140,7 +162,7 @@ public enum Segmenter {
     }
 
     /// Pass 2: maximal runs of authored lines, trimmed of blank lines.
-    static func fragments(_ body: BodyLines, kinds: [Kind]) -> [Fragment] {
+    func fragments(_ body: BodyLines, kinds: [Kind]) -> [Fragment] {
         var fragments: [Fragment] = []
         var start: Int? = nil
         for j in 0...body.count {
@@ -157,7 +179,7 @@ public enum Segmenter {
 
     /// Pass 3: footers (disclaimers, list trailers) can end any fragment; a fragment that is all
     /// footer is dropped from the authored text.
-    static func takeFooters(_ body: BodyLines, _ fragments: [Fragment]) -> ([Fragment], [Range<Int>]) {
+    func takeFooters(_ body: BodyLines, _ fragments: [Fragment]) -> ([Fragment], [Range<Int>]) {
         var footerLines: [Range<Int>] = []
         let kept = fragments.compactMap { fragment -> Fragment? in
             guard let f = footerStart(body.lines, fragment.lines) else { return fragment }
@@ -170,7 +192,7 @@ public enum Segmenter {
     }
 
     /// Pass 4: the signature closes the last fragment.
-    static func takeSignature(_ body: BodyLines, _ fragments: [Fragment]) -> ([Fragment], String?) {
+    func takeSignature(_ body: BodyLines, _ fragments: [Fragment]) -> ([Fragment], String?) {
         guard var last = fragments.last, let s = signatureStart(body.lines, last.lines) else { return (fragments, nil) }
         var fragments = fragments
         var hi = s
@@ -186,7 +208,7 @@ public enum Segmenter {
     }
 
     /// Pass 5: the texts of the segments, and where each authored line came from.
-    static func assemble(_ body: BodyLines, quotes: QuoteScan, fragments: [Fragment], footerLines: [Range<Int>],
+    func assemble(_ body: BodyLines, quotes: QuoteScan, fragments: [Fragment], footerLines: [Range<Int>],
                          signature: String?, depth: Int) -> Segments {
         var authoredParts: [String] = []
         var lineMap: [Int] = []
@@ -212,15 +234,15 @@ public enum Segmenter {
 
     /// An Outlook-style header block starting at `i`: at least two header fields, one of them
     /// From, within the next six lines. Returns the line after the block.
-    static func headerBlock(_ lines: [Substring], at i: Int) -> Int? {
-        guard Markers.matches(Markers.headerField, lines[i]) else { return nil }
+    func headerBlock(_ lines: [Substring], at i: Int) -> Int? {
+        guard markers.headerField.matches(lines[i]) else { return nil }
         var fields = 0, hasFrom = false, j = i, end = i
         var gap = 0
         while j < lines.count, j < i + 8 {
             let line = lines[j]
-            if Markers.matches(Markers.headerField, line) {
+            if markers.headerField.matches(line) {
                 fields += 1; end = j + 1; gap = 0
-                if Markers.matches(Markers.fromField, line) { hasFrom = true }
+                if markers.fromField.matches(line) { hasFrom = true }
             } else if line.trimmingCharacters(in: .whitespaces).isEmpty {
                 break
             } else {
@@ -234,16 +256,16 @@ public enum Segmenter {
 
     /// An attribution ("On ... wrote:", "<date> <name> <address>:") starting at `i`, directly
     /// followed by quoted lines or wrapped over up to four lines. Returns the line after it.
-    static func attribution(_ lines: [Substring], at i: Int) -> Int? {
+    func attribution(_ lines: [Substring], at i: Int) -> Int? {
         let line = lines[i]
-        if Markers.matches(Markers.onWroteStart, line) || Markers.matches(Markers.wroteEnd, line) {
+        if markers.onWroteStart.matches(line) || markers.wroteEnd.matches(line) {
             for j in i..<min(lines.count, i + 4) {
                 if j > i, lines[j].trimmingCharacters(in: .whitespaces).isEmpty { break }
-                if Markers.matches(Markers.wroteEnd, lines[j]) { return j + 1 }
+                if markers.wroteEnd.matches(lines[j]) { return j + 1 }
             }
         }
         // A date or address line ending in ":" counts only when quoted lines follow it.
-        if Markers.matches(Markers.attributionLine, line) {
+        if markers.attributionLine.matches(line) {
             var j = i + 1
             while j < lines.count, lines[j].trimmingCharacters(in: .whitespaces).isEmpty { j += 1 }
             if j < lines.count, lines[j].drop(while: { $0 == " " }).first == ">" { return i + 1 }
@@ -252,53 +274,53 @@ public enum Segmenter {
     }
 
     /// For a mail client's quote container at `i`: an attribution line within the two lines above.
-    static func headerAbove(_ lines: [Substring], _ i: Int) -> Int? {
+    func headerAbove(_ lines: [Substring], _ i: Int) -> Int? {
         var j = i - 1
         while j >= 0, lines[j].trimmingCharacters(in: .whitespaces).isEmpty { j -= 1 }
         guard j >= 0 else { return nil }
         for k in stride(from: j, through: max(0, j - 3), by: -1) {
             if let end = attribution(lines, at: k), end > j { return k }
-            if Markers.matches(Markers.wroteEnd, lines[j]) || Markers.matches(Markers.attributionLine, lines[j]) {
-                if Markers.matches(Markers.onWroteStart, lines[k]) { return k }
+            if markers.wroteEnd.matches(lines[j]) || markers.attributionLine.matches(lines[j]) {
+                if markers.onWroteStart.matches(lines[k]) { return k }
             }
         }
-        if Markers.matches(Markers.attributionLine, lines[j]) || Markers.matches(Markers.wroteEnd, lines[j]) { return j }
-        if Markers.matches(Markers.separator, lines[j]) { return j }
+        if markers.attributionLine.matches(lines[j]) || markers.wroteEnd.matches(lines[j]) { return j }
+        if markers.separator.matches(lines[j]) { return j }
         return nil
     }
 
     // MARK: - Footers and signatures
 
     /// The first line of the paragraph where a footer begins, if the fragment ends in one.
-    static func footerStart(_ lines: [Substring], _ range: Range<Int>) -> Int? {
-        for i in range where Markers.matches(Markers.footerStart, lines[i]) {
+    func footerStart(_ lines: [Substring], _ range: Range<Int>) -> Int? {
+        for i in range where markers.footerStart.matches(lines[i]) {
             // Back up to the paragraph start, and over a separator line just above it.
             var p = i
             while p > range.lowerBound, !lines[p - 1].trimmingCharacters(in: .whitespaces).isEmpty { p -= 1 }
             var q = p - 1
             while q >= range.lowerBound, lines[q].trimmingCharacters(in: .whitespaces).isEmpty { q -= 1 }
-            if q >= range.lowerBound, Markers.matches(Markers.separator, lines[q]) { p = q }
+            if q >= range.lowerBound, markers.separator.matches(lines[q]) { p = q }
             return p
         }
         return nil
     }
 
     /// Where the signature of a fragment starts, if it has one.
-    static func signatureStart(_ lines: [Substring], _ range: Range<Int>) -> Int? {
+    func signatureStart(_ lines: [Substring], _ range: Range<Int>) -> Int? {
         let nonBlank = range.filter { !lines[$0].trimmingCharacters(in: .whitespaces).isEmpty }
         // "-- " delimiter: everything below it.
-        if let d = nonBlank.first(where: { Markers.matches(Markers.signatureDelimiter, lines[$0]) }) { return d }
+        if let d = nonBlank.first(where: { markers.signatureDelimiter.matches(lines[$0]) }) { return d }
         let tail = nonBlank.suffix(8)
         // "Sent from my iPhone" near the end.
-        if let m = nonBlank.suffix(3).first(where: { Markers.matches(Markers.mobileSignature, lines[$0]) }) { return m }
+        if let m = nonBlank.suffix(3).first(where: { markers.mobileSignature.matches(lines[$0]) }) { return m }
         // "-Abhishek Kona" as one of the last lines.
         // (A list item "- Another Item" under other items is not a signature.)
-        for (k, d) in nonBlank.enumerated().suffix(3) where k > 0 && Markers.matches(Markers.dashName, lines[d]) {
+        for (k, d) in nonBlank.enumerated().suffix(3) where k > 0 && markers.dashName.matches(lines[d]) {
             let previous = lines[nonBlank[k - 1]].drop(while: { $0 == " " })
             if !(previous.hasPrefix("-") || previous.hasPrefix("*") || previous.hasPrefix("•")) { return d }
         }
         // "Best regards," then a short name/title/contact block: the close stays authored.
-        for s in tail where Markers.matches(Markers.signOff, lines[s]) {
+        for s in tail where markers.signOff.matches(lines[s]) {
             let after = nonBlank.filter { $0 > s }
             guard !after.isEmpty, after.count <= 7 else { continue }
             if after.allSatisfy({ looksLikeSignatureLine(lines[$0]) }) { return after[0] }
@@ -307,7 +329,7 @@ public enum Segmenter {
     }
 
     /// Name, title, company, phone, address or URL lines: short, and not a sentence.
-    static func looksLikeSignatureLine(_ line: Substring) -> Bool {
+    func looksLikeSignatureLine(_ line: Substring) -> Bool {
         let t = line.trimmingCharacters(in: .whitespaces)
         if t.count > 80 { return false }
         if t.hasSuffix("?") { return false }
@@ -320,12 +342,12 @@ public enum Segmenter {
     // MARK: - The quoted message
 
     /// The most recent message in the quoted history, unquoted and cut at its own history.
-    static func extractQuotedMessage(_ lines: [Substring], from start: Int, kinds: [Kind]) -> String? {
+    func extractQuotedMessage(_ lines: [Substring], from start: Int, kinds: [Kind]) -> String? {
         var body: [Substring] = []
         var i = start
         // Skip the header block or attribution.
         if let end = headerBlock(lines, at: i) { i = end }
-        else if Markers.matches(Markers.separator, lines[i]) || Markers.matches(Markers.originalMessage, lines[i]) {
+        else if markers.separator.matches(lines[i]) || markers.originalMessage.matches(lines[i]) {
             i += 1
             while i < lines.count, lines[i].trimmingCharacters(in: .whitespaces).isEmpty { i += 1 }
             if i < lines.count, let end = headerBlock(lines, at: i) { i = end }
@@ -360,5 +382,22 @@ public enum Segmenter {
         let inner = segment(text, quoteStartLine: nil, depth: 1)
         let result = inner.authored.trimmingCharacters(in: .whitespacesAndNewlines)
         return result.isEmpty ? nil : result
+    }
+}
+
+/// Segmenters by dictionaries folder: a service or a batch compiles the markers once.
+final class SegmenterCache: @unchecked Sendable {
+    static let shared = SegmenterCache()
+    private let lock = NSLock()
+    private var loaded: [String: Segmenter] = [:]
+
+    func segmenter(for locator: DictionaryLocator) throws -> Segmenter {
+        let key = locator.root?.path ?? ""
+        lock.lock()
+        defer { lock.unlock() }
+        if let s = loaded[key] { return s }
+        let s = Segmenter(markers: try Markers.load(locator: locator))
+        loaded[key] = s
+        return s
     }
 }

@@ -4,6 +4,7 @@ import ReplyPipeline
 import LintService
 import MailIngest
 import ReplyQACore
+import ReplySegmentation
 import Aggregation
 import History
 import Reports
@@ -89,6 +90,9 @@ struct CommonOptions: ParsableArguments {
             throw UsageFailure("replyqa: \(error)")
         }
         for w in file.warnings { warn(w.description) }
+        // Every command segments with the dictionaries folder's markers: a broken file is bad usage.
+        do { _ = try Segmenter.load(locator: DictionaryLocator(config: file.configuration)) }
+        catch { throw UsageFailure("replyqa: \(error)") }
         return file
     }
 
