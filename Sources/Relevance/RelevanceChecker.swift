@@ -109,7 +109,7 @@ public struct RelevanceChecker: Checker, BatchPreparing, ReadsLimitedText {
         } else {
             for t in [text, asked] { stats.add(scorer.extractor.terms(scorer.extractor.tokens(t))) }
         }
-        var result = scorer.score(reply: text, question: asked, stats: stats, ignore: Self.names(reply))
+        var result = scorer.score(reply: text, question: asked, stats: stats, ignore: PartyNames.words(of: reply))
         guard context.config.relevance.semantic, let semantic,
               let judged = semantic.judge(reply: text, question: asked, overlap: result.overlap) else { return result }
         result.score = judged.answers
@@ -122,15 +122,6 @@ public struct RelevanceChecker: Checker, BatchPreparing, ReadsLimitedText {
             result.gist = semantic.gist(of: sentences, question: asked)
         }
         return result
-    }
-
-    /// Names of the people involved: they say nothing about the topic.
-    static func names(_ reply: Reply) -> Set<String> {
-        var names = Set<String>()
-        for n in [reply.agent, reply.question?.customerName ?? "", reply.question?.customerAddress ?? ""] + reply.recipients {
-            for piece in n.lowercased().split(whereSeparator: { !$0.isLetter }) where piece.count > 1 { names.insert(String(piece)) }
-        }
-        return names
     }
 
     public var rules: [RuleDescription] {

@@ -73,6 +73,8 @@ public struct BatchResult: Sendable {
     public var skipped: [SkippedInput]
     public var filesRead: Int
     public var clusters: [ClusterSummary] = []
+    /// The rules whose finding failed a reply in this run (the scorecard's, else the rules' own say).
+    public var autoFailRules: [String] = []
 }
 
 /// Runs ingest, segmentation, threading, attribution and the checkers over a set of paths.
@@ -202,7 +204,7 @@ public struct BatchProcessor: Sendable {
         }
         for c in clusters { for m in c.members { replies[m].cluster = c.id } }
         return BatchResult(replies: replies, customerMessages: customers, failures: failures,
-                           skipped: skipped, filesRead: filesRead, clusters: clusters)
+                           skipped: skipped, filesRead: filesRead, clusters: clusters, autoFailRules: scorer.autoFailRules)
     }
 
     /// Clusters near-duplicate replies, matches them to the approved macros, and lets the
@@ -212,11 +214,7 @@ public struct BatchProcessor: Sendable {
         let hasher = MinHasher()
         var sizes: [Int] = []
         let signatures = replies.map { r -> [UInt32] in
-            var names = Set<String>()
-            for n in [r.agent, r.question?.customerName ?? ""] + r.recipients {
-                for piece in n.lowercased().split(whereSeparator: { !$0.isLetter }) where piece.count > 1 { names.insert(String(piece)) }
-            }
-            let shingles = MinHasher.shingles(normalizer.words(r.authored, names: names))
+            let shingles = MinHasher.shingles(normalizer.words(r.authored, names: PartyNames.words(of: r)))
             sizes.append(shingles.count)
             return hasher.signature(shingles)
         }

@@ -4,14 +4,11 @@ import ReplyQACore
 import TextAnalysis
 
 extension ReplyRecord {
-    /// Rules whose matched text is customer data: reports show it masked.
-    public static let sensitiveRules: Set<String> = ["card-number", "iban", "ssn", "password-in-clear", "api-key"]
-
-    /// The authored text with the customer data that findings point at masked ("•••• •••• •••• 1111"),
+    /// The authored text with the customer data that findings point at (findings of sensitive rules) masked ("•••• •••• •••• 1111"),
     /// scalar for scalar, so every finding's span still fits.
     public var redactedAuthored: String {
         // Masked ranges: each sensitive span but its last four scalars when it is long.
-        let masked = findings.filter { Self.sensitiveRules.contains($0.rule) && $0.span.start < $0.span.end }
+        let masked = findings.filter { $0.sensitive && $0.span.start < $0.span.end }
             .map { f in max(0, f.span.start)..<(f.span.end - (f.span.length > 8 ? 4 : 0)) }
             .filter { !$0.isEmpty }.sorted { $0.lowerBound < $1.lowerBound }
         guard !masked.isEmpty else { return reply.authored }

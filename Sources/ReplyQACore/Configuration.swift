@@ -92,8 +92,9 @@ public struct ScorecardOptions: Codable, Hashable, Sendable {
     public var weights: [String: Double] = [:]
     /// Points a finding costs its category, by severity.
     public var penalties: [String: Double] = ["error": 30, "warning": 10, "info": 3]
-    /// Rules whose finding fails the whole reply (overall score 0).
-    public var autoFail = ["card-number", "iban", "ssn", "password-in-clear", "api-key", "template-placeholder", "internal-note", "hostility"]
+    /// Rules whose finding fails the whole reply (overall score 0); nil: the rules that say so of
+    /// themselves (`RuleDescription.autoFail`).
+    public var autoFail: [String]?
     /// Groups with fewer replies are shown as "too few replies to judge".
     public var minimumSample = 5
     public init() {}
@@ -103,7 +104,7 @@ public struct ScorecardOptions: Codable, Hashable, Sendable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         weights = try c.decodeIfPresent([String: Double].self, forKey: .weights) ?? [:]
         penalties = penalties.merging(try c.decodeIfPresent([String: Double].self, forKey: .penalties) ?? [:]) { $1 }
-        autoFail = try c.decodeIfPresent([String].self, forKey: .autoFail) ?? autoFail
+        autoFail = try c.decodeIfPresent([String].self, forKey: .autoFail)
         minimumSample = try c.decodeIfPresent(Int.self, forKey: .minimumSample) ?? minimumSample
         if minimumSample < 1 { throw DecodingError.dataCorruptedError(forKey: .minimumSample, in: c, debugDescription: "min_sample must be at least 1") }
         // A score is 0-100: a negative, infinite or NaN weight or penalty would push it outside.

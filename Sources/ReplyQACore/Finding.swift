@@ -28,11 +28,16 @@ public struct Finding: Codable, Hashable, Sendable {
     public var span: Span
     public var message: String
     public var suggestion: String?
+    /// The text the finding points at is customer data, masked in every output (from the rule's
+    /// description; not written out).
+    public var sensitive = false
+
+    enum CodingKeys: String, CodingKey { case category, rule, severity, span, message, suggestion }
 
     public init(category: Category, rule: String, severity: Severity, span: Span,
-                message: String, suggestion: String? = nil) {
+                message: String, suggestion: String? = nil, sensitive: Bool = false) {
         self.category = category; self.rule = rule; self.severity = severity
-        self.span = span; self.message = message; self.suggestion = suggestion
+        self.span = span; self.message = message; self.suggestion = suggestion; self.sensitive = sensitive
     }
 }
 

@@ -267,7 +267,7 @@ struct HTMLPages {
         return .ul(
             .li(.strong(.text("Category weights: ")), .text(weights)),
             .li(.strong(.text("Points a finding costs its category: ")), .text(penalties + "; each repeat of a rule costs half the one before")),
-            .li(.strong(.text("Auto-fail rules (overall 0): ")), .text(s.autoFail.joined(separator: ", "))),
+            .li(.strong(.text("Auto-fail rules (overall 0): ")), .text((s.autoFail ?? []).joined(separator: ", "))),
             .li(.strong(.text("Minimum sample: ")), .text("\(s.minimumSample) replies; fewer are marked “too few replies to judge”")),
             .li(.strong(.text("Intervals: ")), .text("95% confidence intervals (Student's t) for means, Wilson intervals for rates.")))
     }

@@ -43,7 +43,8 @@ public struct ReportModel: Sendable {
     /// With the reviews already applied to `result`'s replies (`reviewed`).
     public init(result: BatchResult, config: Configuration, trends: [String: AgentTrend] = [:], generatedAt: Date? = nil,
                 reviewed: ReviewedBatch, reviewCommand: ReviewCommand = ReviewCommand(), calibration: CalibrationReport? = nil) {
-        let scorecard = config.scorecard
+        var scorecard = config.scorecard
+        scorecard.autoFail = scorecard.autoFail ?? result.autoFailRules
         self.reviewed = reviewed
         self.reviewCommand = reviewCommand
         self.calibration = calibration
@@ -230,7 +231,7 @@ struct ReportDocument: Encodable {
         inputs = Inputs(filesRead: m.result.filesRead, replies: s.count, customerMessages: m.result.customerMessages,
                         skipped: m.result.skipped, failed: m.result.failures)
         scorecard = Scorecard(weights: m.scorecard.weights, penalties: m.scorecard.penalties,
-                              autoFail: m.scorecard.autoFail, minSample: m.scorecard.minimumSample)
+                              autoFail: m.scorecard.autoFail ?? [], minSample: m.scorecard.minimumSample)
         team = m.aggregate.team
         agents = m.aggregate.agents.map {
             Agent(agent: $0.agent, page: "agents/\($0.slug).html", stats: $0.stats, channels: $0.channels, strengths: $0.strengths,

@@ -55,7 +55,7 @@ public struct ReviewedBatch: Sendable {
                 }
             }
             let valid = overrides.compactMapValues { $0.score }
-            let scorer = Scorer(options: scorecard, categories: original.categories.keys)
+            let scorer = Scorer(options: scorecard, categories: original.categories.keys, autoFailed: original.autoFailed)
             let empty = record.reply.authored.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
             let score = scorer.rescore(record.findings, disputed: disputed, base: record.tone?.dimensions ?? [:], counted: counted,
                                        credits: credits, overrides: valid, emptyReply: empty)

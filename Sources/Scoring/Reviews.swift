@@ -118,12 +118,14 @@ public struct ReviewSet: Sendable {
 }
 
 extension Scorer {
-    /// A scorer for a reply already scored on `categories` (the names its score lists), so a
-    /// review can re-score it without the run's rules.
-    public init(options: ScorecardOptions, categories: some Sequence<String>) {
+    /// A scorer for a reply already scored on `categories` (the names its score lists) that
+    /// `autoFailed` failed, so a review can re-score it without the run's rules: leaving findings
+    /// out can only take rules off that list.
+    public init(options: ScorecardOptions, categories: some Sequence<String>, autoFailed: [String]) {
         self.options = options
         let present = Set(categories)
         self.categories = Category.allCases.filter { present.contains($0.rawValue) }
+        autoFailRules = autoFailed
     }
 
     /// The score of a reply once its reviews are applied: `disputed` findings are left out (a

@@ -21,11 +21,14 @@ public struct Scorer: Sendable {
     public var options: ScorecardOptions
     /// The categories some rule of this run can report; only those are scored.
     public var categories: [Category]
+    /// The rules whose finding fails a reply: the scorecard's `auto_fail`, else the rules' own say.
+    public var autoFailRules: [String]
 
     public init(options: ScorecardOptions, rules: [RuleDescription]) {
         self.options = options
         let present = Set(rules.map(\.category))
         categories = Category.allCases.filter { present.contains($0) }
+        autoFailRules = options.autoFail ?? rules.autoFailing
     }
 
     /// The rule an empty reply fails on, whatever the scorecard's `auto_fail` list.
@@ -51,7 +54,8 @@ public struct Scorer: Sendable {
             }
             scores[c.rawValue] = max(0, Int((100 - lost).rounded()))
         }
-        let failed = Array(Set(findings.filter { options.autoFail.contains($0.rule) }.map(\.rule))).sorted()
+        let failing = Set(autoFailRules)
+        let failed = Array(Set(findings.filter { failing.contains($0.rule) }.map(\.rule))).sorted()
         let weighted = categories.map { (options.weights[$0.rawValue] ?? 1, Double(scores[$0.rawValue] ?? 100)) }
         let total = weighted.map(\.0).reduce(0, +)
         let overall = total > 0 ? Int((weighted.map { $0.0 * $0.1 }.reduce(0, +) / total).rounded()) : 100

@@ -159,25 +159,28 @@ public struct SpellingChecker: Checker, ReadsLimitedText {
     /// findings carry one depends on the replies checked before.
     public var needsReplyOrder: Bool { true }
 
-    public var rules: [RuleDescription] {
-        [RuleDescription(id: "spelling", category: .spelling, severity: .warning,
-                         summary: "A word the reply's Hunspell dictionary (plus Dictionaries/words and the names in the headers) does not know, with up to three suggestions.",
-                         triggers: ["We will «recieve» it «untill» Friday."],
-                         passes: ["We will receive it until Friday, Linda. See https://example.com or call +1 555 010 2040.",
-                                  "Your order was cancelled and the licences refunded.", "Hope this helps!\nKaylee",
-                                  "Check your gamertag and minecoins, then run the .msi installer."]),
-         RuleDescription(id: "informal-spelling", category: .spelling, severity: .info,
-                         summary: "Informal spellings from Dictionaries/informal-spellings.txt (pls, thx, gonna...), with the word to write instead.",
-                         triggers: ["«Pls» send the photo, «thx»!", "«Uhhh» that's odd. «Sooo» sorry!"], passes: ["Please send the photo, thanks!"]),
-         RuleDescription(id: "not-language", category: .spelling, severity: .info,
-                         summary: "Text that is data, not language: base64, a hex dump, binary or broken characters, or \(NonLanguage.nonWordRun) or more words in a row that the dictionary does not know. It is not spell-checked; this one finding says so.",
-                         triggers: ["The file: «SGVsbG8gTGluZGEsIHlvdXIgcmVmdW5kIGlzIG9uIGl0cyB3YXkuIFRoYW5rcyE=» Thanks!",
-                                    "The log shows «00000000  4f 72 64 65 72 20 31 32  33 34 20 73 68 69 70 70  |Order 1234 shipp|»",
-                                    "Hi Linda, «qzxv brplt wkkd fhzt jvvq mrrp xqlz tnnv gdzw pkkx vvbr zqml» thanks!"],
-                         passes: ["Your receipt hash is 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.",
-                                  "See https://example.com/orders/a1B2c3D4e5F6g7H8i9J0kLmNoPqRsTuVwXyZ and reply.",
-                                  "We will recieve it untill Friday and send it teh same day, thanks for you're patience."])]
-    }
+    public var rules: [RuleDescription] { [Self.spelling, Self.informalSpelling, Self.notLanguage] }
+
+    static let spelling = RuleDescription(
+        id: "spelling", category: .spelling, severity: .warning,
+        summary: "A word the reply's Hunspell dictionary (plus Dictionaries/words and the names in the headers) does not know, with up to three suggestions.",
+        triggers: ["We will «recieve» it «untill» Friday."],
+        passes: ["We will receive it until Friday, Linda. See https://example.com or call +1 555 010 2040.",
+                 "Your order was cancelled and the licences refunded.", "Hope this helps!\nKaylee",
+                 "Check your gamertag and minecoins, then run the .msi installer."])
+    static let informalSpelling = RuleDescription(
+        id: "informal-spelling", category: .spelling, severity: .info,
+        summary: "Informal spellings from Dictionaries/informal-spellings.txt (pls, thx, gonna...), with the word to write instead.",
+        triggers: ["«Pls» send the photo, «thx»!", "«Uhhh» that's odd. «Sooo» sorry!"], passes: ["Please send the photo, thanks!"])
+    static let notLanguage = RuleDescription(
+        id: "not-language", category: .spelling, severity: .info,
+        summary: "Text that is data, not language: base64, a hex dump, binary or broken characters, or \(NonLanguage.nonWordRun) or more words in a row that the dictionary does not know. It is not spell-checked; this one finding says so.",
+        triggers: ["The file: «SGVsbG8gTGluZGEsIHlvdXIgcmVmdW5kIGlzIG9uIGl0cyB3YXkuIFRoYW5rcyE=» Thanks!",
+                   "The log shows «00000000  4f 72 64 65 72 20 31 32  33 34 20 73 68 69 70 70  |Order 1234 shipp|»",
+                   "Hi Linda, «qzxv brplt wkkd fhzt jvvq mrrp xqlz tnnv gdzw pkkx vvbr zqml» thanks!"],
+        passes: ["Your receipt hash is 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.",
+                 "See https://example.com/orders/a1B2c3D4e5F6g7H8i9J0kLmNoPqRsTuVwXyZ and reply.",
+                 "We will recieve it untill Friday and send it teh same day, thanks for you're patience."])
     public let service: SpellingService
     let tokenizer: Tokenizer
 
@@ -190,7 +193,7 @@ public struct SpellingChecker: Checker, ReadsLimitedText {
     public func check(_ reply: Reply, in context: CheckContext) -> [Finding] {
         let language = service.language(for: reply)
         guard let speller = service.speller(for: language) ?? service.speller(for: service.options.language) else { return [] }
-        return check(ReadLimit.prefix(of: reply.authored), speller: speller, names: Self.names(in: reply))
+        return check(ReadLimit.prefix(of: reply.authored), speller: speller, names: PartyNames.words(of: reply, withSenderAddress: true))
     }
 
     /// Checks plain text with a given dictionary; `names` (lower-cased) are accepted as words.
@@ -266,14 +269,14 @@ public struct SpellingChecker: Checker, ReadsLimitedText {
         var findings: [Finding] = []
         for (i, token) in tokens.enumerated() where token.isWord && !inZone[i] {
             if let better = service.informal[token.normalized] {
-                findings.append(Finding(category: .spelling, rule: "informal-spelling", severity: .info, span: token.span,
-                                        message: "“\(token.text)” is informal; write “\(better)”.", suggestion: better))
+                findings.append(Self.informalSpelling.finding(span: token.span, message: "“\(token.text)” is informal; write “\(better)”.",
+                                                              suggestion: better))
                 continue
             }
             // Letters stretched for effect ("Uhhh", "Sooo", "Ooo") are informal, not misspelled.
             if token.isStretched, !accepts(token.text, spellers: spellers, names: names, capitalizedInside: false, hyphenPrefix: false) {
-                findings.append(Finding(category: .spelling, rule: "informal-spelling", severity: .info, span: token.span,
-                                        message: "“\(token.text)” is stretched for effect; fine in a chat, informal in a reply."))
+                findings.append(Self.informalSpelling.finding(span: token.span,
+                                                              message: "“\(token.text)” is stretched for effect; fine in a chat, informal in a reply."))
                 continue
             }
             // A capitalized word that opens a sentence and is followed by a comma addresses someone: "Sahil, ..."
@@ -295,13 +298,11 @@ public struct SpellingChecker: Checker, ReadsLimitedText {
                 let message = suggestions.isEmpty
                     ? "“\(part)” is not in the \(speller.hunspell.language) dictionary."
                     : "“\(part)” may be misspelled; did you mean " + Self.list(suggestions.map { "“\($0)”" }) + "?"
-                findings.append(Finding(category: .spelling, rule: "spelling", severity: .warning, span: span,
-                                        message: message, suggestion: suggestions.first))
+                findings.append(Self.spelling.finding(span: span, message: message, suggestion: suggestions.first))
             }
         }
         for zone in zones.sorted(by: { $0.span.start < $1.span.start }) {
-            findings.append(Finding(category: .spelling, rule: "not-language", severity: .info, span: zone.span,
-                                    message: Self.message(zone, language: speller.hunspell.language)))
+            findings.append(Self.notLanguage.finding(span: zone.span, message: Self.message(zone, language: speller.hunspell.language)))
         }
         return findings
     }
@@ -434,20 +435,6 @@ public struct SpellingChecker: Checker, ReadsLimitedText {
             previousLower = c.isLowercase
         }
         return false
-    }
-
-    /// Every name in the reply's headers, as lower-cased words.
-    static func names(in reply: Reply) -> Set<String> {
-        var raw = [reply.agent] + reply.recipients
-        if let q = reply.question { raw += [q.customerName, q.customerAddress].compactMap { $0 } }
-        if let a = reply.fromAddress { raw.append(a) }
-        var names = Set<String>()
-        for r in raw {
-            for piece in r.split(whereSeparator: { !$0.isLetter && $0 != "'" && $0 != "’" }) where piece.count > 1 {
-                names.insert(piece.lowercased())
-            }
-        }
-        return names
     }
 
     static func list(_ items: [String]) -> String {

@@ -100,13 +100,6 @@ struct CompiledCue: @unchecked Sendable {
 public struct ToneAnalyzer: @unchecked Sendable {
     /// The dimensions, in report order.
     public static let dimensions: [Category] = [.empathy, .ownership, .patience, .politeness, .greeting, .closing, .clarity, .toneFit, .positivity]
-    /// Each further positive piece of evidence of a dimension earns this share of the one before.
-    public static let diminishing = 0.75
-    /// A sentence found in this many replies of the batch is boilerplate: it earns a third.
-    public static let boilerplateReplies = 3
-    /// A paragraph longer than this many words is a wall of text.
-    public static let wallOfTextWords = 120
-
     public let lexicon: ToneLexicon
     let cues: [CompiledCue]
     let distress: [NSRegularExpression]
@@ -126,9 +119,9 @@ public struct ToneAnalyzer: @unchecked Sendable {
         }
         negators = Set(lexicon.negators.map { $0.lowercased() })
         acronyms = Set(lexicon.acronyms.map { $0.uppercased() })
-        let words = lexicon.greetings.map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|")
+        let words = lexicon.common.greetings.map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|")
         greeting = try NSRegularExpression(pattern: "^\\s*(?:@\\w+\\s+)*(?:\(words))\\b[ ,!]*([\\p{L}][\\p{L}'’.-]*)?", options: [.caseInsensitive])
-        notNames = Set(lexicon.notNames.map { $0.lowercased() })
+        notNames = Set(lexicon.common.notNames.map { $0.lowercased() })
         extractor = terms
     }
 
@@ -215,7 +208,7 @@ public struct ToneAnalyzer: @unchecked Sendable {
                         if n > 0 { points /= Double(1 << min(n, 8)); notes.append("repeated") }
                         if points > 0 {
                             if cue.stock == true { points /= 2; notes.append("stock phrase") }
-                            if let count = input.sentenceReplies[keyOfLine(index)], count >= Self.boilerplateReplies {
+                            if let count = input.sentenceReplies[keyOfLine(index)], count >= lexicon.boilerplateReplies {
                                 points /= 3; notes.append("boilerplate: in \(count) replies of the batch")
                             }
                             if cue.tied == true, !questionTerms.isEmpty {
@@ -244,13 +237,15 @@ public struct ToneAnalyzer: @unchecked Sendable {
         evidence += wallOfTextEvidence(masked, input: input, original: original)
         if let signOff = lines.firstIndex(where: \.isSignOff) {
             let span = lines[signOff].span
-            evidence.append(ToneEvidence(dimension: .closing, cue: "sign-off", span: span, text: original.text(at: span), points: 15, note: nil))
+            evidence.append(ToneEvidence(dimension: .closing, cue: "sign-off", span: span, text: original.text(at: span),
+                                         points: lexicon.builtins.closing.signOff, note: nil))
         }
         if input.policy.closing ?? .required == .required, !body.isEmpty, !input.truncated,
            !evidence.contains(where: { $0.dimension == .closing && $0.points > 0 }) {
             let last = lines[body.last!]
-            evidence.append(ToneEvidence(dimension: .closing, cue: "missing-closing", span: last.span, text: original.text(at: last.span),
-                                         points: -30, note: "no thanks, no offer of further help, no check that it is solved"))
+            evidence.append(ToneEvidence(dimension: ToneBuiltin.missingClosing.rule.category, cue: ToneBuiltin.missingClosing.rule.id, span: last.span,
+                                         text: original.text(at: last.span), points: lexicon.builtins.closing.missing,
+                                         note: "no thanks, no offer of further help, no check that it is solved"))
         }
         let readability = Self.readability(lines.filter { !$0.isGreeting && !$0.isSignOff }.map(\.text))
         evidence += clarityEvidence(readability, lines: lines, input: input, length: original.count)
@@ -263,10 +258,10 @@ public struct ToneAnalyzer: @unchecked Sendable {
             let gains = evidence.filter { $0.dimension == d && $0.points > 0 }.map(\.points).sorted(by: >)
             let losses = evidence.filter { $0.dimension == d && $0.points < 0 }.map(\.points).reduce(0, +)
             var earned = 0.0, factor = 1.0
-            for g in gains { earned += g * factor; factor *= Self.diminishing }
+            for g in gains { earned += g * factor; factor *= lexicon.diminishing }
             scores[d.rawValue] = Int(max(0, min(100, base + earned + losses)).rounded())
         }
-        let (label, reasons) = Self.label(scores, evidence: evidence, words: readability.words, policy: input.policy)
+        let (label, reasons) = Self.label(scores, evidence: evidence, policy: input.policy, thresholds: lexicon.labels)
         return ToneResult(dimensions: scores, label: label, reasons: reasons, evidence: evidence,
                           readability: readability, policy: input.policy, distressed: distressed)
     }
@@ -403,8 +398,9 @@ public struct ToneAnalyzer: @unchecked Sendable {
             let name = m.range(at: 1).location != NSNotFound ? ns.substring(with: m.range(at: 1)) : ""
             let personal = !name.isEmpty && name.first!.isUppercase && !notNames.contains(name.lowercased())
             let span = first.isGreeting ? first.span : (Self.span(of: m.range, in: first) ?? first.span)
+            let points = lexicon.builtins.greeting
             return [ToneEvidence(dimension: .greeting, cue: personal ? "greeting-by-name" : "greeting", span: span,
-                                 text: original.text(at: span), points: personal ? 50 : 25,
+                                 text: original.text(at: span), points: personal ? points.byName : points.withoutName,
                                  note: personal ? nil : "greets without the customer's name")]
         }
         // "Mike, I'm sorry ...": addressing the customer by name is a greeting too.
@@ -413,12 +409,13 @@ public struct ToneAnalyzer: @unchecked Sendable {
             if word.first?.isUppercase == true, input.names.contains(word.lowercased()) {
                 let span = Span(start: first.span.start, end: first.span.start + word.unicodeScalars.count + 1)
                 return [ToneEvidence(dimension: .greeting, cue: "greeting-by-name", span: span, text: original.text(at: span),
-                                     points: 40, note: "addresses the customer by name")]
+                                     points: lexicon.builtins.greeting.nameOnly, note: "addresses the customer by name")]
             }
         }
         guard input.policy.greeting ?? .required == .required else { return [] }
-        return [ToneEvidence(dimension: .greeting, cue: "missing-greeting", span: first.span,
-                             text: original.text(at: first.span), points: -30, note: "the reply opens without a greeting")]
+        return [ToneEvidence(dimension: ToneBuiltin.missingGreeting.rule.category, cue: ToneBuiltin.missingGreeting.rule.id, span: first.span,
+                             text: original.text(at: first.span), points: lexicon.builtins.greeting.missing,
+                             note: "the reply opens without a greeting")]
     }
 
     func emojiEvidence(_ masked: ScalarOffsets, input: ToneInput, original: ScalarOffsets) -> [ToneEvidence] {
@@ -443,10 +440,12 @@ public struct ToneAnalyzer: @unchecked Sendable {
             }
         }
         let forbidden = input.policy.emoji ?? .forbidden == .forbidden
+        let points = lexicon.builtins.emoji
         return out.sorted { $0.start < $1.start }.enumerated().map { k, span in
-            ToneEvidence(dimension: .toneFit, cue: "emoji", span: span, text: original.text(at: span),
-                         points: forbidden ? Self.round(-15 / Double(1 << min(k, 8))) : (k >= 3 ? -5 : 0),
-                         note: forbidden ? "emoji and emoticons are not used on this channel" : (k >= 3 ? "many emoji" : "allowed on this channel"))
+            let many = k >= points.allowedFree
+            return ToneEvidence(dimension: ToneBuiltin.emoji.rule.category, cue: ToneBuiltin.emoji.rule.id, span: span, text: original.text(at: span),
+                                points: forbidden ? Self.round(points.forbidden / Double(1 << min(k, 8))) : (many ? points.allowedBeyond : 0),
+                                note: forbidden ? "emoji and emoticons are not used on this channel" : (many ? "many emoji" : "allowed on this channel"))
         }
     }
 
@@ -472,8 +471,8 @@ public struct ToneAnalyzer: @unchecked Sendable {
             let words = run.filter { $0.text.count > Self.acronymLength }
             if (!words.isEmpty && run.count >= 2) || words.contains(where: { $0.text.count >= 5 }) {
                 let span = Span(start: tokens[i].span.start, end: tokens[j - 1].span.end)
-                out.append(ToneEvidence(dimension: .toneFit, cue: "shouting", span: span, text: original.text(at: span),
-                                        points: out.isEmpty ? -20 : -10, note: nil))
+                out.append(ToneEvidence(dimension: ToneBuiltin.shouting.rule.category, cue: ToneBuiltin.shouting.rule.id, span: span, text: original.text(at: span),
+                                        points: out.isEmpty ? lexicon.builtins.shouting.first : lexicon.builtins.shouting.further, note: nil))
             }
             i = j
         }
@@ -486,10 +485,10 @@ public struct ToneAnalyzer: @unchecked Sendable {
         for paragraph in text.components(separatedBy: "\n\n") {
             let length = paragraph.unicodeScalars.count
             let words = paragraph.split { $0.isWhitespace }.count
-            if words > Self.wallOfTextWords {
+            if words > lexicon.builtins.wallOfText.maxWords {
                 let span = Span(start: offset, end: offset + length)
-                out.append(ToneEvidence(dimension: .clarity, cue: "wall-of-text", span: span, text: original.text(at: span),
-                                        points: -20, note: "\(words) words in one paragraph"))
+                out.append(ToneEvidence(dimension: ToneBuiltin.wallOfText.rule.category, cue: ToneBuiltin.wallOfText.rule.id, span: span, text: original.text(at: span),
+                                        points: lexicon.builtins.wallOfText.points, note: "\(words) words in one paragraph"))
             }
             offset += length + 2
         }
@@ -498,15 +497,16 @@ public struct ToneAnalyzer: @unchecked Sendable {
 
     func clarityEvidence(_ r: Readability, lines: [Line], input: ToneInput, length: Int) -> [ToneEvidence] {
         // Too short to judge: a two-line reply has no meaningful reading ease.
-        guard r.words >= 30 else { return [] }
+        let limits = lexicon.builtins.readability
+        guard r.words >= limits.minWords else { return [] }
         var out: [ToneEvidence] = []
         let whole = Span(start: 0, end: length)
-        let ease = max(0, 50 - r.fleschReadingEase) * 0.6
+        let ease = max(0, limits.readingEaseBelow - r.fleschReadingEase) * limits.costPerEasePoint
         if ease >= 1 {
             out.append(ToneEvidence(dimension: .clarity, cue: "hard-to-read", span: whole, text: "",
                                     points: -Self.round(ease), note: "Flesch reading ease \(Int(r.fleschReadingEase.rounded())), grade \(Int(r.gradeLevel.rounded()))"))
         }
-        let length = max(0, r.averageSentenceLength - 22) * 1.5
+        let length = max(0, r.averageSentenceLength - limits.sentenceWordsAbove) * limits.costPerSentenceWord
         if length >= 1 {
             out.append(ToneEvidence(dimension: .clarity, cue: "long-sentences", span: whole, text: "",
                                     points: -Self.round(length), note: "\(Int(r.averageSentenceLength.rounded())) words per sentence on average"))
@@ -558,33 +558,35 @@ public struct ToneAnalyzer: @unchecked Sendable {
     /// The label follows from the dimensions; the reasons quote the evidence behind it.
     ///
     /// Where the channel's policy makes a greeting or closing optional, its absence is no reason.
-    static func label(_ s: [String: Int], evidence: [ToneEvidence], words: Int, policy: ChannelPolicy) -> (ToneLabel, [String]) {
+    static func label(_ s: [String: Int], evidence: [ToneEvidence], policy: ChannelPolicy, thresholds t: LabelThresholds) -> (ToneLabel, [String]) {
         func quote(_ e: ToneEvidence) -> String { e.text.isEmpty ? (e.note ?? e.cue) : "“\(e.text.prefix(80))”" }
         let patience = s["patience"] ?? 100, empathy = s["empathy"] ?? 50, politeness = s["politeness"] ?? 50
-        let hostile = evidence.filter { $0.dimension == .patience && $0.points <= -40 }
-        if patience < 40 || !hostile.isEmpty {
+        let hostile = evidence.filter { $0.dimension == .patience && $0.points <= t.hostile.cost }
+        if patience < t.hostile.patienceBelow || !hostile.isEmpty {
             let costs = evidence.filter { $0.dimension == .patience && $0.points < 0 }.prefix(3).map { "\($0.cue): \(quote($0))" }
             return (.hostile, ["patience \(patience)"] + costs)
         }
         let stock = evidence.filter { $0.points > 0 && ($0.note ?? "").contains("stock") || ($0.note ?? "").contains("boilerplate") }
         let robotic = evidence.filter { $0.cue.hasPrefix("robotic") }
-        if stock.count + robotic.count >= 2, empathy < 80 {
+        if stock.count + robotic.count >= t.robotic.scriptedPhrases, empathy < t.robotic.empathyBelow {
             return (.robotic, ["stock or scripted phrases"] + (robotic + stock).prefix(3).map(quote))
         }
         let greeted = policy.greeting == .optional || evidence.contains { $0.dimension == .greeting && $0.points > 0 }
         let closed = policy.closing == .optional || evidence.contains { $0.dimension == .closing && $0.points > 0 }
         let blame = evidence.filter { $0.dimension == .patience && $0.points < 0 }
         let deflection = evidence.filter { $0.dimension == .ownership && $0.points < 0 }
-        if (!greeted && !closed && politeness < 55) || (!blame.isEmpty && empathy < 50) || (!deflection.isEmpty && empathy < 50 && politeness < 55) {
+        let unkind = politeness < t.curt.politenessBelow, cold = empathy < t.curt.empathyBelow
+        if (!greeted && !closed && unkind) || (!blame.isEmpty && cold) || (!deflection.isEmpty && cold && unkind) {
             var reasons: [String] = []
             if !greeted { reasons.append("no greeting") }
             if !closed { reasons.append("no closing") }
             reasons += (blame + deflection).prefix(2).map { "\($0.cue): \(quote($0))" }
-            if politeness < 55 { reasons.append("politeness \(politeness)") }
+            if unkind { reasons.append("politeness \(politeness)") }
             return (.curt, reasons)
         }
-        if empathy >= 70, politeness >= 60, patience >= 90 {
-            let warm = evidence.filter { ($0.dimension == .empathy || $0.dimension == .politeness) && $0.points >= 10 }.prefix(3).map(quote)
+        if empathy >= t.warm.empathy, politeness >= t.warm.politeness, patience >= t.warm.patience {
+            let warm = evidence.filter { ($0.dimension == .empathy || $0.dimension == .politeness) && $0.points >= t.warm.evidencePoints }
+                .prefix(3).map(quote)
             return (.warm, ["empathy \(empathy), politeness \(politeness)"] + warm)
         }
         return (.neutral, ["empathy \(empathy), politeness \(politeness), patience \(patience)"])

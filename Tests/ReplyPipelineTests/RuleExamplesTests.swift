@@ -35,8 +35,14 @@ final class RuleExamplesTests: XCTestCase {
                     case .success(let parsed): e = parsed
                     case .failure(let error): XCTFail("\(rule.id): \(error.reason) in “\(example)”"); continue
                     }
-                    let found = checker.analyze(e.reply, in: CheckContext(config: Configuration(), batch: e.batch)).spans(of: rule.id)
+                    let output = checker.analyze(e.reply, in: CheckContext(config: Configuration(), batch: e.batch))
+                    let found = output.spans(of: rule.id)
                     let shown = found.map { e.text.text(at: $0) }
+                    // A finding says what its rule's description says: the facts are written once.
+                    for f in output.findings where f.rule == rule.id {
+                        XCTAssertEqual([f.category.rawValue, f.severity.rawValue, "\(f.sensitive)"],
+                                       [rule.category.rawValue, rule.severity.rawValue, "\(rule.sensitive)"], "\(rule.id) on “\(e.text)”")
+                    }
                     if triggers {
                         XCTAssertEqual(found, e.spans, "\(rule.id) on “\(e.text)”: found \(shown), expected \(e.spans.map { e.text.text(at: $0) })")
                     } else {
@@ -45,6 +51,16 @@ final class RuleExamplesTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// The auto-fail and sensitive rules are what their descriptions say, and the defaults follow them.
+    func testAutoFailAndSensitiveRulesComeFromTheDescriptions() throws {
+        let rules = Self.registry.rules
+        XCTAssertEqual(rules.filter(\.sensitive).map(\.id), ["card-number", "iban", "ssn", "password-in-clear", "api-key"])
+        XCTAssertEqual(rules.autoFailing, ["card-number", "iban", "ssn", "password-in-clear", "api-key", "template-placeholder",
+                                           "internal-note", "hostility"])
+        let result = BatchProcessor(config: Configuration(), checkers: Self.registry).run(messages: [])
+        XCTAssertEqual(result.autoFailRules, rules.autoFailing)
     }
 
     func testFrontMatterIsReadAndUnknownKeysAreRefused() throws {

@@ -59,7 +59,7 @@ final class ReviewReportTests: XCTestCase {
                 for k in mine { XCTAssertTrue(set.isDisputed(reply: s.id, rule: s.findings[k].rule, text: s.findings[k].text)) }
                 let kept = result.replies[i].findings.indices.filter { !mine.contains($0) }.map { result.replies[i].findings[$0] }
                 let toneRules = Set((result.replies[i].tone?.evidence ?? []).map(\.cue))
-                let scorer = Scorer(options: config.scorecard, categories: original.categories.keys)
+                let scorer = Scorer(options: config.scorecard, categories: original.categories.keys, autoFailed: result.autoFailRules)
                 let nonTone = mine.allSatisfy { !toneRules.contains(s.findings[$0].rule) }
                 if nonTone {
                     let expected = scorer.score(kept, base: result.replies[i].tone?.dimensions ?? [:], counted: toneRules)
@@ -146,7 +146,7 @@ final class ReviewReportTests: XCTestCase {
         for (i, record) in result.replies.enumerated() {
             guard let score = record.score else { continue }
             let counted = Set((record.tone?.evidence ?? []).map(\.cue))
-            let rescored = Scorer(options: config.scorecard, categories: score.categories.keys)
+            let rescored = Scorer(options: config.scorecard, categories: score.categories.keys, autoFailed: result.autoFailRules)
                 .rescore(record.findings, disputed: [], base: record.tone?.dimensions ?? [:], counted: counted,
                          emptyReply: record.reply.authored.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
             XCTAssertEqual(rescored, score, "reply \(i) \(record.location)")

@@ -37,6 +37,18 @@ final class SafetyRuleTests: XCTestCase {
         XCTAssertEqual(Self.checker.check(handle, in: context).filter { $0.rule == "wrong-name" }, [])
     }
 
+    /// Greeting words are shared with tone (common/en.yml): every greeting tone knows, safety reads.
+    func testWrongNameReadsEveryGreetingOfTheCommonList() throws {
+        let common = try CommonLexicon.load(language: "en", locator: DictionaryLocator(config: Configuration()))
+        for greeting in ["howdy", "hola", "good morning"] {
+            XCTAssertTrue(common.greetings.contains(greeting))
+            let text = greeting.prefix(1).uppercased() + greeting.dropFirst() + " Karen,\nDone."
+            XCTAssertEqual(Self.checker.check(SafetyChecker.exampleReply(text), in: context).filter { $0.rule == "wrong-name" }.count, 1, text)
+        }
+        XCTAssertEqual(Self.checker.check(SafetyChecker.exampleReply("Hi thanks,\nDone."), in: context).filter { $0.rule == "wrong-name" }, [],
+                       "“thanks” is among the common not-names")
+    }
+
     func testEmptyReplyKinds() {
         var r = SafetyChecker.exampleReply("")
         r.signature = "Maya Chen"

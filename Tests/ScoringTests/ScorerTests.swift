@@ -4,7 +4,7 @@ import Scoring
 
 final class ScorerTests: XCTestCase {
     let rules = [RuleDescription(id: "spelling", category: .spelling, severity: .warning, summary: "", triggers: [], passes: []),
-                 RuleDescription(id: "card-number", category: .privacy, severity: .error, summary: "", triggers: [], passes: [])]
+                 RuleDescription(id: "card-number", category: .privacy, severity: .error, summary: "", triggers: [], passes: [], autoFail: true)]
     func f(_ rule: String, _ c: Category, _ s: Severity) -> Finding { Finding(category: c, rule: rule, severity: s, span: Span(start: 0, end: 1), message: "") }
 
     func testScoresOnlyCheckedCategoriesWithDiminishingRepeats() {
@@ -23,6 +23,15 @@ final class ScorerTests: XCTestCase {
         XCTAssertEqual(scorer.score([f("card-number", .privacy, .error)]).autoFailed, ["card-number"])
         options.autoFail = []
         XCTAssertEqual(Scorer(options: options, rules: rules).score([f("card-number", .privacy, .error)]).overall, 93)  // (3*100 + 70) / 4
+    }
+
+    /// The rules say which of them fail a reply; a configured list replaces what they say.
+    func testTheRulesSayWhatFailsUnlessTheScorecardSays() {
+        XCTAssertEqual(Scorer(options: ScorecardOptions(), rules: rules).autoFailRules, ["card-number"])
+        var options = ScorecardOptions()
+        options.autoFail = ["spelling"]
+        let scorer = Scorer(options: options, rules: rules)
+        XCTAssertEqual(scorer.score([f("spelling", .spelling, .warning), f("card-number", .privacy, .error)]).autoFailed, ["spelling"])
     }
 }
 

@@ -150,20 +150,65 @@ final class ToneAnalyzerTests: XCTestCase {
         XCTAssertEqual(easy.sentences, 2)
     }
 
+    /// What the built-in checks earn and where the label's thresholds lie are the lexicon's, not the code's.
+    func testBuiltinPointsAndLabelThresholdsComeFromTheLexicon() throws {
+        var lexicon = Self.analyzer.lexicon
+        let text = "Hi Linda,\nI'm so sorry your tent pole snapped. A new pole ships today. Thanks for your patience!"
+        func run(_ analyzer: ToneAnalyzer) -> ToneResult {
+            analyzer.analyze(ToneInput(text: text, question: question, names: ["linda", "park"]))
+        }
+        let shipped = run(Self.analyzer)
+        XCTAssertEqual(evidence(shipped, "greeting-by-name").first?.points, lexicon.builtins.greeting.byName)
+        XCTAssertEqual(shipped.label, .warm)
+        lexicon.builtins.greeting.byName = 5
+        lexicon.labels.warm.empathy = 101
+        let edited = run(try ToneAnalyzer(lexicon: lexicon))
+        XCTAssertEqual(evidence(edited, "greeting-by-name").first?.points, 5)
+        XCTAssertLessThan(edited.dimensions["greeting"]!, shipped.dimensions["greeting"]!)
+        XCTAssertNotEqual(edited.label, .warm, "no empathy score reaches 101")
+    }
+
     func testBadLexiconsGiveClearErrors() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tone-\(UUID())")
-        try FileManager.default.createDirectory(at: dir.appendingPathComponent("tone"), withIntermediateDirectories: true)
+        for folder in ["tone", "common"] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
         defer { try? FileManager.default.removeItem(at: dir) }
         var config = Configuration()
         config.dictionaries = dir.path
         let locator = DictionaryLocator(config: config, environment: [:])
         XCTAssertThrowsError(try ToneLexicon.load(language: "en", locator: locator)) { XCTAssertTrue("\($0)".contains("no tone lexicon for en"), "\($0)") }
-        let base = "baselines: {}\ndistressed_empathy_baseline: 30\nnegators: []\ndistress: []\nacronyms: []\ngreetings: [hi]\nnot_names: []\n"
+        // The shipped lexicon up to its cues, with one cue of ours.
+        let shipped = DictionaryLocator(config: Configuration())
+        let tone = try String(contentsOf: shipped.file("tone/en.yml")!, encoding: .utf8)
+        let base = String(tone[..<tone.range(of: "\ncues:\n")!.lowerBound]) + "\n"
+        let common = try String(contentsOf: shipped.file("common/en.yml")!, encoding: .utf8)
         let cue = "  - {id: x, dimension: empathy, points: 1, patterns: ['(unclosed'], description: d, examples: {trigger: [], pass: []}}\n"
-        try (base + "cues:\n" + cue).write(to: dir.appendingPathComponent("tone/en.yml"), atomically: true, encoding: .utf8)
+        let file = dir.appendingPathComponent("tone/en.yml")
+        try (base + "cues:\n" + cue).write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ToneLexicon.load(language: "en", locator: locator)) {
+            XCTAssertTrue("\($0)".contains("no common word list for en"), "\($0)")
+        }
+        try common.write(to: dir.appendingPathComponent("common/en.yml"), atomically: true, encoding: .utf8)
         let lexicon = try ToneLexicon.load(language: "en", locator: locator)
+        XCTAssertEqual(lexicon.common.greetings.first, "hi")
         XCTAssertThrowsError(try ToneAnalyzer(lexicon: lexicon)) { XCTAssertTrue("\($0)".contains("tone cue x: bad regular expression"), "\($0)") }
-        try (base + "cues:\n" + cue.replacingOccurrences(of: "empathy", with: "kindness")).write(to: dir.appendingPathComponent("tone/en.yml"), atomically: true, encoding: .utf8)
-        XCTAssertThrowsError(try ToneLexicon.load(language: "en", locator: locator)) { XCTAssertTrue("\($0)".contains("en.yml"), "\($0)") }
+        try (base + "cues:\n" + cue.replacingOccurrences(of: "empathy", with: "kindness")).write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ToneLexicon.load(language: "en", locator: locator)) {
+            XCTAssertTrue("\($0)".contains("\(file.path):"), "\($0)")
+            XCTAssertTrue("\($0)".contains("cues[0].dimension"), "\($0)")
+        }
+        // Greeting words moved to common/en.yml: a lexicon that still lists them is told so, by line.
+        try (base + "greetings: [hi]\ncues:\n" + cue).write(to: file, atomically: true, encoding: .utf8)
+        let line = (base + "greetings").components(separatedBy: "\n").count
+        XCTAssertThrowsError(try ToneLexicon.load(language: "en", locator: locator)) {
+            XCTAssertTrue("\($0)".contains("\(file.path):\(line):1: unknown key “greetings”"), "\($0)")
+        }
+        // A built-in's points are data too, and every one is required.
+        try (base.replacingOccurrences(of: "shouting: {first: -20, further: -10}", with: "shouting: {first: -20}") + "cues:\n" + cue)
+            .write(to: file, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ToneLexicon.load(language: "en", locator: locator)) {
+            XCTAssertTrue("\($0)".contains("builtins.shouting: the key “further” is missing"), "\($0)")
+        }
     }
 }
