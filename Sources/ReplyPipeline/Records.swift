@@ -35,14 +35,6 @@ public struct BatchDocument: Encodable {
             case signature, footer, attachments, warnings, findings, scores, cluster, macro
         }
 
-        /// A key named at run time: a checker's name.
-        struct CheckerKey: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(file, forKey: .file)
@@ -62,8 +54,9 @@ public struct BatchDocument: Encodable {
             try c.encodeIfPresent(scores, forKey: .scores)
             try c.encodeIfPresent(cluster, forKey: .cluster)
             try c.encodeIfPresent(macro, forKey: .macro)
-            var named = encoder.container(keyedBy: CheckerKey.self)
-            for (name, e) in evidence { try named.encode(e, forKey: CheckerKey(stringValue: name)) }
+            // Each checker's evidence under its name, a key known only at run time.
+            var named = encoder.container(keyedBy: DynamicCodingKey.self)
+            for (name, e) in evidence { try named.encode(e, forKey: DynamicCodingKey(stringValue: name)) }
         }
     }
 

@@ -34,7 +34,8 @@ extension HTMLPages {
         let legendHeight = 30.0, axisHeight = 20.0
         let top = legendHeight + axisHeight
         func x(_ v: Double) -> Double { left + width * max(0, min(100, v)) / 100 }
-        func colour(_ mean: Double, tooFew: Bool) -> String { tooFew ? "#c5cbd3" : mean >= 85 ? "#58a66c" : mean < 60 ? "#d9695f" : "#e0b44c" }
+        let tooFewColour = "#c5cbd3"
+        func colour(_ mean: Double, tooFew: Bool) -> String { tooFew ? tooFewColour : ScoreBand(mean).colour }
         var nodes: [SVGNode] = []
         let bottom = top + Double(agents.count) * row
         // Grid and axis: ticks every 25 points, labels below (and above when the chart is long).
@@ -73,7 +74,7 @@ extension HTMLPages {
                                     ("stroke", "#1f5fbf"), ("stroke-width", "1.5"), ("stroke-dasharray", "4 3")]))
         // The legend, one row above the chart.
         var lx = 10.0
-        for (label, fill) in [("85 or more", "#58a66c"), ("60 to 85", "#e0b44c"), ("below 60", "#d9695f"), ("too few replies to judge", "#c5cbd3")] {
+        for (label, fill) in ScoreBand.allCases.map({ ($0.legend, $0.colour) }) + [("too few replies to judge", tooFewColour)] {
             nodes.append(shape("rect", [("x", f(lx)), ("y", "6"), ("width", "14"), ("height", "12"), ("fill", fill)]))
             nodes.append(shape("text", [("x", f(lx + 19)), ("y", "16"), ("font-size", "12")], text: label))
             lx += 19 + Double(label.count) * 6.6 + 18

@@ -18,8 +18,8 @@ public struct ModelReply: Hashable, Sendable {
 /// customer's question most alike (shared content words, the rarer counting more). A reply in the
 /// agent's own canned-reply cluster is never the model: the same text teaches nothing.
 public struct ModelReplies: Sendable {
-    /// A teammate's reply scores at least this in the category to be a model.
-    public static let goodScore = 85
+    /// A teammate's reply scores at least this in the category to be a model: a good score.
+    public static let goodScore = ScoreBand.goodFrom
     /// Questions alike: at least this weighted share of content words in common (rare words
     /// weigh more), and at least `similarWords` of all their words, two or more of them.
     public static let similarQuestion = 0.2

@@ -189,7 +189,7 @@ struct HTMLPages {
         if tooFew {
             return .span(.span(.class("score"), .text(formatScore(e.mean))), ci, .span(.class("few"), .text(short ? " too few" : " too few replies to judge")))
         }
-        return .span(.span(.class("score \(e.mean >= 85 ? "good" : e.mean < 60 ? "bad" : "")"), .text(formatScore(e.mean))), ci)
+        return .span(.span(.class("score \(ScoreBand(e.mean).scoreClass)"), .text(formatScore(e.mean))), ci)
     }
 
     func rate(_ r: RateEstimate) -> String {
@@ -244,7 +244,7 @@ struct HTMLPages {
             .tbody(.group(m.aggregate.worst.map { w in
                 let r = m.summaries[w.index]
                 let slug = m.aggregate.agents.first { $0.agent == r.agent }?.slug ?? ""
-                return .tr(.td(.class("num score \(w.overall < 60 ? "bad" : "")"), .text(String(w.overall))),
+                return .tr(.td(.class("num score \(ScoreBand(w.overall) == .poor ? "bad" : "")"), .text(String(w.overall))),
                            .td(link((r.file as NSString).lastPathComponent, "agents/\(slug).html#r-\(r.id)")),
                            .td(.text(r.agent)), .td(.text(r.channel)), .td(.text(w.reasons.joined(separator: ", "))))
             })))
@@ -388,7 +388,7 @@ struct HTMLPages {
                     .div(.class("reply-head"),
                          .strong(.text((s.file as NSString).lastPathComponent)),
                          .text(" · \(s.agent) · \(s.channel) · \(date) · overall "),
-                         .span(.class("score \(s.overall < 60 ? "bad" : s.overall >= 85 ? "good" : "")"), .text(String(s.overall))),
+                         .span(.class("score \(ScoreBand(s.overall).scoreClass)"), .text(String(s.overall))),
                          .text(s.autoFailed.isEmpty ? "" : " (failed: \(s.autoFailed.joined(separator: ", ")))"),
                          .text(" · "), .span(.class("tag \(s.toneLabel ?? "")"), .text(s.toneLabel ?? "no tone"))),
                     .div(.class("small muted"), .text("Subject: \(record.reply.subject ?? "(none)")")),

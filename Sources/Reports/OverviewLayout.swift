@@ -36,7 +36,7 @@ extension HTMLPages {
                     .tbody(.group(rows.map { name, s in
                         .tr(.td(name), .group(group.map { c -> Node<HTML.TableRowContext> in
                             guard let e = s.categories[c] else { return .td(.class("num muted"), .text("–")) }
-                            return .td(.class("num \(e.mean >= 85 ? "s-good" : e.mean >= 60 ? "s-mid" : "s-bad")"), .text(formatScore(e.mean)))
+                            return .td(.class("num \(ScoreBand(e.mean).cellClass)"), .text(formatScore(e.mean)))
                         }))
                     }))),
             ])
