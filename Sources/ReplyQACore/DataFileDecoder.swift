@@ -201,13 +201,18 @@ struct NodeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func child(_ key: Key) throws -> NodeDecoder {
         note(key)
         guard let node = values[key.stringValue] else {
-            // A misspelt key is the likely cause: name it, where it is written.
-            let use = decoder.session.mappings[pathName]
-            let unread = (use?.keys ?? []).filter { !(use?.read.contains($0.name) ?? false) }
-            if let guess = Suggestion.closest(to: key.stringValue, among: unread.map(\.name)),
-               let written = unread.first(where: { $0.name == guess }) {
+            // A misspelt key is the likely cause: name it, where it is written. Keys the type does
+            // not know are those its coding keys cannot be made from.
+            let keys = decoder.session.mappings[pathName]?.keys ?? []
+            let unknown = keys.filter { Key(stringValue: $0.name) == nil }
+            if let guess = Suggestion.closest(to: key.stringValue, among: unknown.map(\.name)),
+               let written = unknown.first(where: { $0.name == guess }) {
                 throw NodeDecodingError(mark: written.mark, codingPath: codingPath,
                                         message: "unknown key “\(guess)”; did you mean “\(key.stringValue)”?")
+            }
+            if let written = unknown.first {
+                throw NodeDecodingError(mark: written.mark, codingPath: codingPath,
+                                        message: "unknown key “\(written.name)” (and the key “\(key.stringValue)” is missing)")
             }
             throw NodeDecodingError(mark: decoder.node.mark, codingPath: codingPath, message: "the key “\(key.stringValue)” is missing")
         }

@@ -236,6 +236,7 @@ struct Rules: ParsableCommand {
         let config = file.configuration
         let rules = try common.loadCheckers(file).rules
         let disabled = Set(config.disabledRules)
+        let failing = Set(config.scorecard.autoFail ?? rules.autoFailing)
         switch format {
         case .json:
             let encoder = JSONEncoder()
@@ -245,7 +246,9 @@ struct Rules: ParsableCommand {
             let width = rules.map(\.id.count).max() ?? 10
             for r in rules {
                 let id = r.id.padding(toLength: width, withPad: " ", startingAt: 0)
-                let state = disabled.contains(r.id) ? " (disabled)" : ""
+                let marks = [disabled.contains(r.id) ? "disabled" : nil, failing.contains(r.id) ? "auto-fail" : nil,
+                             r.sensitive ? "customer data, masked" : nil].compactMap { $0 }
+                let state = marks.isEmpty ? "" : " (\(marks.joined(separator: ", ")))"
                 print("\(id)  \(r.category.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(r.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(r.summary)\(state)")
             }
             print("\(rules.count) rules. `replyqa explain RULE` shows one with its examples.")
@@ -267,6 +270,12 @@ struct Explain: ParsableCommand {
         }
         print("\(r.id) (\(r.category.rawValue), \(r.severity.rawValue))")
         print("  \(r.summary)")
+        let failing = file.configuration.scorecard.autoFail.map { $0.contains(r.id) } ?? r.autoFail
+        if failing {
+            let why = file.configuration.scorecard.autoFail == nil ? "by default" : "as scorecard.auto_fail says"
+            print("  Auto-fail (\(why)): a finding scores the reply 0 overall.")
+        }
+        if r.sensitive { print("  Customer data: the text a finding points at is masked in every output.") }
         if let measured = try MeasuredPrecision.load(locator: DictionaryLocator(config: file.configuration))[r.id] {
             print("  Measured on real support replies (hand-labelled, `replyqa-eval findings`): \(measured.summary).")
         }

@@ -46,6 +46,9 @@ final class DataFileTests: XCTestCase {
         XCTAssertThrowsError(try decode("entries:\n  - {id: a, point: 1}\nlimits: {}\n")) { error in
             XCTAssertEqual("\(error)", "x.yml:2:13: entries[0]: unknown key “point”; did you mean “points”?")
         }
+        XCTAssertThrowsError(try decode("entries:\n  - {id: a, score: 1}\nlimits: {}\n")) { error in
+            XCTAssertEqual("\(error)", "x.yml:2:13: entries[0]: unknown key “score” (and the key “points” is missing)")
+        }
         XCTAssertThrowsError(try decode("entries: {id: a}\nlimits: {}\n")) { error in
             XCTAssertEqual("\(error)", "x.yml:1:10: entries: expected a list, found a mapping (key: value)")
         }
