@@ -56,9 +56,10 @@ final class RuleExamplesTests: XCTestCase {
     /// The auto-fail and sensitive rules are what their descriptions say, and the defaults follow them.
     func testAutoFailAndSensitiveRulesComeFromTheDescriptions() throws {
         let rules = Self.registry.rules
-        XCTAssertEqual(rules.filter(\.sensitive).map(\.id), ["card-number", "iban", "ssn", "password-in-clear", "api-key"])
-        XCTAssertEqual(rules.autoFailing, ["card-number", "iban", "ssn", "password-in-clear", "api-key", "template-placeholder",
-                                           "internal-note", "hostility"])
+        let sensitive = Set(rules.filter(\.sensitive).map(\.id)), failing = rules.autoFailing
+        XCTAssertTrue(sensitive.isSuperset(of: ["card-number", "iban", "ssn", "password-in-clear", "api-key"]), "\(sensitive)")
+        XCTAssertTrue(Set(failing).isSuperset(of: sensitive.union(["template-placeholder", "internal-note", "hostility"])), "\(failing)")
+        XCTAssertFalse(failing.contains("wrong-name"))
         let result = BatchProcessor(config: Configuration(), checkers: Self.registry).run(messages: [])
         XCTAssertEqual(result.autoFailRules, rules.autoFailing)
     }
