@@ -72,7 +72,8 @@ let package = Package(
         ]),
 
         .executableTarget(name: "replyqa", dependencies: [
-            "ReplyPipeline", "LintService", "Reports", "History", "Aggregation", "Scoring", "Calibration", "ReplySegmentation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ReplyPipeline", "LintService", "Reports", "History", "Aggregation", "Scoring", "Calibration", "ReplySegmentation",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Quality evaluation over external corpora (one adapter per corpus).
         .executableTarget(name: "replyqa-eval", dependencies: [

@@ -56,7 +56,8 @@ public enum DataFile {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return "\(mark.line):\(mark.column): \(problem)"
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return "\(context.mark.line):\(context.mark.column): the key “\(duplicates.joined(separator: "”, “"))” appears twice in one mapping"
+            let keys = duplicates.joined(separator: "”, “")
+            return "\(context.mark.line):\(context.mark.column): the key “\(keys)” appears twice in one mapping"
         default:
             return "\(error)"
         }

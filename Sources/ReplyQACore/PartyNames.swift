@@ -34,7 +34,8 @@ public enum PartyNames {
         if let a = reply.question?.customerAddress { raw.append(String(a.split(separator: "@").first ?? "")) }
         // "Linda Park <linda@example.com>": both the display name and the mailbox.
         if reply.question?.customerName == nil, let r = reply.recipients.first { raw.append(r) }
-        if let q = reply.question?.text, let last = q.split(separator: "\n").last(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+        if let q = reply.question?.text,
+           let last = q.split(separator: "\n").last(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             let words = last.split(separator: " ")
             if words.count <= 3, words.allSatisfy({ $0.first?.isUppercase ?? false }) { raw.append(String(last)) }
         }

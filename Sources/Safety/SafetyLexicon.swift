@@ -59,7 +59,9 @@ public struct SafetyLexicon: Sendable {
 
     /// Compiles a pattern of the lexicon, refusing one that could backtrack catastrophically.
     func compile(_ pattern: String, _ name: String, caseInsensitive: Bool = false) throws -> NSRegularExpression {
-        if let why = PatternCheck.backtrackingRisk(pattern) { throw DataFileError(description: "safety pattern \(name): \(pattern): \(why)") }
+        if let why = PatternCheck.backtrackingRisk(pattern) {
+            throw DataFileError(description: "safety pattern \(name): \(pattern): \(why)")
+        }
         do { return try NSRegularExpression(pattern: pattern, options: caseInsensitive ? [.caseInsensitive] : []) }
         catch { throw DataFileError(description: "safety pattern \(name): bad regular expression \(pattern)") }
     }

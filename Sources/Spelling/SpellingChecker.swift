@@ -163,7 +163,8 @@ public struct SpellingChecker: Checker, ReadsLimitedText {
 
     static let spelling = RuleDescription(
         id: "spelling", category: .spelling, severity: .warning,
-        summary: "A word the reply's Hunspell dictionary (plus Dictionaries/words and the names in the headers) does not know, with up to three suggestions.",
+        summary: "A word the reply's Hunspell dictionary (plus Dictionaries/words and the names in the headers) does not know, "
+            + "with up to three suggestions.",
         triggers: ["We will «recieve» it «untill» Friday."],
         passes: ["We will receive it until Friday, Linda. See https://example.com or call +1 555 010 2040.",
                  "Your order was cancelled and the licences refunded.", "Hope this helps!\nKaylee",
@@ -174,7 +175,8 @@ public struct SpellingChecker: Checker, ReadsLimitedText {
         triggers: ["«Pls» send the photo, «thx»!", "«Uhhh» that's odd. «Sooo» sorry!"], passes: ["Please send the photo, thanks!"])
     static let notLanguage = RuleDescription(
         id: "not-language", category: .spelling, severity: .info,
-        summary: "Text that is data, not language: base64, a hex dump, binary or broken characters, or \(NonLanguage.nonWordRun) or more words in a row that the dictionary does not know. It is not spell-checked; this one finding says so.",
+        summary: "Text that is data, not language: base64, a hex dump, binary or broken characters, or \(NonLanguage.nonWordRun) "
+            + "or more words in a row that the dictionary does not know. It is not spell-checked; this one finding says so.",
         triggers: ["The file: «SGVsbG8gTGluZGEsIHlvdXIgcmVmdW5kIGlzIG9uIGl0cyB3YXkuIFRoYW5rcyE=» Thanks!",
                    "The log shows «00000000  4f 72 64 65 72 20 31 32  33 34 20 73 68 69 70 70  |Order 1234 shipp|»",
                    "Hi Linda, «qzxv brplt wkkd fhzt jvvq mrrp xqlz tnnv gdzw pkkx vvbr zqml» thanks!"],
@@ -275,8 +277,8 @@ public struct SpellingChecker: Checker, ReadsLimitedText {
             }
             // Letters stretched for effect ("Uhhh", "Sooo", "Ooo") are informal, not misspelled.
             if token.isStretched, !accepts(token.text, spellers: spellers, names: names, capitalizedInside: false, hyphenPrefix: false) {
-                findings.append(Self.informalSpelling.finding(span: token.span,
-                                                              message: "“\(token.text)” is stretched for effect; fine in a chat, informal in a reply."))
+                let message = "“\(token.text)” is stretched for effect; fine in a chat, informal in a reply."
+                findings.append(Self.informalSpelling.finding(span: token.span, message: message))
                 continue
             }
             // A capitalized word that opens a sentence and is followed by a comma addresses someone: "Sahil, ..."

@@ -243,9 +243,9 @@ public struct ToneAnalyzer: @unchecked Sendable {
         if input.policy.closing ?? .required == .required, !body.isEmpty, !input.truncated,
            !evidence.contains(where: { $0.dimension == .closing && $0.points > 0 }) {
             let last = lines[body.last!]
-            evidence.append(ToneEvidence(dimension: ToneBuiltin.missingClosing.rule.category, cue: ToneBuiltin.missingClosing.rule.id, span: last.span,
-                                         text: original.text(at: last.span), points: lexicon.builtins.closing.missing,
-                                         note: "no thanks, no offer of further help, no check that it is solved"))
+            evidence.append(ToneBuiltin.missingClosing.evidence(span: last.span, text: original.text(at: last.span),
+                                                                points: lexicon.builtins.closing.missing,
+                                                                note: "no thanks, no offer of further help, no check that it is solved"))
         }
         let readability = Self.readability(lines.filter { !$0.isGreeting && !$0.isSignOff }.map(\.text))
         evidence += clarityEvidence(readability, lines: lines, input: input, length: original.count)
@@ -413,9 +413,8 @@ public struct ToneAnalyzer: @unchecked Sendable {
             }
         }
         guard input.policy.greeting ?? .required == .required else { return [] }
-        return [ToneEvidence(dimension: ToneBuiltin.missingGreeting.rule.category, cue: ToneBuiltin.missingGreeting.rule.id, span: first.span,
-                             text: original.text(at: first.span), points: lexicon.builtins.greeting.missing,
-                             note: "the reply opens without a greeting")]
+        return [ToneBuiltin.missingGreeting.evidence(span: first.span, text: original.text(at: first.span),
+                                                     points: lexicon.builtins.greeting.missing, note: "the reply opens without a greeting")]
     }
 
     func emojiEvidence(_ masked: ScalarOffsets, input: ToneInput, original: ScalarOffsets) -> [ToneEvidence] {
@@ -443,9 +442,9 @@ public struct ToneAnalyzer: @unchecked Sendable {
         let points = lexicon.builtins.emoji
         return out.sorted { $0.start < $1.start }.enumerated().map { k, span in
             let many = k >= points.allowedFree
-            return ToneEvidence(dimension: ToneBuiltin.emoji.rule.category, cue: ToneBuiltin.emoji.rule.id, span: span, text: original.text(at: span),
-                                points: forbidden ? Self.round(points.forbidden / Double(1 << min(k, 8))) : (many ? points.allowedBeyond : 0),
-                                note: forbidden ? "emoji and emoticons are not used on this channel" : (many ? "many emoji" : "allowed on this channel"))
+            let cost = forbidden ? Self.round(points.forbidden / Double(1 << min(k, 8))) : (many ? points.allowedBeyond : 0)
+            let note = forbidden ? "emoji and emoticons are not used on this channel" : (many ? "many emoji" : "allowed on this channel")
+            return ToneBuiltin.emoji.evidence(span: span, text: original.text(at: span), points: cost, note: note)
         }
     }
 
@@ -471,8 +470,8 @@ public struct ToneAnalyzer: @unchecked Sendable {
             let words = run.filter { $0.text.count > Self.acronymLength }
             if (!words.isEmpty && run.count >= 2) || words.contains(where: { $0.text.count >= 5 }) {
                 let span = Span(start: tokens[i].span.start, end: tokens[j - 1].span.end)
-                out.append(ToneEvidence(dimension: ToneBuiltin.shouting.rule.category, cue: ToneBuiltin.shouting.rule.id, span: span, text: original.text(at: span),
-                                        points: out.isEmpty ? lexicon.builtins.shouting.first : lexicon.builtins.shouting.further, note: nil))
+                let points = out.isEmpty ? lexicon.builtins.shouting.first : lexicon.builtins.shouting.further
+                out.append(ToneBuiltin.shouting.evidence(span: span, text: original.text(at: span), points: points, note: nil))
             }
             i = j
         }
@@ -487,8 +486,9 @@ public struct ToneAnalyzer: @unchecked Sendable {
             let words = paragraph.split { $0.isWhitespace }.count
             if words > lexicon.builtins.wallOfText.maxWords {
                 let span = Span(start: offset, end: offset + length)
-                out.append(ToneEvidence(dimension: ToneBuiltin.wallOfText.rule.category, cue: ToneBuiltin.wallOfText.rule.id, span: span, text: original.text(at: span),
-                                        points: lexicon.builtins.wallOfText.points, note: "\(words) words in one paragraph"))
+                let points = lexicon.builtins.wallOfText.points
+                out.append(ToneBuiltin.wallOfText.evidence(span: span, text: original.text(at: span), points: points,
+                                                           note: "\(words) words in one paragraph"))
             }
             offset += length + 2
         }
@@ -558,7 +558,8 @@ public struct ToneAnalyzer: @unchecked Sendable {
     /// The label follows from the dimensions; the reasons quote the evidence behind it.
     ///
     /// Where the channel's policy makes a greeting or closing optional, its absence is no reason.
-    static func label(_ s: [String: Int], evidence: [ToneEvidence], policy: ChannelPolicy, thresholds t: LabelThresholds) -> (ToneLabel, [String]) {
+    static func label(_ s: [String: Int], evidence: [ToneEvidence], policy: ChannelPolicy,
+                      thresholds t: LabelThresholds) -> (ToneLabel, [String]) {
         func quote(_ e: ToneEvidence) -> String { e.text.isEmpty ? (e.note ?? e.cue) : "“\(e.text.prefix(80))”" }
         let patience = s["patience"] ?? 100, empathy = s["empathy"] ?? 50, politeness = s["politeness"] ?? 50
         let hostile = evidence.filter { $0.dimension == .patience && $0.points <= t.hostile.cost }

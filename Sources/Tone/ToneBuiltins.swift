@@ -30,16 +30,23 @@ public struct ToneBuiltin: Sendable {
         rule: RuleDescription(id: "shouting", category: .toneFit, severity: .warning,
                               summary: "Words in ALL CAPS (not acronyms): they read as shouting.",
                               triggers: ["You «MUST NOT» wash the tent.", "This is «IMPORTANT»."],
-                              passes: ["Track it on the USPS site.", "Check the FAQ and the PDF.", "Please share your OS, CPU, RAM and GPU.",
+                              passes: ["Track it on the USPS site.", "Check the FAQ and the PDF.",
+                                       "Please share your OS, CPU, RAM and GPU.",
                                        "Which OS and CPU does it have?", "Connect it with HDMI."]),
         message: "ALL CAPS reads as shouting; write in normal case.")
     /// Its summary names the lexicon's word limit (`{max_words}`).
     static let wallOfText = ToneBuiltin(
         rule: RuleDescription(id: "wall-of-text", category: .clarity, severity: .warning,
                               summary: "A paragraph of more than {max_words} words.",
-                              triggers: ["«" + String(repeating: "The pole ships today and arrives soon. ", count: 18).trimmingCharacters(in: .whitespaces) + "»"],
+                              triggers: ["«" + String(repeating: "The pole ships today and arrives soon. ", count: 18)
+                                  .trimmingCharacters(in: .whitespaces) + "»"],
                               passes: [String(repeating: "The pole ships today and arrives soon. ", count: 8)]),
         message: "This paragraph is a wall of text; break it into short paragraphs or steps.")
+
+    /// A piece of tone evidence of this check: its dimension is the rule's category.
+    func evidence(span: Span, text: String, points: Double, note: String?) -> ToneEvidence {
+        ToneEvidence(dimension: rule.category, cue: rule.id, span: span, text: text, points: points, note: note)
+    }
 
     /// Every built-in that reports, in the order `replyqa rules` lists them.
     static let all: [ToneBuiltin] = [missingGreeting, missingClosing, emoji, shouting, wallOfText]

@@ -64,7 +64,9 @@ public struct ToneChecker: Checker, BatchPreparing, ReadsLimitedText {
 
     func findings(_ result: ToneResult) -> [Finding] {
         result.evidence.compactMap { e in
-            if let (rule, report) = reporting[e.cue] { return rule.finding(span: e.span, message: report.message, suggestion: report.suggestion) }
+            if let (rule, report) = reporting[e.cue] {
+                return rule.finding(span: e.span, message: report.message, suggestion: report.suggestion)
+            }
             if let builtin = builtins[e.cue], e.points < 0 { return builtin.rule.finding(span: e.span, message: builtin.message) }
             return nil
         }

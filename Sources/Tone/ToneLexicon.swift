@@ -60,7 +60,8 @@ public struct ToneCue: Decodable, Sendable {
         let summary = report == nil
             ? "Scoring cue (\(points > 0 ? "+" : "")\(ToneChecker.format(points)) \(dimension.rawValue)): \(description)" : description
         return RuleDescription(id: id, category: dimension, severity: report?.severity ?? .info, summary: summary,
-                               triggers: examples.trigger, passes: examples.pass, sensitive: sensitive ?? false, autoFail: autoFail ?? false)
+                               triggers: examples.trigger, passes: examples.pass,
+                               sensitive: sensitive ?? false, autoFail: autoFail ?? false)
     }
 }
 
@@ -176,7 +177,8 @@ public struct ToneLexicon: Decodable, Sendable {
         var lexicon = try DataFile.load(ToneLexicon.self, "tone/\(language).yml", locator: locator, what: "tone lexicon for \(language)")
         var seen = Set<String>()
         for cue in lexicon.cues where !seen.insert(cue.id).inserted {
-            throw DataFileError(description: "\(locator.file("tone/\(language).yml")?.path ?? "tone/\(language).yml"): cue id \(cue.id) is used twice")
+            let file = locator.file("tone/\(language).yml")?.path ?? "tone/\(language).yml"
+            throw DataFileError(description: "\(file): cue id \(cue.id) is used twice")
         }
         lexicon.common = try CommonLexicon.load(language: language, locator: locator)
         return lexicon

@@ -67,7 +67,8 @@ final class DataFileTests: XCTestCase {
     /// A type's own check (an invalid enum value) is placed at its node too.
     func testATypesOwnErrorIsPlaced() {
         struct Rule: Decodable { var category: Category }
-        XCTAssertThrowsError(try DataFile.decode([Rule].self, from: "- category: empathy\n- category: kindness\n", file: "r.yml")) { error in
+        let text = "- category: empathy\n- category: kindness\n"
+        XCTAssertThrowsError(try DataFile.decode([Rule].self, from: text, file: "r.yml")) { error in
             XCTAssertTrue("\(error)".hasPrefix("r.yml:2:13: [1].category: "), "\(error)")
         }
     }

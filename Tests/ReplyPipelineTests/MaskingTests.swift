@@ -19,7 +19,8 @@ final class MaskingTests: XCTestCase {
     func run(sensitive: Bool) -> ReplyRecord {
         let rule = RuleDescription(id: "account-digits", category: .privacy, severity: .error, summary: "Digits.",
                                    triggers: [], passes: [], sensitive: sensitive)
-        let message = MailMessage(path: "/batch/r.eml", messageID: "r@acme.example", from: MailAddress(name: "Maya", address: "maya@acme.example"),
+        let message = MailMessage(path: "/batch/r.eml", messageID: "r@acme.example",
+                                  from: MailAddress(name: "Maya", address: "maya@acme.example"),
                                   to: [MailAddress(name: "Linda", address: "linda@home.example")], subject: "Account",
                                   headers: ["from": "maya@acme.example"], body: "Your account is 1234567890123.", bodyKind: .plain)
         var config = Configuration()

@@ -41,7 +41,8 @@ final class RulesCommandTests: XCTestCase {
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("segmentation"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         for entry in try FileManager.default.contentsOfDirectory(atPath: shipped.path) where entry != "segmentation" {
-            try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent(entry), withDestinationURL: shipped.appendingPathComponent(entry))
+            try FileManager.default.createSymbolicLink(at: dir.appendingPathComponent(entry),
+                                                       withDestinationURL: shipped.appendingPathComponent(entry))
         }
         let markers = try String(contentsOf: shipped.appendingPathComponent("segmentation/markers.yml"), encoding: .utf8)
         let broken = markers.replacingOccurrences(of: "\nwrote_end:", with: "\nwrote_ending:")
@@ -52,7 +53,8 @@ final class RulesCommandTests: XCTestCase {
         for command in [["check", dir.path, "--config", config.path], ["extract", dir.path, "--config", config.path]] {
             let run = try runReplyQA(command)
             XCTAssertEqual(run.status, 2, "\(command): \(run.stderr)")
-            XCTAssertTrue(run.stderr.contains("segmentation/markers.yml:\(line):1: unknown key “wrote_ending” (and the key “wrote_end” is missing)"),
+            let expected = "segmentation/markers.yml:\(line):1: unknown key “wrote_ending” (and the key “wrote_end” is missing)"
+            XCTAssertTrue(run.stderr.contains(expected),
                           "\(command): \(run.stderr)")
         }
     }

@@ -22,7 +22,8 @@ final class MarkersFileTests: XCTestCase {
     func testAPhraseAddedToTheFileChangesSegmentation() throws {
         let body = "Je bestelling is verzonden.\n\nGroetjes,\nAnna de Vries\nKlantenservice"
         XCTAssertNil(Segmenter.segment(body).signature, "Dutch “groetjes” is not a sign-off of the shipped file")
-        let added = Self.shipped.replacingOccurrences(of: "      fr: [cordialement,", with: "      nl: [groetjes]\n      fr: [cordialement,")
+        let added = Self.shipped.replacingOccurrences(of: "      fr: [cordialement,",
+                                                      with: "      nl: [groetjes]\n      fr: [cordialement,")
         XCTAssertNotEqual(added, Self.shipped)
         let segmenter = Segmenter(markers: try Markers.load(locator: folder(added)))
         let s = segmenter.segment(body)

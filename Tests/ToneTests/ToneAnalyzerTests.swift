@@ -193,7 +193,8 @@ final class ToneAnalyzerTests: XCTestCase {
         let lexicon = try ToneLexicon.load(language: "en", locator: locator)
         XCTAssertEqual(lexicon.common.greetings.first, "hi")
         XCTAssertThrowsError(try ToneAnalyzer(lexicon: lexicon)) { XCTAssertTrue("\($0)".contains("tone cue x: bad regular expression"), "\($0)") }
-        try (base + "cues:\n" + cue.replacingOccurrences(of: "empathy", with: "kindness")).write(to: file, atomically: true, encoding: .utf8)
+        let unknownDimension = cue.replacingOccurrences(of: "empathy", with: "kindness")
+        try (base + "cues:\n" + unknownDimension).write(to: file, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try ToneLexicon.load(language: "en", locator: locator)) {
             XCTAssertTrue("\($0)".contains("\(file.path):"), "\($0)")
             XCTAssertTrue("\($0)".contains("cues[0].dimension"), "\($0)")

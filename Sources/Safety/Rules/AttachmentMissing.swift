@@ -22,7 +22,8 @@ struct AttachmentMissing: SafetyRule {
         for claim in claims {
             for m in claim.matches(in: t.text, range: t.full) {
                 let line = t.ns.substring(with: t.ns.lineRange(for: m.range))
-                if notClaims.contains(where: { $0.firstMatch(in: line, range: NSRange(location: 0, length: (line as NSString).length)) != nil }) { continue }
+                let whole = NSRange(location: 0, length: (line as NSString).length)
+                if notClaims.contains(where: { $0.firstMatch(in: line, range: whole) != nil }) { continue }
                 let span = t.span(m.range)
                 // Two claims that start together ("I've attached" in "I've attached the label") are one.
                 if findings.contains(where: { $0.span.start == span.start }) { continue }

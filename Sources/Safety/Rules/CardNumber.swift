@@ -7,7 +7,8 @@ struct CardNumber: SafetyRule {
         id: "card-number", category: .privacy, severity: .error,
         summary: "A full payment card number (13-19 digits, Luhn-valid) echoed back; masked forms are fine.",
         triggers: ["The card «4111 1111 1111 1111» was declined.", "Card «5500-0000-0000-0004» expired."],
-        passes: ["The card **** 1111 was declined.", "Order 4111 1111 1111 1112 shipped.", "Call 1-800-555-0100.", "Card XXXX-XXXX-XXXX-1111.",
+        passes: ["The card **** 1111 was declined.", "Order 4111 1111 1111 1112 shipped.", "Call 1-800-555-0100.",
+                 "Card XXXX-XXXX-XXXX-1111.",
                  "Your order 4111 1111 1111 1111 shipped.", "Tracking number 4111-1111-1111-1111.",
                  "Blog: https://web.archive.org/web/20200401234010/https://blog.zoom.us/response",
                  "See web.archive.org/web/20200401234010/blog.zoom.us/a or mail 4111111111111111@example.com."],
@@ -21,7 +22,8 @@ struct CardNumber: SafetyRule {
             guard !t.inZone(m.range), !t.namedAsIdentifier(m.range) else { return nil }
             let digits = t.ns.substring(with: m.range).filter(\.isNumber)
             guard (13...19).contains(digits.count), Set(digits).count > 1, Self.luhn(digits) else { return nil }
-            return Self.rule.finding(span: t.span(m.range), message: "This looks like a full payment card number; never send it back to the customer.",
+            return Self.rule.finding(span: t.span(m.range),
+                                     message: "This looks like a full payment card number; never send it back to the customer.",
                                      suggestion: "•••• " + String(digits.suffix(4)))
         }
     }

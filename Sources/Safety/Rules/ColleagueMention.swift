@@ -15,7 +15,8 @@ struct ColleagueMention: SafetyRule {
     func findings(in t: SafetyText) -> [Finding] {
         guard !t.context.config.handleChannels.contains(t.reply.channel.lowercased()) else { return [] }
         return pattern.matches(in: t.text, range: t.full).map { m in
-            Self.rule.finding(span: t.span(m.range), message: "An @-mention in an email reply is usually meant for a colleague, not the customer.")
+            Self.rule.finding(span: t.span(m.range),
+                              message: "An @-mention in an email reply is usually meant for a colleague, not the customer.")
         }
     }
 }

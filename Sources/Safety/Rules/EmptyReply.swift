@@ -14,7 +14,8 @@ struct EmptyReply: SafetyRule {
     func findings(in t: SafetyText) -> [Finding] {
         let reply = t.reply
         guard reply.authored.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return [] }
-        let why = reply.signature != nil ? "The reply holds only a signature." : reply.quoted != nil ? "The reply holds only quoted text." : "The reply is empty."
+        let why = reply.signature != nil ? "The reply holds only a signature."
+            : reply.quoted != nil ? "The reply holds only quoted text." : "The reply is empty."
         return [Self.rule.finding(span: Span(start: 0, end: 0), message: why)]
     }
 }

@@ -21,7 +21,8 @@ struct SSN: SafetyRule {
             let serial = Int(t.ns.substring(with: m.range(at: 3))) ?? 0
             // Numbers the SSA never assigns.
             guard area != 0, area != 666, area < 900, group != 0, serial != 0 else { return nil }
-            return Self.rule.finding(span: t.span(m.range), message: "This looks like a US Social Security number; never send it in a reply.",
+            return Self.rule.finding(span: t.span(m.range),
+                                     message: "This looks like a US Social Security number; never send it in a reply.",
                                      suggestion: "•••-••-" + t.ns.substring(with: m.range(at: 3)))
         }
     }

@@ -11,7 +11,9 @@ struct TemplatePlaceholder: SafetyRule {
         autoFail: true)
 
     let pattern: NSRegularExpression
-    init(lexicon: SafetyLexicon) throws { pattern = try lexicon.compile(lexicon.patterns.placeholder.joined(separator: "|"), "placeholder") }
+    init(lexicon: SafetyLexicon) throws {
+        pattern = try lexicon.compile(lexicon.patterns.placeholder.joined(separator: "|"), "placeholder")
+    }
 
     func findings(in t: SafetyText) -> [Finding] {
         let ns = t.ns
@@ -22,12 +24,14 @@ struct TemplatePlaceholder: SafetyRule {
             if found.allSatisfy({ $0 == "X" || $0 == "x" }) {
                 let end = m.range.location + m.range.length
                 let after = end < ns.length ? ns.substring(with: NSRange(location: end, length: min(6, ns.length - end))) : ""
-                if after.first == "-" || after.first == " " && after.dropFirst().first?.isNumber == true || after.hasPrefix("-X") { return nil }
+                let digitsFollow = after.first == " " && after.dropFirst().first?.isNumber == true
+                if after.first == "-" || digitsFollow || after.hasPrefix("-X") { return nil }
                 let before = m.range.location > 0 ? ns.substring(with: NSRange(location: m.range.location - 1, length: 1)) : ""
                 if before == "-" { return nil }
             }
             let isName = found.lowercased().contains("name")
-            return Self.rule.finding(span: t.span(m.range), message: "“\(found)” is an unfilled template field.", suggestion: isName ? first : nil)
+            return Self.rule.finding(span: t.span(m.range), message: "“\(found)” is an unfilled template field.",
+                                     suggestion: isName ? first : nil)
         }
     }
 }

@@ -25,7 +25,8 @@ struct WrongName: SafetyRule {
         guard !candidates.isEmpty else { return [] }
         let ns = t.ns
         let firstLine = ns.lineRange(for: NSRange(location: 0, length: 0))
-        guard let m = greeting.firstMatch(in: t.text, range: firstLine), m.numberOfRanges > 1, m.range(at: 1).location != NSNotFound else { return [] }
+        guard let m = greeting.firstMatch(in: t.text, range: firstLine), m.numberOfRanges > 1,
+              m.range(at: 1).location != NSNotFound else { return [] }
         var r = m.range(at: 1)
         var name = ns.substring(with: r)
         // "Dear Mr. Smith": judge the surname.
@@ -40,11 +41,13 @@ struct WrongName: SafetyRule {
         let lower = name.lowercased()
         guard let first = name.first, first.isUppercase, !notNames.contains(lower), lower.count >= 2 else { return [] }
         let matches = candidates.contains { c in
-            c == lower || (lower.count >= 3 && (c.hasPrefix(lower) || lower.hasPrefix(c))) || (c.count >= 6 && lower.count >= 3 && c.contains(lower))
+            c == lower || (lower.count >= 3 && (c.hasPrefix(lower) || lower.hasPrefix(c)))
+                || (c.count >= 6 && lower.count >= 3 && c.contains(lower))
         }
         guard !matches else { return [] }
         let display = t.reply.question?.customerName ?? t.reply.recipients.first ?? "the customer"
         let suggestion = candidates.first.map { $0.prefix(1).uppercased() + $0.dropFirst() }
-        return [Self.rule.finding(span: t.span(r), message: "The greeting names “\(name)”, but the customer is \(display).", suggestion: suggestion)]
+        return [Self.rule.finding(span: t.span(r), message: "The greeting names “\(name)”, but the customer is \(display).",
+                                  suggestion: suggestion)]
     }
 }
