@@ -16,7 +16,11 @@ struct Manifest: Codable, Equatable {
     var files: [Entry]
 
     init(_ files: [(String, Data)]) {
-        self.files = files.map { Entry(path: $0.0, size: $0.1.count, sha256: SHA256.hex($0.1)) }.sorted { $0.path < $1.path }
+        self.init(entries: files.map { Entry(path: $0.0, size: $0.1.count, sha256: SHA256.hex($0.1)) })
+    }
+
+    init(entries: [Entry]) {
+        files = entries.sorted { $0.path < $1.path }
     }
 
     func encoded() throws -> Data {
@@ -47,40 +51,77 @@ enum SHA256 {
     ]
 
     static func hex(_ data: Data) -> String {
-        digest([UInt8](data)).map { String(format: "%02x", $0) }.joined()
+        var hasher = Hasher()
+        hasher.update(data)
+        return hasher.hex()
     }
 
     static func digest(_ message: [UInt8]) -> [UInt8] {
-        var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-        var bytes = message
-        bytes.append(0x80)
-        while bytes.count % 64 != 56 { bytes.append(0) }
-        let bits = UInt64(message.count) &* 8
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-        var w = [UInt32](repeating: 0, count: 64)
-        for block in stride(from: 0, to: bytes.count, by: 64) {
+        var hasher = Hasher()
+        hasher.update(message)
+        return hasher.finish()
+    }
+
+    /// SHA-256 over bytes given in pieces: a file's hash while it is written.
+    struct Hasher {
+        private var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
+        private var pending: [UInt8] = []
+        private var length: UInt64 = 0
+        private var w = [UInt32](repeating: 0, count: 64)
+
+        mutating func update<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
+            length &+= UInt64(bytes.count)
+            var rest = bytes[...]
+            if !pending.isEmpty {
+                let take = min(64 - pending.count, rest.count)
+                pending += rest.prefix(take)
+                rest = rest.dropFirst(take)
+                guard pending.count == 64 else { return }
+                let block = pending
+                pending.removeAll(keepingCapacity: true)
+                compress(block)
+            }
+            while rest.count >= 64 {
+                compress(Array(rest.prefix(64)))
+                rest = rest.dropFirst(64)
+            }
+            pending += rest
+        }
+
+        mutating func finish() -> [UInt8] {
+            var tail = pending
+            let bits = length &* 8
+            tail.append(0x80)
+            while tail.count % 64 != 56 { tail.append(0) }
+            for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
+            for block in stride(from: 0, to: tail.count, by: 64) { compress(Array(tail[block..<block + 64])) }
+            return h.flatMap { v in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: v >> UInt32($0)) } }
+        }
+
+        mutating func hex() -> String { finish().map { String(format: "%02x", $0) }.joined() }
+
+        private mutating func compress(_ bytes: [UInt8]) {
             for t in 0..<16 {
-                let i = block + t * 4
+                let i = t * 4
                 w[t] = UInt32(bytes[i]) << 24 | UInt32(bytes[i + 1]) << 16 | UInt32(bytes[i + 2]) << 8 | UInt32(bytes[i + 3])
             }
             for t in 16..<64 {
-                let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-                let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
+                let s0 = SHA256.rotr(w[t - 15], 7) ^ SHA256.rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
+                let s1 = SHA256.rotr(w[t - 2], 17) ^ SHA256.rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
                 w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
             }
             var (a, b, c, d, e, f, g, hh) = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
             for t in 0..<64 {
-                let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                let s1 = SHA256.rotr(e, 6) ^ SHA256.rotr(e, 11) ^ SHA256.rotr(e, 25)
                 let ch = (e & f) ^ (~e & g)
-                let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
-                let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                let t1 = hh &+ s1 &+ ch &+ SHA256.k[t] &+ w[t]
+                let s0 = SHA256.rotr(a, 2) ^ SHA256.rotr(a, 13) ^ SHA256.rotr(a, 22)
                 let maj = (a & b) ^ (a & c) ^ (b & c)
                 let t2 = s0 &+ maj
                 (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
             }
             h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
         }
-        return h.flatMap { v in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: v >> UInt32($0)) } }
     }
 
     static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }

@@ -225,7 +225,8 @@ struct ReportDocument: Encodable {
         case calibration
     }
 
-    init(_ m: ReportModel) {
+    /// `withReplies: false` leaves `replies` empty, for `write(_:to:)`, which adds them one at a time.
+    init(_ m: ReportModel, withReplies: Bool = true) {
         let s = m.summaries
         generatedAt = m.generatedAt.map { ReportModel.iso($0) }
         inputs = Inputs(filesRead: m.result.filesRead, replies: s.count, customerMessages: m.result.customerMessages,
@@ -253,22 +254,26 @@ struct ReportDocument: Encodable {
             Cluster(size: c.members.count, agents: c.agents, macro: c.macro, replies: c.members.map { s[$0].id },
                     sample: String(m.result.replies[c.members[0]].redactedAuthored.prefix(160)))
         }
-        replies = s.enumerated().map { i, r in
-            let reviews = m.reviewed.findingReviews[i]
-            let findings = r.findings.enumerated().map { k, f in
-                FindingOut(summary: f, fingerprint: Review.fingerprint(reply: r.id, rule: f.rule, text: f.text),
-                        disputed: m.reviewed.isDisputed(i, k), review: reviews[k].map(ReviewOut.init))
-            }
-            let rescored = m.reviewed.rescored[i].mapValues {
-                Rescored(replyqa: $0.replyqa, reviewer: $0.review.score ?? 0, by: $0.review.reviewer, note: $0.review.note)
-            }
-            return Reply(id: r.id, file: r.file, messageID: r.messageID, agent: r.agent, channel: r.channel,
-                         date: r.date.map { ReportModel.iso($0) }, week: r.week, words: r.words, overall: r.overall,
-                         autoFailed: r.autoFailed, categories: r.categories, tone: r.toneLabel, findings: findings,
-                         rescored: rescored.isEmpty ? nil : rescored)
-        }
+        replies = withReplies ? s.indices.map { Self.reply($0, m) } : []
         disputes = m.reviewed.disputeRates
         calibration = m.calibration
+    }
+
+    /// The document's entry for reply `i`.
+    static func reply(_ i: Int, _ m: ReportModel) -> Reply {
+        let r = m.summaries[i]
+        let reviews = m.reviewed.findingReviews[i]
+        let findings = r.findings.enumerated().map { k, f in
+            FindingOut(summary: f, fingerprint: Review.fingerprint(reply: r.id, rule: f.rule, text: f.text),
+                    disputed: m.reviewed.isDisputed(i, k), review: reviews[k].map(ReviewOut.init))
+        }
+        let rescored = m.reviewed.rescored[i].mapValues {
+            Rescored(replyqa: $0.replyqa, reviewer: $0.review.score ?? 0, by: $0.review.reviewer, note: $0.review.note)
+        }
+        return Reply(id: r.id, file: r.file, messageID: r.messageID, agent: r.agent, channel: r.channel,
+                     date: r.date.map { ReportModel.iso($0) }, week: r.week, words: r.words, overall: r.overall,
+                     autoFailed: r.autoFailed, categories: r.categories, tone: r.toneLabel, findings: findings,
+                     rescored: rescored.isEmpty ? nil : rescored)
     }
 
     static func models(_ agent: AgentAggregate, _ m: ReportModel) -> [String: Model] {
@@ -282,10 +287,41 @@ struct ReportDocument: Encodable {
         return out
     }
 
-    func json() throws -> Data {
+    static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        return encoder
+    }
+
+    func json() throws -> Data { try Self.encoder().encode(self) }
+
+    /// Writes the document for `m` with the same bytes as `ReportDocument(m).json()`, encoding one
+    /// reply at a time so that a large batch's report is never held whole in memory.
+    static func write(_ m: ReportModel, to sink: OutputSink) throws {
+        let encoder = encoder()
+        guard !m.summaries.isEmpty else { return try sink.append(encoder.encode(ReportDocument(m))) }
+        let frame = try encoder.encode(ReportDocument(m, withReplies: false))
+        // The top-level "replies" member is the only one indented by two spaces.
+        let slot = Data("\n  \"replies\" : [\n\n  ]".utf8)
+        guard let range = frame.range(of: slot) else { return try sink.append(encoder.encode(ReportDocument(m))) }
+        try sink.append(frame[..<range.lowerBound])
+        try sink.append("\n  \"replies\" : [\n")
+        for i in m.summaries.indices {
+            if i > 0 { try sink.append(",\n") }
+            // An element of the top-level array sits four spaces in; JSON strings hold no raw newline.
+            let element = try encoder.encode(reply(i, m))
+            var start = element.startIndex
+            while start < element.endIndex {
+                let end = element[start...].firstIndex(of: UInt8(ascii: "\n")) ?? element.endIndex
+                if start > element.startIndex { try sink.append("\n") }
+                // The encoder writes an empty container's blank line with no indentation.
+                if end > start { try sink.append("    ") }
+                try sink.append(element[start..<end])
+                start = end == element.endIndex ? end : element.index(after: end)
+            }
+        }
+        try sink.append("\n  ]")
+        try sink.append(frame[range.upperBound...])
     }
 }
 
@@ -301,17 +337,23 @@ enum CSVTables {
     }
 
     static func replies(_ m: ReportModel) -> String {
-        var out = row(["id", "file", "message_id", "agent", "channel", "date", "week", "words", "overall", "auto_failed", "tone",
-                       "errors", "warnings", "infos"] + m.categories + ["disputed"])
+        var out = ""
+        replies(m) { out += $0 }
+        return out
+    }
+
+    /// `replies.csv` a row at a time.
+    static func replies(_ m: ReportModel, emit: (String) throws -> Void) rethrows {
+        try emit(row(["id", "file", "message_id", "agent", "channel", "date", "week", "words", "overall", "auto_failed", "tone",
+                      "errors", "warnings", "infos"] + m.categories + ["disputed"]))
         for (i, r) in m.summaries.enumerated() {
             // Disputed findings are not counted by severity: they count as disputed.
             let kept = r.findings.indices.filter { !m.reviewed.isDisputed(i, $0) }.map { r.findings[$0] }
             let counts = [Severity.error, .warning, .info].map { s in String(kept.filter { $0.severity == s }.count) }
-            out += row([r.id, r.file, r.messageID ?? "", r.agent, r.channel, r.date.map { ReportModel.iso($0) } ?? "",
-                        r.week ?? "", String(r.words), String(r.overall), r.autoFailed.joined(separator: " "), r.toneLabel ?? ""]
-                       + counts + m.categories.map { r.categories[$0].map(String.init) ?? "" } + [String(r.findings.count - kept.count)])
+            try emit(row([r.id, r.file, r.messageID ?? "", r.agent, r.channel, r.date.map { ReportModel.iso($0) } ?? "",
+                          r.week ?? "", String(r.words), String(r.overall), r.autoFailed.joined(separator: " "), r.toneLabel ?? ""]
+                         + counts + m.categories.map { r.categories[$0].map(String.init) ?? "" } + [String(r.findings.count - kept.count)]))
         }
-        return out
     }
 
     static func agents(_ m: ReportModel) -> String {

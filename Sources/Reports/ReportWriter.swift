@@ -14,28 +14,43 @@ public struct ReportError: Error, CustomStringConvertible {
 /// Writes the report directory: every file goes to a temporary directory beside the target, which
 /// then takes the target's place in one step, so an interrupted run leaves the previous report whole.
 public enum ReportWriter {
-    /// The files of a report, by path relative to the report directory.
-    public static func files(_ model: ReportModel) throws -> [(String, Data)] {
+    /// The files of a report, by path relative to the report directory, each made when it is written.
+    public static func outputs(_ model: ReportModel) -> [OutputFile] {
         let pages = HTMLPages(m: model)
-        var files: [(String, Data)] = [
-            ("index.html", Data(pages.index().utf8)),
-            ("report.json", try ReportDocument(model).json() + Data("\n".utf8)),
-            ("replies.csv", Data(CSVTables.replies(model).utf8)),
-            ("agents.csv", Data(CSVTables.agents(model).utf8)),
+        var files: [OutputFile] = [
+            OutputFile(path: "index.html") { pages.index() },
+            OutputFile(path: "report.json") { sink in
+                try ReportDocument.write(model, to: sink)
+                try sink.append("\n")
+            },
+            OutputFile(path: "replies.csv") { sink in try CSVTables.replies(model) { try sink.append($0) } },
+            OutputFile(path: "agents.csv") { CSVTables.agents(model) },
         ]
         for a in model.aggregate.agents {
-            files.append(("agents/\(a.slug).html", Data(pages.agentPage(a).utf8)))
-            files.append(("summaries/\(a.slug).html", Data(pages.summaryPage(a).utf8)))
+            files.append(OutputFile(path: "agents/\(a.slug).html") { pages.agentPage(a) })
+            files.append(OutputFile(path: "summaries/\(a.slug).html") { pages.summaryPage(a) })
         }
-        for c in model.aggregate.channels { files.append(("channels/\(c.slug).html", Data(pages.channelPage(c).utf8))) }
-        if let calibration = model.calibration { files.append(("calibration.html", Data(pages.calibrationPage(calibration).utf8))) }
+        for c in model.aggregate.channels { files.append(OutputFile(path: "channels/\(c.slug).html") { pages.channelPage(c) }) }
+        if let calibration = model.calibration { files.append(OutputFile(path: "calibration.html") { pages.calibrationPage(calibration) }) }
         return files
+    }
+
+    /// The files of a report made in memory, by path relative to the report directory.
+    public static func files(_ model: ReportModel) throws -> [(String, Data)] {
+        try outputs(model).map { ($0.path, try $0.data()) }
     }
 
     /// Writes the report to `directory`, replacing an earlier ReplyQA report there (never another folder).
     @discardableResult
     public static func write(_ model: ReportModel, to directory: String) throws -> [String] {
-        try write(files(model), to: directory, marker: ("report.json", "\"replyqa.report/"))
+        try write(outputs(model), to: directory, marker: ("report.json", "\"replyqa.report/"))
+    }
+
+    /// Writes files already made; see `write(_:to:marker:beforeSwap:)`.
+    @discardableResult
+    public static func write(_ files: [(String, Data)], to directory: String, marker: (file: String, text: String),
+                             beforeSwap: () throws -> Void = {}) throws -> [String] {
+        try write(files.map { OutputFile(path: $0.0, data: $0.1) }, to: directory, marker: marker, beforeSwap: beforeSwap)
     }
 
     /// Writes `files` into `directory` atomically, with a manifest of them (`.replyqa-manifest`).
@@ -43,21 +58,20 @@ public enum ReportWriter {
     /// lists, unchanged, among them `marker.file` containing `marker.text` (an earlier output of the
     /// same kind). A symbolic link at `directory` is written through, to its target.
     @discardableResult
-    public static func write(_ files: [(String, Data)], to directory: String, marker: (file: String, text: String),
+    public static func write(_ files: [OutputFile], to directory: String, marker: (file: String, text: String),
                              beforeSwap: () throws -> Void = {}) throws -> [String] {
         let target = try resolveLinks(directory)
         try checkReplaceable(target, marker: marker)
-        let all = files + [(Manifest.fileName, try Manifest(files).encoded())]
         if isMountPoint(target) {
-            try writeInPlace(all, into: target, beforeSwap: beforeSwap)
+            try writeInPlace(files, into: target, beforeSwap: beforeSwap)
         } else {
-            do { try writeBeside(all, target: target, beforeSwap: beforeSwap) }
+            do { try writeBeside(files, target: target, beforeSwap: beforeSwap) }
             catch is SwapBlocked {
                 // The folder cannot be renamed (a bind mount, say): swap its contents instead.
-                try writeInPlace(all, into: target, beforeSwap: {})
+                try writeInPlace(files, into: target, beforeSwap: {})
             }
         }
-        return files.map(\.0)
+        return files.map(\.path)
     }
 
     /// The folder a path names, following symbolic links at the path itself (not only its parents).
@@ -81,7 +95,7 @@ public enum ReportWriter {
     struct SwapBlocked: Error {}
 
     /// Writes a temporary folder beside the target and swaps it in.
-    static func writeBeside(_ files: [(String, Data)], target: URL, beforeSwap: () throws -> Void) throws {
+    static func writeBeside(_ files: [OutputFile], target: URL, beforeSwap: () throws -> Void) throws {
         let fm = FileManager.default
         let parent = target.deletingLastPathComponent()
         do { try fm.createDirectory(at: parent, withIntermediateDirectories: true) }
@@ -103,14 +117,20 @@ public enum ReportWriter {
         }
     }
 
-    static func writeFiles(_ files: [(String, Data)], into folder: URL) throws {
+    /// Writes each file in turn, then the manifest of what was written.
+    static func writeFiles(_ files: [OutputFile], into folder: URL) throws {
         let fm = FileManager.default
         try fm.createDirectory(at: folder, withIntermediateDirectories: true)
-        for (path, data) in files {
-            let url = folder.appendingPathComponent(path)
+        var entries: [Manifest.Entry] = []
+        for file in files {
+            let url = folder.appendingPathComponent(file.path)
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try data.write(to: url)
+            let sink = try OutputSink(url: url)
+            try file.produce(sink)
+            let done = try sink.finish()
+            entries.append(Manifest.Entry(path: file.path, size: done.size, sha256: done.sha256))
         }
+        try Manifest(entries: entries).encoded().write(to: folder.appendingPathComponent(Manifest.fileName))
     }
 
     /// Prefix of the temporary folder an in-place write keeps inside the target.
@@ -121,7 +141,7 @@ public enum ReportWriter {
     /// top-level file or folder is renamed over the old one, which is atomic per entry, and the
     /// manifest goes last. Until then the temporary folder's manifest vouches for what was moved,
     /// so an interrupted run leaves a folder the next run may still replace.
-    static func writeInPlace(_ files: [(String, Data)], into target: URL, beforeSwap: () throws -> Void) throws {
+    static func writeInPlace(_ files: [OutputFile], into target: URL, beforeSwap: () throws -> Void) throws {
         let fm = FileManager.default
         for name in (try? fm.contentsOfDirectory(atPath: target.path)) ?? [] where name.hasPrefix(inPlacePrefix) {
             try? fm.removeItem(at: target.appendingPathComponent(name))
@@ -132,7 +152,7 @@ public enum ReportWriter {
             try writeFiles(files, into: temp)
             try beforeSwap()
             let old = Manifest.read(in: target)
-            let top = Set(files.map { String($0.0.split(separator: "/").first ?? "") })
+            let top = Set(files.map { String($0.path.split(separator: "/").first ?? "") })
             for name in top.sorted() where name != Manifest.fileName {
                 try moveIn(temp.appendingPathComponent(name), to: target.appendingPathComponent(name), trash: temp)
             }

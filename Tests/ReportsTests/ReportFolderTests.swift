@@ -70,21 +70,20 @@ final class ReportFolderTests: XCTestCase {
     /// The swap used at a mount point, exercised on an ordinary folder.
     func testInPlaceWriteSwapsContentsAndSurvivesAnInterruption() throws {
         let out = try folder()
-        let all = { (run: Int) throws -> [(String, Data)] in
-            self.files(run) + [(Manifest.fileName, try Manifest(self.files(run)).encoded())]
-        }
-        try ReportWriter.writeInPlace(try all(1), into: out, beforeSwap: {})
+        // The manifest comes from writing the files.
+        let all = { (run: Int) -> [OutputFile] in self.files(run).map { OutputFile(path: $0.0, data: $0.1) } }
+        try ReportWriter.writeInPlace(all(1), into: out, beforeSwap: {})
         try ReportWriter.checkReplaceable(out, marker: marker)
         struct Interrupted: Error {}
-        XCTAssertThrowsError(try ReportWriter.writeInPlace(try all(2), into: out, beforeSwap: { throw Interrupted() }))
+        XCTAssertThrowsError(try ReportWriter.writeInPlace(all(2), into: out, beforeSwap: { throw Interrupted() }))
         XCTAssertEqual(try text(out.appendingPathComponent("index.html")), "run 1")
         // Killed halfway: some new files moved in, the new manifest still in the temporary folder.
         let temp = out.appendingPathComponent(".replyqa-tmp-killed")
-        try ReportWriter.writeFiles(try all(2), into: temp)
+        try ReportWriter.writeFiles(all(2), into: temp)
         try FileManager.default.removeItem(at: out.appendingPathComponent("index.html"))
         try FileManager.default.moveItem(at: temp.appendingPathComponent("index.html"), to: out.appendingPathComponent("index.html"))
         try ReportWriter.checkReplaceable(out, marker: marker)
-        try ReportWriter.writeInPlace(try all(2), into: out, beforeSwap: {})
+        try ReportWriter.writeInPlace(all(2), into: out, beforeSwap: {})
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out.path).sorted(),
                        [".replyqa-manifest", "agents", "index.html", "report.json"])
         XCTAssertEqual(try text(out.appendingPathComponent("agents/a.html")), "agent 2")

@@ -143,6 +143,45 @@ final class ReportTests: XCTestCase {
         for (x, y) in zip(a, b) { XCTAssertEqual(x.1, y.1, "\(x.0) differs between two runs") }
     }
 
+    /// report.json is written a reply at a time; its bytes are those of the whole document encoded at once.
+    func testReportJSONWrittenInPiecesIsTheWholeDocument() throws {
+        let model = try samplesModel()
+        XCTAssertGreaterThan(model.summaries.count, 10)
+        let whole = try ReportDocument(model).json() + Data("\n".utf8)
+        let written = try XCTUnwrap(ReportWriter.files(model).first { $0.0 == "report.json" }).1
+        XCTAssertEqual(String(decoding: written, as: UTF8.self), String(decoding: whole, as: UTF8.self))
+    }
+
+    /// The manifest's hash of a file fed in pieces is the hash of the whole.
+    func testHashInPiecesIsTheHashOfTheWhole() throws {
+        XCTAssertEqual(SHA256.hex(Data("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(SHA256.hex(Data()), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<5_000).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let expected = SHA256.hex(Data(bytes))
+        for piece in [1, 7, 63, 64, 65, 1_000] {
+            var hasher = SHA256.Hasher()
+            for start in stride(from: 0, to: bytes.count, by: piece) { hasher.update(bytes[start..<min(start + piece, bytes.count)]) }
+            XCTAssertEqual(hasher.hex(), expected, "pieces of \(piece) bytes")
+        }
+    }
+
+    /// Files written straight to disk carry the manifest entries of their bytes.
+    func testManifestDescribesFilesWrittenInPieces() throws {
+        let dir = try temporaryFolder().appendingPathComponent("report")
+        let head = "{\"schema\" : \"replyqa.report/1\"}\n"
+        let big = String(repeating: "line of a report\n", count: 10_000)
+        let files = [OutputFile(path: "report.json") { sink in
+            try sink.append(head)
+            for line in big.split(separator: "\n") { try sink.append(String(line) + "\n") }
+        }]
+        try ReportWriter.write(files, to: dir.path, marker: ("report.json", "\"replyqa.report/"))
+        let data = try Data(contentsOf: dir.appendingPathComponent("report.json"))
+        XCTAssertEqual(data.count, head.utf8.count + big.utf8.count)
+        let manifest = try XCTUnwrap(Manifest.read(in: dir))
+        XCTAssertEqual(manifest.files, [Manifest.Entry(path: "report.json", size: data.count, sha256: SHA256.hex(data))])
+    }
+
     func testAnInterruptedWriteLeavesThePreviousReport() throws {
         let parent = try temporaryFolder()
         let dir = parent.appendingPathComponent("report")
