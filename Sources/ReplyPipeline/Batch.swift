@@ -147,7 +147,8 @@ public struct BatchProcessor: Sendable {
         loaded += exported.messages.map(load)
         failures += exported.errors
         skipped += exported.leftOut.map { SkippedInput(path: $0.path, reason: $0.reason) }
-        return assemble(loaded, failures: failures, skipped: skipped, filesRead: discovered.files.count)
+        FreedMemory.release()
+        return assemble(consume loaded, failures: failures, skipped: skipped, filesRead: discovered.files.count)
     }
 
     /// The same processor, reading inputs as `format` says.
@@ -167,11 +168,50 @@ public struct BatchProcessor: Sendable {
         try SystemPath.read(path, maxBytes: config.limits.maxMessageBytes)
     }
 
+    /// The message segmented, without what no later stage reads: its body (the segments hold its
+    /// parts) and the segmenter's intermediate texts, so a large batch keeps only what it needs.
     func load(_ message: MailMessage) -> Loaded {
-        Loaded(message: message, segments: segmenter.segment(message.body, quoteStartLine: message.quoteStartLine))
+        var segments = segmenter.segment(message.body, quoteStartLine: message.quoteStartLine)
+        segments.newText = ""
+        segments.fragments = []
+        var message = message
+        message.body = ""
+        return Loaded(message: message, segments: segments)
     }
 
-    func assemble(_ loaded: [Loaded], failures: [IngestError], skipped: [SkippedInput], filesRead: Int) -> BatchResult {
+    /// What a reply's record needs of the message it came from.
+    struct Source {
+        var location: String
+        var warnings: [String]
+    }
+
+    func assemble(_ loaded: consuming [Loaded], failures: [IngestError], skipped: [SkippedInput], filesRead: Int) -> BatchResult {
+        var (pending, customers) = thread(consume loaded)
+        // A pass over the whole batch (canned texts, word statistics), then each reply.
+        let (clusters, batch) = prepare(pending.map(\.0))
+        let context = CheckContext(config: config, batch: batch)
+        progress?("checking", 0, pending.count)
+        let checked = Counter()
+        let total = pending.count, progress = self.progress
+        let checks = checkers.check(pending.map(\.0), in: context, threads: threads) {
+            progress?("checking", checked.increment(), total)
+        }
+        var replies: [ReplyRecord] = []
+        replies.reserveCapacity(total)
+        for (i, checks) in checks.enumerated() {
+            let (reply, source, segments) = pending[i]
+            replies.append(record(reply, source: source, segments: segments, checks: checks, context: context))
+        }
+        pending = []
+        for c in clusters { for m in c.members { replies[m].cluster = c.id } }
+        FreedMemory.release()
+        return BatchResult(replies: replies, customerMessages: customers, failures: failures,
+                           skipped: skipped, filesRead: filesRead, clusters: clusters, autoFailRules: scorer.autoFailRules)
+    }
+
+    /// Decides which messages are agent replies and pairs each with the customer message it answers;
+    /// the messages themselves are not kept.
+    func thread(_ loaded: consuming [Loaded]) -> (pending: [(Reply, Source, Segments)], customers: Int) {
         let messages = loaded.map(\.message)
         let attribution = Attribution(config: config,
                                       inferredSupportDomains: Attribution.isConfigured(config) ? [] : Attribution.inferSupportDomains(messages))
@@ -182,29 +222,16 @@ public struct BatchProcessor: Sendable {
         // A helpdesk export says who is who, even when it holds only customers' messages.
         let anyAgent = isAgent.contains(true) || messages.contains { $0.header(HelpdeskReader.roleHeader) != nil }
 
-        var pending: [(Reply, MailMessage, Segments)] = []
+        var pending: [(Reply, Source, Segments)] = []
         var customers = 0
         for (i, item) in loaded.enumerated() {
             let m = item.message
             guard isAgent[i] || !anyAgent else { customers += 1; continue }
             let question = findQuestion(for: i, loaded: loaded, byID: byID, isAgent: isAgent)
-            pending.append((makeReply(m, segments: item.segments, question: question, attribution: attribution), m, item.segments))
+            pending.append((makeReply(m, segments: item.segments, question: question, attribution: attribution),
+                            Source(location: m.location, warnings: m.warnings), item.segments))
         }
-        // A pass over the whole batch (canned texts, word statistics), then each reply.
-        let (clusters, batch) = prepare(pending.map(\.0))
-        let context = CheckContext(config: config, batch: batch)
-        progress?("checking", 0, pending.count)
-        let checked = Counter()
-        let total = pending.count, progress = self.progress
-        let checks = checkers.check(pending.map(\.0), in: context, threads: threads) {
-            progress?("checking", checked.increment(), total)
-        }
-        var replies = zip(pending, checks).map { item, checks in
-            record(item.0, message: item.1, segments: item.2, checks: checks, context: context)
-        }
-        for c in clusters { for m in c.members { replies[m].cluster = c.id } }
-        return BatchResult(replies: replies, customerMessages: customers, failures: failures,
-                           skipped: skipped, filesRead: filesRead, clusters: clusters, autoFailRules: scorer.autoFailRules)
+        return (pending, customers)
     }
 
     /// Clusters near-duplicate replies, matches them to the approved macros, and lets the
@@ -261,15 +288,16 @@ public struct BatchProcessor: Sendable {
 
     /// Runs the checkers and scores one reply.
     func check(_ reply: Reply, message m: MailMessage, segments: Segments, context: CheckContext) -> ReplyRecord {
-        record(reply, message: m, segments: segments, checks: checkers.check(reply, in: context), context: context)
+        record(reply, source: Source(location: m.location, warnings: m.warnings), segments: segments,
+               checks: checkers.check(reply, in: context), context: context)
     }
 
     /// The record of one checked reply, scored.
-    func record(_ reply: Reply, message m: MailMessage, segments: Segments, checks: ReplyChecks, context: CheckContext) -> ReplyRecord {
+    func record(_ reply: Reply, source: Source, segments: Segments, checks: ReplyChecks, context: CheckContext) -> ReplyRecord {
         let empty = reply.authored.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         let score = checkers.checkers.isEmpty ? nil : scorer.score(checks.findings, base: checks.dimensions, counted: countedRules, emptyReply: empty)
-        return ReplyRecord(reply: reply, location: m.location, segments: segments,
-                           warnings: m.warnings + ReadLimit.warnings(for: reply, checkers: checkers.checkers),
+        return ReplyRecord(reply: reply, location: source.location, segments: segments,
+                           warnings: source.warnings + ReadLimit.warnings(for: reply, checkers: checkers.checkers),
                            findings: checks.findings, score: score, macro: context.batch.canned[reply.key]?.macro,
                            dimensions: checks.dimensions, evidence: checks.evidence)
     }

@@ -77,6 +77,16 @@ struct HTMLPages {
     }
 
     func agentPage(_ agent: AgentAggregate) -> String {
+        var out = ""
+        agentPage(agent) { out += $0 }
+        return out
+    }
+
+    /// The agent's page in pieces: every reply's block is rendered on its own, so a page of thousands
+    /// of replies is never one tree of nodes in memory.
+    func agentPage(_ agent: AgentAggregate, emit: (String) throws -> Void) rethrows {
+        // A mark no email can contain stands where the replies go.
+        let slot = "replyqa-replies-\(UUID().uuidString)"
         var body: [Node<HTML.BodyContext>] = [
             .nav(.a(.href("../index.html"), .text("← Overview"))),
             .h1(.text(agent.agent)),
@@ -103,9 +113,13 @@ struct HTMLPages {
             toneChart(agent.stats.tone, team: m.aggregate.team.tone),
             .p(labels(agent.stats.labels)),
             .h2(.text("Every reply")),
-            .group(agent.replies.map(replyBlock)),
+            .text(slot),
         ]
-        return page(title: "\(agent.agent) · ReplyQA", body: body)
+        let frame = page(title: "\(agent.agent) · ReplyQA", body: body)
+        guard let at = frame.range(of: slot) else { return try emit(frame) }
+        try emit(String(frame[..<at.lowerBound]))
+        for r in agent.replies { try emit(Self.showingBidiControls(replyBlock(r).render())) }
+        try emit(String(frame[at.upperBound...]))
     }
 
     func channelPage(_ channel: ChannelAggregate) -> String {

@@ -27,7 +27,7 @@ public enum ReportWriter {
             OutputFile(path: "agents.csv") { CSVTables.agents(model) },
         ]
         for a in model.aggregate.agents {
-            files.append(OutputFile(path: "agents/\(a.slug).html") { pages.agentPage(a) })
+            files.append(OutputFile(path: "agents/\(a.slug).html") { sink in try pages.agentPage(a) { try sink.append($0) } })
             files.append(OutputFile(path: "summaries/\(a.slug).html") { pages.summaryPage(a) })
         }
         for c in model.aggregate.channels { files.append(OutputFile(path: "channels/\(c.slug).html") { pages.channelPage(c) }) }
