@@ -82,11 +82,8 @@ struct HTMLPages {
         return out
     }
 
-    /// The agent's page in pieces: every reply's block is rendered on its own, so a page of thousands
-    /// of replies is never one tree of nodes in memory.
+    /// The agent's page in pieces (see `page(title:body:replies:emit:)`).
     func agentPage(_ agent: AgentAggregate, emit: (String) throws -> Void) rethrows {
-        // A mark no email can contain stands where the replies go.
-        let slot = "replyqa-replies-\(UUID().uuidString)"
         var body: [Node<HTML.BodyContext>] = [
             .nav(.a(.href("../index.html"), .text("← Overview"))),
             .h1(.text(agent.agent)),
@@ -113,16 +110,18 @@ struct HTMLPages {
             toneChart(agent.stats.tone, team: m.aggregate.team.tone),
             .p(labels(agent.stats.labels)),
             .h2(.text("Every reply")),
-            .text(slot),
         ]
-        let frame = page(title: "\(agent.agent) · ReplyQA", body: body)
-        guard let at = frame.range(of: slot) else { return try emit(frame) }
-        try emit(String(frame[..<at.lowerBound]))
-        for r in agent.replies { try emit(Self.showingBidiControls(replyBlock(r).render())) }
-        try emit(String(frame[at.upperBound...]))
+        try page(title: "\(agent.agent) · ReplyQA", body: body, replies: agent.replies, emit: emit)
     }
 
     func channelPage(_ channel: ChannelAggregate) -> String {
+        var out = ""
+        channelPage(channel) { out += $0 }
+        return out
+    }
+
+    /// The channel's page in pieces (see `page(title:body:replies:emit:)`).
+    func channelPage(_ channel: ChannelAggregate, emit: (String) throws -> Void) rethrows {
         let body: [Node<HTML.BodyContext>] = [
             .nav(.a(.href("../index.html"), .text("← Overview"))),
             .h1(.text("Channel: \(channel.channel)")),
@@ -136,12 +135,23 @@ struct HTMLPages {
             toneChart(channel.stats.tone, team: m.aggregate.team.tone),
             .p(labels(channel.stats.labels)),
             .h2(.text("Replies")),
-            .group(channel.replies.map(replyBlock)),
         ]
-        return page(title: "\(channel.channel) · ReplyQA", body: body)
+        try page(title: "\(channel.channel) · ReplyQA", body: body, replies: channel.replies, emit: emit)
     }
 
     // MARK: - Pieces
+
+    /// A page whose body ends with the blocks of `replies`, given to `emit` in pieces: each block is
+    /// rendered on its own, so a page of thousands of replies is never one tree of nodes in memory.
+    func page(title: String, body: [Node<HTML.BodyContext>], replies: [Int], emit: (String) throws -> Void) rethrows {
+        // A mark no email can contain stands where the replies go.
+        let slot = "replyqa-replies-\(UUID().uuidString)"
+        let frame = page(title: title, body: body + [.text(slot)])
+        guard let at = frame.range(of: slot) else { return try emit(frame) }
+        try emit(String(frame[..<at.lowerBound]))
+        for r in replies { try emit(Self.showingBidiControls(replyBlock(r).render())) }
+        try emit(String(frame[at.upperBound...]))
+    }
 
     func page(title: String, body: [Node<HTML.BodyContext>], bodyClass: String? = nil) -> String {
         let html = HTML(
