@@ -30,7 +30,9 @@ public enum ReportWriter {
             files.append(OutputFile(path: "agents/\(a.slug).html") { sink in try pages.agentPage(a) { try sink.append($0) } })
             files.append(OutputFile(path: "summaries/\(a.slug).html") { pages.summaryPage(a) })
         }
-        for c in model.aggregate.channels { files.append(OutputFile(path: "channels/\(c.slug).html") { sink in try pages.channelPage(c) { try sink.append($0) } }) }
+        for c in model.aggregate.channels {
+            files.append(OutputFile(path: "channels/\(c.slug).html") { sink in try pages.channelPage(c) { try sink.append($0) } })
+        }
         if let calibration = model.calibration { files.append(OutputFile(path: "calibration.html") { pages.calibrationPage(calibration) }) }
         return files
     }

@@ -12,7 +12,8 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replyqa-bench",
         abstract: "Measure ReplyQA's speed (build with -c release for real figures).",
-        subcommands: [ScaleBench.self, SpellingBench.self, SpellingWorker.self, LintLatency.self, ClusteringBench.self, MessageSizeBench.self, EmbeddingBench.self,
+        subcommands: [ScaleBench.self, SpellingBench.self, SpellingWorker.self, LintLatency.self, ClusteringBench.self,
+                      MessageSizeBench.self, EmbeddingBench.self,
                       HelpdeskBench.self, ServeBench.self, LintBench.self, LintStartupWorker.self, BatchBench.self])
 }
 

@@ -27,7 +27,9 @@ struct ScaleBench: ParsableCommand {
             throw ValidationError("\(replyqa) is not built: swift build -c release --product replyqa")
         }
         let counts = copies.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !counts.isEmpty, counts.allSatisfy({ $0 > 0 }) else { throw ValidationError("--copies: whole numbers above 0, comma-separated") }
+        guard !counts.isEmpty, counts.allSatisfy({ $0 > 0 }) else {
+            throw ValidationError("--copies: whole numbers above 0, comma-separated")
+        }
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("replyqa-scale-bench-\(getpid())")
         defer { try? FileManager.default.removeItem(at: work) }
         print("copies   replies    wall s     CPU s   CPU ms/reply   peak RSS MB")
