@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "AggregationTests", dependencies: ["Aggregation"]),
         .testTarget(name: "HistoryTests", dependencies: ["History"]),
         .testTarget(name: "CalibrationTests", dependencies: ["Calibration"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "ReplyPipeline"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "ReplyPipeline", .product(name: "Plot", package: "Plot")]),
         .testTarget(name: "ReplyPipelineTests", dependencies: ["ReplyPipeline"], exclude: ["Fixtures"]),
         .testTarget(name: "LintServiceTests", dependencies: ["LintService", "ReplyPipeline", "ReplyQACore", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
     ]

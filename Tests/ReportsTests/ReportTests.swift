@@ -1,6 +1,7 @@
 import XCTest
 import Aggregation
 import MailIngest
+import Plot
 import ReplyPipeline
 import ReplyQACore
 @testable import Reports
@@ -150,6 +151,19 @@ final class ReportTests: XCTestCase {
         let whole = try ReportDocument(model).json() + Data("\n".utf8)
         let written = try XCTUnwrap(ReportWriter.files(model).first { $0.0 == "report.json" }).1
         XCTAssertEqual(String(decoding: written, as: UTF8.self), String(decoding: whole, as: UTF8.self))
+    }
+
+    /// A page whose replies are rendered one at a time has the bytes of the page rendered whole.
+    func testPageWrittenInPiecesIsThePageRenderedWhole() throws {
+        let model = try samplesModel()
+        let pages = HTMLPages(m: model)
+        let replies = Array(model.summaries.indices)
+        let body: [Node<HTML.BodyContext>] = [.h1(.text("All replies"))]
+        let whole = pages.page(title: "t", body: body + [.group(replies.map(pages.replyBlock))])
+        var pieces: [String] = []
+        pages.page(title: "t", body: body, replies: replies) { pieces.append($0) }
+        XCTAssertEqual(pieces.count, replies.count + 2, "the frame's two halves and one piece per reply")
+        XCTAssertEqual(pieces.joined(), whole)
     }
 
     /// The manifest's hash of a file fed in pieces is the hash of the whole.
