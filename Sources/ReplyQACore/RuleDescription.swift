@@ -35,10 +35,11 @@ public struct RuleDescription: Sendable, Codable, Equatable {
                   autoFail: try c.decodeIfPresent(Bool.self, forKey: .autoFail) ?? false)
     }
 
-    /// A finding of this rule: its category, id, severity and sensitivity, at `span`.
-    public func finding(span: Span, message: String, suggestion: String? = nil) -> Finding {
-        Finding(category: category, rule: id, severity: severity, span: span, message: message, suggestion: suggestion,
-                sensitive: sensitive)
+    /// A finding of this rule: its category, id, severity and sensitivity, at `span`. `severity` is for a
+    /// rule whose configuration sets it (per channel, say); nil keeps the rule's own.
+    public func finding(span: Span, message: String, suggestion: String? = nil, severity: Severity? = nil) -> Finding {
+        Finding(category: category, rule: id, severity: severity ?? self.severity, span: span, message: message,
+                suggestion: suggestion, sensitive: sensitive)
     }
 
     /// Splits an example into plain text and the spans its «markers» enclose.
