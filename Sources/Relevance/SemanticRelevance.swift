@@ -9,7 +9,7 @@ public struct LogisticModel: Codable, Sendable, Equatable {
     public var handoffLikeness: Double
     public var logWords: Double
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
+    enum CodingKeys: String, CodingKey {
         case intercept, similarity, overlap, handoffLikeness = "handoff_likeness", logWords = "log_words"
     }
 
@@ -20,7 +20,6 @@ public struct LogisticModel: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        try DataFileKeys.reject(unknownIn: decoder, allowed: CodingKeys.allCases.map(\.rawValue))
         intercept = try c.decode(Double.self, forKey: .intercept)
         similarity = try c.decodeIfPresent(Double.self, forKey: .similarity) ?? 0
         overlap = try c.decodeIfPresent(Double.self, forKey: .overlap) ?? 0
@@ -58,13 +57,12 @@ public struct SemanticSettings: Codable, Sendable, Equatable {
     /// meaning is read, so a macro's polite frame does not look like an answer to anything.
     public var courtesy: [String]
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
+    enum CodingKeys: String, CodingKey {
         case answers, generic, wrongBelow = "wrong_below", genericFrom = "generic_from", handoffs, courtesy
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        try DataFileKeys.reject(unknownIn: decoder, allowed: CodingKeys.allCases.map(\.rawValue))
         answers = try c.decode(LogisticModel.self, forKey: .answers)
         generic = try c.decode(LogisticModel.self, forKey: .generic)
         wrongBelow = try c.decode(Double.self, forKey: .wrongBelow)
@@ -167,22 +165,4 @@ public struct SemanticJudgement: Sendable, Equatable {
     public var features: SemanticFeatures
     public var answers: Double
     public var generic: Double
-}
-
-/// Unknown keys in a data file are mistakes (a misspelt weight would silently count as 0).
-enum DataFileKeys {
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-
-    static func reject(unknownIn decoder: any Decoder, allowed: [String]) throws {
-        let c = try decoder.container(keyedBy: Key.self)
-        if let bad = c.allKeys.first(where: { !allowed.contains($0.stringValue) }) {
-            throw DecodingError.dataCorruptedError(forKey: bad, in: c,
-                debugDescription: "unknown key “\(bad.stringValue)”; expected one of: \(allowed.joined(separator: ", "))")
-        }
-    }
 }

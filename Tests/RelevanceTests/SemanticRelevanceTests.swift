@@ -86,7 +86,14 @@ final class SemanticRelevanceTests: XCTestCase {
         XCTAssertEqual(settings.answers.chance(SemanticFeatures(similarity: 0.25, overlap: 0, handoffLikeness: 0, logWords: 0)), 0.5, accuracy: 1e-9)
         let misspelt = good.replacingOccurrences(of: "similarity: 4}", with: "similarty: 4}")
         XCTAssertThrowsError(try DataFile.decode(SemanticSettings.self, from: misspelt, file: "semantic.yml")) { error in
-            XCTAssertTrue("\(error)".contains("semantic.yml") && "\(error)".contains("similarty"), "\(error)")
+            // The loader's own rejection: the place (file:line:col) and the key it most likely meant.
+            XCTAssertTrue("\(error)".hasPrefix("semantic.yml:1:"), "\(error)")
+            XCTAssertTrue("\(error)".contains("unknown key “similarty”; did you mean “similarity”?"), "\(error)")
+        }
+        let unknownTop = good + "\nwrong_bellow: 0.3"
+        XCTAssertThrowsError(try DataFile.decode(SemanticSettings.self, from: unknownTop, file: "semantic.yml")) { error in
+            XCTAssertTrue("\(error)".hasPrefix("semantic.yml:6:1:"), "\(error)")
+            XCTAssertTrue("\(error)".contains("did you mean “wrong_below”?"), "\(error)")
         }
         XCTAssertThrowsError(try DataFile.decode(SemanticSettings.self, from: good.replacingOccurrences(of: "[DM us.]", with: "[]"), file: "s.yml"))
     }
