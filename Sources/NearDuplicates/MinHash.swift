@@ -5,10 +5,20 @@ import TextAnalysis
 /// greeting and sign-off lines are taken out, so two sends of one macro look the same.
 public struct TemplateNormalizer: Sendable {
     let tokenizer = Tokenizer(options: TokenizerOptions(skipAllCaps: false))
-    static let greetings: Set<String> = ["hi", "hello", "hey", "dear", "greetings", "good", "hiya"]
-    static let closings: Set<String> = ["thanks", "thank", "best", "regards", "cheers", "sincerely", "kind", "warm", "warmest", "many", "all", "take", "talk"]
+    /// The greetings of `common/<lang>.yml`, each as its lower-cased words ("good morning": two).
+    let greetings: [[String]]
+    static let closings: Set<String> = ["thanks", "thank", "best", "regards", "cheers", "sincerely", "kind", "warm", "warmest", "many",
+                                        "all", "take", "talk"]
 
-    public init() {}
+    /// Takes out first lines that open with one of `common`'s greetings.
+    public init(common: CommonLexicon) {
+        greetings = common.greetings.map { $0.lowercased().split(separator: " ").map(String.init) }.filter { !$0.isEmpty }
+    }
+
+    /// With the greetings of the English common word list of the dictionaries in use.
+    public init(locator: DictionaryLocator) throws {
+        self.init(common: try CommonLexicon.load(language: "en", locator: locator))
+    }
 
     /// Lower-cased words with placeholders; `names` (lower-cased) are dropped.
     ///
@@ -16,8 +26,7 @@ public struct TemplateNormalizer: Sendable {
     /// reply far longer is no send of one, and shingling all of it would cost memory in its size.
     public func words(_ text: String, names: Set<String> = []) -> [String] {
         var lines = ReadLimit.prefix(of: text).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-        if let first = lines.first, let w = first.split(separator: " ").first?.lowercased().trimmingCharacters(in: .punctuationCharacters),
-           Self.greetings.contains(w), first.count < 60 { lines.removeFirst() }
+        if let first = lines.first, first.count < 60, opensWithGreeting(first) { lines.removeFirst() }
         if let last = lines.last, let w = last.split(separator: " ").first?.lowercased().trimmingCharacters(in: .punctuationCharacters),
            Self.closings.contains(w), last.count < 40 { lines.removeLast() }
         var out: [String] = []
@@ -32,6 +41,13 @@ public struct TemplateNormalizer: Sendable {
             }
         }
         return out
+    }
+
+    /// Whether the line's first words are one of the greetings ("Hi Linda,", "Good morning!").
+    func opensWithGreeting(_ line: String) -> Bool {
+        let words = line.split(separator: " ").prefix(greetings.map(\.count).max() ?? 0)
+            .map { $0.lowercased().trimmingCharacters(in: .punctuationCharacters) }
+        return greetings.contains { words.starts(with: $0) }
     }
 }
 

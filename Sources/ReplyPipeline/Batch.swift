@@ -92,6 +92,9 @@ public struct BatchProcessor: Sendable {
     /// Splits bodies with the markers of the configuration's dictionaries folder (the built-in
     /// ones when that folder's cannot be read: commands report that before they run).
     public var segmenter: Segmenter
+    /// What makes two sends of one macro look the same, with the greetings of the dictionaries folder
+    /// (none when its common word list cannot be read: the checkers that read it report that).
+    public var normalizer: TemplateNormalizer
 
     let scorer: Scorer
     /// Rules whose findings the measured categories count already.
@@ -103,7 +106,9 @@ public struct BatchProcessor: Sendable {
         templates = config.templates.map(Template.load) ?? []
         scorer = Scorer(options: config.scorecard, rules: checkers.rules)
         countedRules = checkers.countedRules
-        segmenter = (try? Segmenter.load(locator: DictionaryLocator(config: config))) ?? .standard
+        let locator = DictionaryLocator(config: config)
+        segmenter = (try? Segmenter.load(locator: locator)) ?? .standard
+        normalizer = (try? TemplateNormalizer(locator: locator)) ?? TemplateNormalizer(common: CommonLexicon(greetings: [], notNames: []))
     }
 
     /// A message read and segmented, before threading decides what it is.
@@ -237,7 +242,6 @@ public struct BatchProcessor: Sendable {
     /// Clusters near-duplicate replies, matches them to the approved macros, and lets the
     /// batch-aware checkers look over the batch.
     func prepare(_ replies: [Reply]) -> ([ClusterSummary], BatchContext) {
-        let normalizer = TemplateNormalizer()
         let hasher = MinHasher()
         var sizes: [Int] = []
         let signatures = replies.map { r -> [UInt32] in

@@ -233,7 +233,7 @@ struct ClusteringBench: ParsableCommand {
         func words(_ n: Int) -> String { (0..<n).map { _ in Self.vocabulary[Int(rng.next() % UInt64(Self.vocabulary.count))] }.joined(separator: " ") }
         let macros = (0..<300).map { _ in words(40) + ". " + words(25) + "." }
         let names = ["Linda", "Omar", "Sofia", "Liam", "Grace", "Noah", "Ava", "Mia", "Ethan", "Chloé"]
-        let normalizer = TemplateNormalizer(), hasher = MinHasher()
+        let normalizer = try TemplateNormalizer(locator: DictionaryLocator(config: Configuration())), hasher = MinHasher()
         print("replies   seconds   µs per reply   clusters")
         var previous: Double? = nil
         for size in sizes.split(separator: ",").compactMap({ Int($0) }) {

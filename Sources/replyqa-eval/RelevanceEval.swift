@@ -80,7 +80,7 @@ struct RelevanceEval: ParsableCommand {
                      otherFlags, ownFlags, Double(otherFlags) / Double(max(1, otherFlags + ownFlags)), 100 * Double(ownFlags) / Double(pairs)))
 
         // Canned replies among the agents' answers.
-        let normalizer = TemplateNormalizer(), hasher = MinHasher()
+        let normalizer = try TemplateNormalizer(locator: DictionaryLocator(config: Configuration())), hasher = MinHasher()
         var sizes: [Int] = []
         let signatures = replies.map { t -> [UInt32] in
             let s = MinHasher.shingles(normalizer.words(t)); sizes.append(s.count); return hasher.signature(s)

@@ -1,9 +1,10 @@
 import XCTest
 import NearDuplicates
+import ReplyQACore
 import TextAnalysis
 
 final class ClusteringTests: XCTestCase {
-    let normalizer = TemplateNormalizer()
+    let normalizer = try! TemplateNormalizer(locator: DictionaryLocator(config: Configuration()))
     let hasher = MinHasher()
 
     func signature(_ text: String, names: Set<String> = []) -> ([UInt32], Int) {
@@ -14,6 +15,17 @@ final class ClusteringTests: XCTestCase {
     func testNormalizationRemovesWhatChangesBetweenSends() {
         XCTAssertEqual(normalizer.words("Hi Linda,\n\nOrder 50317 ships on 2026-11-20, see https://x.example/t/1 or call +1 555 010 2040.\n\nBest,", names: ["linda"]),
                        ["order", "#", "ships", "on", "<date>", "see", "<url>", "or", "call", "<phone>"])
+    }
+
+    func testAGreetingLineIsOneOfTheSharedGreetings() {
+        let body = "\nYour parcel ships today."
+        // Greetings of several words count whole: "Good morning" is one, "Good news" is not.
+        XCTAssertEqual(normalizer.words("Good morning Linda!" + body), ["your", "parcel", "ships", "today"])
+        XCTAssertEqual(normalizer.words("Howdy," + body), ["your", "parcel", "ships", "today"])
+        XCTAssertEqual(normalizer.words("Good news, Linda." + body).prefix(2), ["good", "news"])
+        let own = TemplateNormalizer(common: CommonLexicon(greetings: ["ahoy"], notNames: []))
+        XCTAssertEqual(own.words("Ahoy Linda," + body), ["your", "parcel", "ships", "today"])
+        XCTAssertEqual(own.words("Hi Linda," + body).first, "hi")
     }
 
     func testOnlyTheStartOfAVeryLongTextIsShingled() {
