@@ -144,56 +144,10 @@ struct LintResponder: HTTPResponder {
 
     func lint(_ request: Request) async throws -> Response {
         let query = try Self.query(request)
-        let format = try query["format"].map { f throws(ServiceError) -> LintOutputFormat in
-            guard let format = LintOutputFormat(rawValue: f) else {
-                throw ServiceError(status: .badRequest, message: "format must be json, sarif or text, not “\(f)”")
-            }
-            return format
-        } ?? .json
-        let failOn = try query["fail_on"].map { s throws(ServiceError) -> Severity in
-            guard let severity = Severity(rawValue: s) else {
-                throw ServiceError(status: .badRequest, message: "fail_on must be error, warning or info, not “\(s)”")
-            }
-            return severity
-        } ?? .error
-
-        // The media type, without parameters such as charset.
-        guard let contentType = request.headers[.contentType] else {
-            throw ServiceError(status: .unsupportedMediaType, message: "no Content-Type: send \(Self.accepted.joined(separator: ", "))")
-        }
-        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        guard Self.accepted.contains(mediaType) else {
-            throw ServiceError(status: .unsupportedMediaType, message: "Content-Type \(mediaType) is not read: send \(Self.accepted.joined(separator: ", "))")
-        }
-
-        // The whole request body is held to the configuration's message limit, as `lint` holds a file.
-        let limit = engine.config.limits.maxMessageBytes
-        let tooLarge = ServiceError(status: .contentTooLarge,
-                                    message: "the request body is over the limit of \(Self.describe(bytes: limit)) (limits.max_message_bytes)")
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
-        let buffer: ByteBuffer
-        do { buffer = try await request.body.collect(upTo: limit) } catch is NIOTooManyBytesError { throw tooLarge }
-        guard buffer.readableBytes > 0 else { throw ServiceError(status: .badRequest, message: "the request body is empty: nothing to check") }
-        let bytes = Array(buffer.readableBytesView)
-
-        var fields = query.filter { ["name", "channel", "agent"].contains($0.key) }
-        let text: [UInt8], question: [UInt8]?
-        if mediaType == "application/json" {
-            let object = try Self.jsonObject(bytes)
-            for key in ["name", "channel", "agent"] {
-                guard let value = object[key] else { continue }
-                if fields[key] != nil {
-                    throw ServiceError(status: .badRequest, message: "“\(key)” is given both in the query and in the JSON body; give it once")
-                }
-                fields[key] = value
-            }
-            text = Array(object["text"]!.utf8)
-            question = object["customer_message"].map { Array($0.utf8) }
-            guard !text.isEmpty else { throw ServiceError(status: .badRequest, message: "“text” is empty: nothing to check") }
-        } else {
-            text = bytes
-            question = nil
-        }
+        let (format, failOn) = try Self.options(query)
+        let mediaType = try Self.mediaType(request)
+        let bytes = try await body(request)
+        let (fields, text, question) = try Self.input(bytes, mediaType: mediaType, query: query)
 
         let name = fields["name"] ?? "<request>"
         let uri = fields["name"] ?? "request"
@@ -223,6 +177,68 @@ struct LintResponder: HTTPResponder {
         headers[.replyqaResult] = result.fails(at: failOn) ? "fail" : "pass"
         headers[.replyqaFailOn] = failOn.rawValue
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: rendered)))
+    }
+
+    /// The query's `format` and `fail_on`, with their defaults.
+    static func options(_ query: [String: String]) throws(ServiceError) -> (LintOutputFormat, Severity) {
+        let format = try query["format"].map { f throws(ServiceError) -> LintOutputFormat in
+            guard let format = LintOutputFormat(rawValue: f) else {
+                throw ServiceError(status: .badRequest, message: "format must be json, sarif or text, not “\(f)”")
+            }
+            return format
+        } ?? .json
+        let failOn = try query["fail_on"].map { s throws(ServiceError) -> Severity in
+            guard let severity = Severity(rawValue: s) else {
+                throw ServiceError(status: .badRequest, message: "fail_on must be error, warning or info, not “\(s)”")
+            }
+            return severity
+        } ?? .error
+        return (format, failOn)
+    }
+
+    /// The media type, without parameters such as charset: one of `accepted`.
+    static func mediaType(_ request: Request) throws(ServiceError) -> String {
+        guard let contentType = request.headers[.contentType] else {
+            throw ServiceError(status: .unsupportedMediaType, message: "no Content-Type: send \(accepted.joined(separator: ", "))")
+        }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            ?? ""
+        guard accepted.contains(mediaType) else {
+            throw ServiceError(status: .unsupportedMediaType,
+                               message: "Content-Type \(mediaType) is not read: send \(accepted.joined(separator: ", "))")
+        }
+        return mediaType
+    }
+
+    /// The whole request body, held to the configuration's message limit as `lint` holds a file.
+    func body(_ request: Request) async throws -> [UInt8] {
+        let limit = engine.config.limits.maxMessageBytes
+        let tooLarge = ServiceError(status: .contentTooLarge,
+                                    message: "the request body is over the limit of \(Self.describe(bytes: limit)) (limits.max_message_bytes)")
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
+        let buffer: ByteBuffer
+        do { buffer = try await request.body.collect(upTo: limit) } catch is NIOTooManyBytesError { throw tooLarge }
+        guard buffer.readableBytes > 0 else { throw ServiceError(status: .badRequest, message: "the request body is empty: nothing to check") }
+        return Array(buffer.readableBytesView)
+    }
+
+    /// The reply, the customer's message and the name, channel and agent fields: from a JSON body
+    /// (whose fields may not repeat the query's), or the body as the reply.
+    static func input(_ bytes: [UInt8], mediaType: String,
+                      query: [String: String]) throws(ServiceError) -> ([String: String], [UInt8], [UInt8]?) {
+        var fields = query.filter { ["name", "channel", "agent"].contains($0.key) }
+        guard mediaType == "application/json" else { return (fields, bytes, nil) }
+        let object = try jsonObject(bytes)
+        for key in ["name", "channel", "agent"] {
+            guard let value = object[key] else { continue }
+            if fields[key] != nil {
+                throw ServiceError(status: .badRequest, message: "“\(key)” is given both in the query and in the JSON body; give it once")
+            }
+            fields[key] = value
+        }
+        let text = Array(object["text"]!.utf8)
+        guard !text.isEmpty else { throw ServiceError(status: .badRequest, message: "“text” is empty: nothing to check") }
+        return (fields, text, object["customer_message"].map { Array($0.utf8) })
     }
 
     /// A JSON request: an object of strings with a "text"; anything else says what is wrong.

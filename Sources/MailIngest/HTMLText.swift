@@ -247,37 +247,11 @@ public enum HTMLText {
                 write("________________________________")
                 ensureBreaks(1)
             case "blockquote":
-                var inner = Renderer()
-                inner.quoteMarked = true
-                inner.children(node, depth: depth)
-                let quoted = HTMLText.finish(inner.output).text
-                ensureBreaks(1)
-                if !quoted.isEmpty {
-                    let prefixed = quoted.split(separator: "\n", omittingEmptySubsequences: false)
-                        .map { $0.isEmpty ? ">" : ($0.hasPrefix(">") ? ">" + $0 : "> " + $0) }
-                        .joined(separator: "\n")
-                    write(prefixed)
-                }
-                ensureBreaks(1)
+                blockquote(node, depth: depth)
             case "ul", "ol":
-                listStack.append((name == "ol", 0))
-                ensureBreaks(listStack.count > 1 ? 1 : 2)
-                children(node, depth: depth)
-                listStack.removeLast()
-                ensureBreaks(listStack.isEmpty ? 2 : 1)
+                list(node, ordered: name == "ol", depth: depth)
             case "li":
-                ensureBreaks(1)
-                let indent = String(repeating: "  ", count: max(0, listStack.count - 1))
-                if var top = listStack.popLast() {
-                    top.counter += 1
-                    listStack.append(top)
-                    write(indent + (top.ordered ? "\(top.counter). " : "- "))
-                } else {
-                    write("- ")
-                }
-                trailingNewlines = 0
-                children(node, depth: depth)
-                ensureBreaks(1)
+                listItem(node, depth: depth)
             case "td", "th":
                 if output.last.map({ $0 != " " && $0 != "\n" }) ?? false, pendingBreaks == 0 { write(" ") }
                 children(node, depth: depth)
@@ -291,23 +265,69 @@ public enum HTMLText {
                 // Images are never fetched; alt text stands in for them only when it is words.
                 break
             default:
-                let isPara = Self.paragraphBlocks.contains(name)
-                let isLine = Self.lineBlocks.contains(name)
-                // Outlook's MsoNormal paragraphs have zero margins: they lay out as lines.
-                let compact = name == "p" && ((attrs["class"] ?? "").lowercased().contains("msonormal")
-                    || (attrs["style"] ?? "").replacingOccurrences(of: " ", with: "").lowercased().contains("margin:0"))
-                let breaks = isPara ? (compact ? 1 : 2) : (isLine ? 1 : 0)
-                let before = (pendingBreaks, output.utf8.count)
-                if breaks > 0 { ensureBreaks(breaks) }
-                children(node, depth: depth)
-                // An empty block (Outlook's <o:p></o:p>, which libxml2 reads as <p>) lays out as nothing.
-                if output.utf8.count == before.1 {
-                    // ...but Outlook's whitespace-only MsoNormal paragraph is an empty line in Outlook.
-                    if compact, Self.containsText(node) { write("\u{00A0}"); ensureBreaks(1); return }
-                    pendingBreaks = before.0; return
-                }
-                if breaks > 0 { ensureBreaks(breaks) }
+                block(node, name: name, attrs: attrs, depth: depth)
             }
+        }
+
+        /// The quoted text rendered on its own, each line prefixed with `>`.
+        mutating func blockquote(_ node: UnsafeMutablePointer<xmlNode>, depth: Int) {
+            var inner = Renderer()
+            inner.quoteMarked = true
+            inner.children(node, depth: depth)
+            let quoted = HTMLText.finish(inner.output).text
+            ensureBreaks(1)
+            if !quoted.isEmpty {
+                let prefixed = quoted.split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { $0.isEmpty ? ">" : ($0.hasPrefix(">") ? ">" + $0 : "> " + $0) }
+                    .joined(separator: "\n")
+                write(prefixed)
+            }
+            ensureBreaks(1)
+        }
+
+        mutating func list(_ node: UnsafeMutablePointer<xmlNode>, ordered: Bool, depth: Int) {
+            listStack.append((ordered, 0))
+            ensureBreaks(listStack.count > 1 ? 1 : 2)
+            children(node, depth: depth)
+            listStack.removeLast()
+            ensureBreaks(listStack.isEmpty ? 2 : 1)
+        }
+
+        /// A list item on its own line, indented by the list's depth, with its number or a dash.
+        mutating func listItem(_ node: UnsafeMutablePointer<xmlNode>, depth: Int) {
+            ensureBreaks(1)
+            let indent = String(repeating: "  ", count: max(0, listStack.count - 1))
+            if var top = listStack.popLast() {
+                top.counter += 1
+                listStack.append(top)
+                write(indent + (top.ordered ? "\(top.counter). " : "- "))
+            } else {
+                write("- ")
+            }
+            trailingNewlines = 0
+            children(node, depth: depth)
+            ensureBreaks(1)
+        }
+
+        /// Any other element: a paragraph (a blank line around it), a line block (a line of its
+        /// own) or inline text.
+        mutating func block(_ node: UnsafeMutablePointer<xmlNode>, name: String, attrs: [String: String], depth: Int) {
+            let isPara = Self.paragraphBlocks.contains(name)
+            let isLine = Self.lineBlocks.contains(name)
+            // Outlook's MsoNormal paragraphs have zero margins: they lay out as lines.
+            let compact = name == "p" && ((attrs["class"] ?? "").lowercased().contains("msonormal")
+                || (attrs["style"] ?? "").replacingOccurrences(of: " ", with: "").lowercased().contains("margin:0"))
+            let breaks = isPara ? (compact ? 1 : 2) : (isLine ? 1 : 0)
+            let before = (pendingBreaks, output.utf8.count)
+            if breaks > 0 { ensureBreaks(breaks) }
+            children(node, depth: depth)
+            // An empty block (Outlook's <o:p></o:p>, which libxml2 reads as <p>) lays out as nothing.
+            if output.utf8.count == before.1 {
+                // ...but Outlook's whitespace-only MsoNormal paragraph is an empty line in Outlook.
+                if compact, Self.containsText(node) { write("\u{00A0}"); ensureBreaks(1); return }
+                pendingBreaks = before.0; return
+            }
+            if breaks > 0 { ensureBreaks(breaks) }
         }
 
         static func containsText(_ node: UnsafeMutablePointer<xmlNode>, depth: Int = 0) -> Bool {

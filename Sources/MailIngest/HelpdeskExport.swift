@@ -301,20 +301,7 @@ public struct HelpdeskReader {
         var result: [MailMessage] = []
         var notes: [String: (notes: Int, bots: Int, side: Int)] = [:]
         var order: [String] = []
-        // Side conversations are agents' threads with third parties (a supplier, another team), not
-        // replies to the customer: left out unless `helpdesk.side_conversations: score`, and then
-        // scored on their own channel, each message answering the third party's message before it.
-        var sides: [(path: String, format: HelpdeskFormat, conversation: HelpdeskConversation)] = []
-        var sidesLeftOut: [(path: String, count: Int)] = []
-        for id in sideOrder {
-            guard let (path, side) = sideConversations[id] else { continue }
-            var c = side
-            c.parts = c.parts.enumerated().sorted { a, b in
-                (a.element.date ?? .distantPast, a.offset) < (b.element.date ?? .distantPast, b.offset)
-            }.map(\.element)
-            if config.helpdesk.sideConversations == .score { sides.append((path, .zendesk, c)) }
-            else { sidesLeftOut.append((path, c.parts.count)) }
-        }
+        let (sides, sidesLeftOut) = sideConversationsToScore()
         var all = conversations + sides
         conversations = []
         sideConversations = [:]
@@ -334,37 +321,7 @@ public struct HelpdeskReader {
                     guard config.helpdesk.bots == .score else { notes[path]!.bots += 1; continue }
                     role = .agent
                 }
-                let name = user?.name ?? part.authorName
-                let email = user?.email ?? part.authorEmail
-                let address = email ?? "\(format.rawValue)-user-\(part.authorID ?? "unknown")"
-                var m = MailMessage(path: path, index: c.record - 1)
-                m.messageID = "\(format.rawValue):\(c.id):\(part.id)"
-                // No made-up names: a customer known only by id has none (the wrong-name check then stays quiet).
-                m.from = MailAddress(name: name ?? (part.role == .bot ? "bot" : nil), address: address)
-                m.to = part.to
-                m.date = part.date
-                m.subject = c.subject
-                m.attachments = part.attachments
-                m.headers[Self.roleHeader] = role == .agent ? "agent" : "customer"
-                m.headers["x-helpdesk-format"] = format.rawValue
-                if let channel = (part.channel ?? c.channel)?.lowercased(), !channel.isEmpty { m.headers[Self.channelHeader] = channel }
-                if let html = part.html, !html.isEmpty, html.utf8.count <= config.limits.maxHTMLBytes || part.text == nil {
-                    if html.utf8.count > config.limits.maxHTMLBytes {
-                        // Too large to parse safely: the text between the tags is kept.
-                        m.body = html.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression)
-                        m.bodyKind = .plain
-                        m.warnings.append("HTML body larger than limits.max_html_bytes: read without its markup")
-                    } else {
-                        let converted = HTMLText.convert(html)
-                        m.body = converted.text
-                        m.quoteStartLine = converted.quoteStartLine
-                        m.bodyKind = .html
-                        if converted.tooDeep { m.warnings.append("HTML nested too deep: the deeper part was read as flat text") }
-                    }
-                } else {
-                    m.body = (part.text ?? "").replacingOccurrences(of: "\r\n", with: "\n")
-                    m.bodyKind = .plain
-                }
+                var m = message(part, of: c, path: path, format: format, role: role, user: user)
                 if role == .agent {
                     if let q = lastCustomer {
                         m.inReplyTo = q.messageID
@@ -381,9 +338,74 @@ public struct HelpdeskReader {
             if notes[path] == nil { order.append(path); notes[path] = (0, 0, 0) }
             notes[path]!.side += count
         }
+        return (result, errors, Self.leftOut(order.map { ($0, notes[$0]!) }))
+    }
+
+    /// Side conversations are agents' threads with third parties (a supplier, another team), not
+    /// replies to the customer: left out unless `helpdesk.side_conversations: score`, and then
+    /// scored on their own channel, each message answering the third party's message before it.
+    func sideConversationsToScore() -> (scored: [(path: String, format: HelpdeskFormat, conversation: HelpdeskConversation)],
+                                        leftOut: [(path: String, count: Int)]) {
+        var sides: [(path: String, format: HelpdeskFormat, conversation: HelpdeskConversation)] = []
+        var sidesLeftOut: [(path: String, count: Int)] = []
+        for id in sideOrder {
+            guard let (path, side) = sideConversations[id] else { continue }
+            var c = side
+            c.parts = c.parts.enumerated().sorted { a, b in
+                (a.element.date ?? .distantPast, a.offset) < (b.element.date ?? .distantPast, b.offset)
+            }.map(\.element)
+            if config.helpdesk.sideConversations == .score { sides.append((path, .zendesk, c)) }
+            else { sidesLeftOut.append((path, c.parts.count)) }
+        }
+        return (sides, sidesLeftOut)
+    }
+
+    /// One part of a conversation as a message, written by `role`.
+    func message(_ part: HelpdeskPart, of c: HelpdeskConversation, path: String, format: HelpdeskFormat, role: HelpdeskRole,
+                 user: HelpdeskUser?) -> MailMessage {
+        let name = user?.name ?? part.authorName
+        let email = user?.email ?? part.authorEmail
+        let address = email ?? "\(format.rawValue)-user-\(part.authorID ?? "unknown")"
+        var m = MailMessage(path: path, index: c.record - 1)
+        m.messageID = "\(format.rawValue):\(c.id):\(part.id)"
+        // No made-up names: a customer known only by id has none (the wrong-name check then stays quiet).
+        m.from = MailAddress(name: name ?? (part.role == .bot ? "bot" : nil), address: address)
+        m.to = part.to
+        m.date = part.date
+        m.subject = c.subject
+        m.attachments = part.attachments
+        m.headers[Self.roleHeader] = role == .agent ? "agent" : "customer"
+        m.headers["x-helpdesk-format"] = format.rawValue
+        if let channel = (part.channel ?? c.channel)?.lowercased(), !channel.isEmpty { m.headers[Self.channelHeader] = channel }
+        setBody(of: &m, from: part)
+        return m
+    }
+
+    /// The part's HTML as text (its text when the HTML is too large to parse and a text is given).
+    func setBody(of m: inout MailMessage, from part: HelpdeskPart) {
+        guard let html = part.html, !html.isEmpty, html.utf8.count <= config.limits.maxHTMLBytes || part.text == nil else {
+            m.body = (part.text ?? "").replacingOccurrences(of: "\r\n", with: "\n")
+            m.bodyKind = .plain
+            return
+        }
+        if html.utf8.count > config.limits.maxHTMLBytes {
+            // Too large to parse safely: the text between the tags is kept.
+            m.body = html.replacingOccurrences(of: "<[^>]*>", with: " ", options: .regularExpression)
+            m.bodyKind = .plain
+            m.warnings.append("HTML body larger than limits.max_html_bytes: read without its markup")
+        } else {
+            let converted = HTMLText.convert(html)
+            m.body = converted.text
+            m.quoteStartLine = converted.quoteStartLine
+            m.bodyKind = .html
+            if converted.tooDeep { m.warnings.append("HTML nested too deep: the deeper part was read as flat text") }
+        }
+    }
+
+    /// What each file left out, in words ("2 internal notes and 1 bot message left out (never scored)").
+    static func leftOut(_ counts: [(path: String, n: (notes: Int, bots: Int, side: Int))]) -> [(path: String, reason: String)] {
         var leftOut: [(path: String, reason: String)] = []
-        for path in order {
-            let n = notes[path]!
+        for (path, n) in counts {
             var pieces: [String] = []
             if n.notes > 0 { pieces.append("\(n.notes) internal note\(n.notes == 1 ? "" : "s")") }
             if n.bots > 0 { pieces.append("\(n.bots) bot message\(n.bots == 1 ? "" : "s")") }
@@ -391,7 +413,7 @@ public struct HelpdeskReader {
             guard let last = pieces.popLast() else { continue }
             leftOut.append((path, (pieces.isEmpty ? last : pieces.joined(separator: ", ") + " and " + last) + " left out (never scored)"))
         }
-        return (result, errors, leftOut)
+        return leftOut
     }
 }
 

@@ -56,28 +56,46 @@ final class MiniLM: @unchecked Sendable {
               heads > 0, hidden % heads == 0 else {
             throw SemanticError.invalidModel(configURL.path, "not a BERT encoder with exact GELU and absolute positions")
         }
-        let poolingURL = modelDirectory.appendingPathComponent("1_Pooling/config.json")
-        if let data = FileManager.default.contents(atPath: poolingURL.path),
-           let pooling = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-            guard pooling["pooling_mode_mean_tokens"] as? Bool == true, pooling["pooling_mode_cls_token"] as? Bool != true,
-                  pooling["pooling_mode_max_tokens"] as? Bool != true else {
-                throw SemanticError.invalidModel(poolingURL.path, "only mean pooling is supported")
-            }
-        }
+        try Self.checkPooling(modelDirectory.appendingPathComponent("1_Pooling/config.json"))
 
         let file = try SafeTensors(contentsOf: modelDirectory.appendingPathComponent("model.safetensors"))
         let h = hidden, i = intermediate, vocabularySize = vocabularySize, maxPositions = maxPositions
-        func vector(_ name: String, _ count: Int) throws -> UnsafePointer<Float> {
-            try file.float32(name, shape: [count]).values.baseAddress!
-        }
         wordEmbeddings = try file.float32("embeddings.word_embeddings.weight", shape: [vocabularySize, h]).values.baseAddress!
         positionEmbeddings = try file.float32("embeddings.position_embeddings.weight", shape: [maxPositions, h]).values.baseAddress!
         let tokenTypes = config["type_vocab_size"] as? Int ?? 2
         tokenType0 = try file.float32("embeddings.token_type_embeddings.weight", shape: [tokenTypes, h]).values.baseAddress!
-        embeddingNorm = (try vector("embeddings.LayerNorm.weight", h), try vector("embeddings.LayerNorm.bias", h))
+        embeddingNorm = (try Self.vector(file, "embeddings.LayerNorm.weight", h), try Self.vector(file, "embeddings.LayerNorm.bias", h))
 
         let perLayer = h * 3 * h + 3 * h + h * h + h * i + i * h
         let storage = UnsafeMutableBufferPointer<Float>.allocate(capacity: perLayer * layerCount)
+        do {
+            layers = try Self.layers(of: file, count: layerCount, hidden: h, intermediate: i, into: storage)
+        } catch {
+            storage.deallocate()
+            throw error
+        }
+        self.storage = storage
+        self.file = file
+    }
+
+    /// Only mean pooling is supported (when the model says how it pools).
+    private static func checkPooling(_ poolingURL: URL) throws {
+        guard let data = FileManager.default.contents(atPath: poolingURL.path),
+              let pooling = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return }
+        guard pooling["pooling_mode_mean_tokens"] as? Bool == true, pooling["pooling_mode_cls_token"] as? Bool != true,
+              pooling["pooling_mode_max_tokens"] as? Bool != true else {
+            throw SemanticError.invalidModel(poolingURL.path, "only mean pooling is supported")
+        }
+    }
+
+    private static func vector(_ file: SafeTensors, _ name: String, _ count: Int) throws -> UnsafePointer<Float> {
+        try file.float32(name, shape: [count]).values.baseAddress!
+    }
+
+    /// The encoder layers: linear weights transposed (query, key and value fused) into `storage`,
+    /// biases and norms in place in the mapped file.
+    private static func layers(of file: SafeTensors, count layerCount: Int, hidden h: Int, intermediate i: Int,
+                               into storage: UnsafeMutableBufferPointer<Float>) throws -> [Layer] {
         var next = storage.baseAddress!
         /// Copies `name` ([rows, columns], torch's `[out, in]`) transposed into columns `column...` of an
         /// `[in, width]` matrix at `into`.
@@ -86,36 +104,30 @@ final class MiniLM: @unchecked Sendable {
             for r in 0..<rows { for c in 0..<columns { into[c * width + column + r] = w[r * columns + c] } }
         }
         func take(_ count: Int) -> UnsafeMutablePointer<Float> { defer { next += count }; return next }
+        func vector(_ name: String, _ count: Int) throws -> UnsafePointer<Float> { try Self.vector(file, name, count) }
         var built: [Layer] = []
-        do {
-            for l in 0..<layerCount {
-                let p = "encoder.layer.\(l)."
-                let qkv = take(h * 3 * h), qkvBias = take(3 * h)
-                for (n, part) in ["query", "key", "value"].enumerated() {
-                    try transpose(p + "attention.self.\(part).weight", rows: h, columns: h, into: qkv, width: 3 * h, column: n * h)
-                    (qkvBias + n * h).update(from: try vector(p + "attention.self.\(part).bias", h), count: h)
-                }
-                let output = take(h * h)
-                try transpose(p + "attention.output.dense.weight", rows: h, columns: h, into: output, width: h, column: 0)
-                let up = take(h * i)
-                try transpose(p + "intermediate.dense.weight", rows: i, columns: h, into: up, width: i, column: 0)
-                let down = take(i * h)
-                try transpose(p + "output.dense.weight", rows: h, columns: i, into: down, width: h, column: 0)
-                built.append(Layer(
-                    qkv: UnsafePointer(qkv), qkvBias: UnsafePointer(qkvBias),
-                    output: UnsafePointer(output), outputBias: try vector(p + "attention.output.dense.bias", h),
-                    attentionNorm: (try vector(p + "attention.output.LayerNorm.weight", h), try vector(p + "attention.output.LayerNorm.bias", h)),
-                    up: UnsafePointer(up), upBias: try vector(p + "intermediate.dense.bias", i),
-                    down: UnsafePointer(down), downBias: try vector(p + "output.dense.bias", h),
-                    outputNorm: (try vector(p + "output.LayerNorm.weight", h), try vector(p + "output.LayerNorm.bias", h))))
+        for l in 0..<layerCount {
+            let p = "encoder.layer.\(l)."
+            let qkv = take(h * 3 * h), qkvBias = take(3 * h)
+            for (n, part) in ["query", "key", "value"].enumerated() {
+                try transpose(p + "attention.self.\(part).weight", rows: h, columns: h, into: qkv, width: 3 * h, column: n * h)
+                (qkvBias + n * h).update(from: try vector(p + "attention.self.\(part).bias", h), count: h)
             }
-        } catch {
-            storage.deallocate()
-            throw error
+            let output = take(h * h)
+            try transpose(p + "attention.output.dense.weight", rows: h, columns: h, into: output, width: h, column: 0)
+            let up = take(h * i)
+            try transpose(p + "intermediate.dense.weight", rows: i, columns: h, into: up, width: i, column: 0)
+            let down = take(i * h)
+            try transpose(p + "output.dense.weight", rows: h, columns: i, into: down, width: h, column: 0)
+            built.append(Layer(
+                qkv: UnsafePointer(qkv), qkvBias: UnsafePointer(qkvBias),
+                output: UnsafePointer(output), outputBias: try vector(p + "attention.output.dense.bias", h),
+                attentionNorm: (try vector(p + "attention.output.LayerNorm.weight", h), try vector(p + "attention.output.LayerNorm.bias", h)),
+                up: UnsafePointer(up), upBias: try vector(p + "intermediate.dense.bias", i),
+                down: UnsafePointer(down), downBias: try vector(p + "output.dense.bias", h),
+                outputNorm: (try vector(p + "output.LayerNorm.weight", h), try vector(p + "output.LayerNorm.bias", h))))
         }
-        layers = built
-        self.storage = storage
-        self.file = file
+        return built
     }
 
     deinit { storage.deallocate() }

@@ -221,44 +221,11 @@ public struct SpellingChecker: Checker, ReadsLimitedText {
         let spellers = Spellers(all: spellers, variants: variants, pairs: service.variantPairs)
         let speller = spellers.main
         let tokens = tokenizer.tokenize(text)
-        var sentenceStarts = Set<Int>()
         let sentences = SentenceSplitter.split(tokens)
-        for s in sentences {
-            // The first word of a sentence, after any opening quote or bullet.
-            if let first = s.tokens.first(where: { tokens[$0].isWord }) { sentenceStarts.insert(first) }
-        }
-        // The agent signs with their own name on the last line ("Kaylee", "- Massiel Ortiz"):
-        // capitalized words standing alone there are a name, unless one letter from a real word.
-        var signed = Set<Int>()
-        if sentences.count > 1, let last = sentences.last {
-            let words = last.tokens.filter { tokens[$0].isWord }
-            let onOwnLine = last.tokens.first.map { $0 == 0 || tokens[$0].newlinesBefore > 0 || ["-", "–", "—", "~"].contains(tokens[$0].text) } ?? false
-            if onOwnLine, (1...3).contains(words.count), words.allSatisfy({ tokens[$0].text.first?.isUppercase ?? false }),
-               last.tokens.allSatisfy({ tokens[$0].isWord || tokens[$0].kind == .punctuation }) {
-                signed.formUnion(words)
-            }
-        }
-
-        // Data that is not language is not spell-checked word by word: one finding says what it is.
-        var zones = NonLanguage.zones(in: text)
-        var inZone = [Bool](repeating: false, count: tokens.count)
-        var z = 0
-        for (i, t) in tokens.enumerated() {
-            while z < zones.count, zones[z].span.end <= t.span.start { z += 1 }
-            if z < zones.count, zones[z].span.start < t.span.end { inZone[i] = true }
-        }
-        // Long runs of words the dictionary does not know are not language either (random letters,
-        // binary read as text, a language without a dictionary).
-        var runWords: [Int] = [], statuses: [NonLanguage.WordStatus] = []
-        for (i, token) in tokens.enumerated() where token.isWord && !inZone[i] {
-            runWords.append(i)
-            statuses.append(status(of: token, spellers: spellers, names: names, sentenceStart: sentenceStarts.contains(i)))
-        }
-        for run in NonLanguage.nonWordRuns(statuses) {
-            let lo = runWords[run.lowerBound], hi = runWords[run.upperBound]
-            for i in lo...hi { inZone[i] = true }
-            zones.append(NonLanguageZone(kind: .nonWords, span: Span(start: tokens[lo].span.start, end: tokens[hi].span.end)))
-        }
+        // The first word of a sentence, after any opening quote or bullet.
+        let sentenceStarts = Set(sentences.compactMap { s in s.tokens.first(where: { tokens[$0].isWord }) })
+        let signed = Self.signedName(tokens, sentences)
+        let (zones, inZone) = nonLanguage(text, tokens, spellers: spellers, names: names, sentenceStarts: sentenceStarts)
 
         var lookups = 0
         // Suggestions already computed are free; new ones come out of the reply's and the run's budget.
@@ -307,6 +274,44 @@ public struct SpellingChecker: Checker, ReadsLimitedText {
             findings.append(Self.notLanguage.finding(span: zone.span, message: Self.message(zone, language: speller.hunspell.language)))
         }
         return findings
+    }
+
+    /// The agent signs with their own name on the last line ("Kaylee", "- Massiel Ortiz"):
+    /// capitalized words standing alone there are a name, unless one letter from a real word.
+    static func signedName(_ tokens: [Token], _ sentences: [Sentence]) -> Set<Int> {
+        guard sentences.count > 1, let last = sentences.last else { return [] }
+        let words = last.tokens.filter { tokens[$0].isWord }
+        let onOwnLine = last.tokens.first.map { $0 == 0 || tokens[$0].newlinesBefore > 0 || ["-", "–", "—", "~"].contains(tokens[$0].text) }
+            ?? false
+        guard onOwnLine, (1...3).contains(words.count), words.allSatisfy({ tokens[$0].text.first?.isUppercase ?? false }),
+              last.tokens.allSatisfy({ tokens[$0].isWord || tokens[$0].kind == .punctuation }) else { return [] }
+        return Set(words)
+    }
+
+    /// Data that is not language is not spell-checked word by word: one finding says what it is.
+    /// Its zones, and which tokens lie in one.
+    func nonLanguage(_ text: String, _ tokens: [Token], spellers: Spellers, names: Set<String>,
+                     sentenceStarts: Set<Int>) -> ([NonLanguageZone], [Bool]) {
+        var zones = NonLanguage.zones(in: text)
+        var inZone = [Bool](repeating: false, count: tokens.count)
+        var z = 0
+        for (i, t) in tokens.enumerated() {
+            while z < zones.count, zones[z].span.end <= t.span.start { z += 1 }
+            if z < zones.count, zones[z].span.start < t.span.end { inZone[i] = true }
+        }
+        // Long runs of words the dictionary does not know are not language either (random letters,
+        // binary read as text, a language without a dictionary).
+        var runWords: [Int] = [], statuses: [NonLanguage.WordStatus] = []
+        for (i, token) in tokens.enumerated() where token.isWord && !inZone[i] {
+            runWords.append(i)
+            statuses.append(status(of: token, spellers: spellers, names: names, sentenceStart: sentenceStarts.contains(i)))
+        }
+        for run in NonLanguage.nonWordRuns(statuses) {
+            let lo = runWords[run.lowerBound], hi = runWords[run.upperBound]
+            for i in lo...hi { inZone[i] = true }
+            zones.append(NonLanguageZone(kind: .nonWords, span: Span(start: tokens[lo].span.start, end: tokens[hi].span.end)))
+        }
+        return (zones, inZone)
     }
 
     static func message(_ zone: NonLanguageZone, language: String) -> String {

@@ -110,14 +110,38 @@ public struct Tokenizer: Sendable {
     public func tokenize(_ text: String) -> [Token] {
         var text = text
         text.makeContiguousUTF8()
-        let scalars = Array(text.unicodeScalars)
-        // UTF-16 offsets of the scalars outside the Basic Multilingual Plane (two UTF-16 units each):
-        // all a regex range needs to become scalar offsets, and usually empty.
-        var astral: [Int] = []
-        var u = 0
-        for s in scalars {
-            if s.value > 0xFFFF { astral.append(u); u += 2 } else { u += 1 }
+        let source = ScalarText(text)
+        var patterns = Self.zones
+        if options.skipAllCaps { patterns.append(Self.acronym) }
+        let zones = SkipZones(source, patterns: patterns, chunks: ChunkScan(source.scalars, patterns: patterns))
+        var tokens = TokenWriter(scalars: source.scalars)
+        let read: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in tokens.write(zones, bytes) }
+        precondition(read != nil, "a contiguous string has contiguous UTF-8")
+        return tokens.tokens
+    }
+
+    /// A text's scalars, with what turns the regex engine's UTF-16 offsets into scalar offsets.
+    struct ScalarText {
+        let text: String
+        let scalars: [Unicode.Scalar]
+        /// UTF-16 offsets of the scalars outside the Basic Multilingual Plane (two UTF-16 units each):
+        /// all a regex range needs to become scalar offsets, and usually empty.
+        let astral: [Int]
+        /// The text's length in UTF-16 units.
+        let utf16Count: Int
+
+        init(_ text: String) {
+            self.text = text
+            scalars = Array(text.unicodeScalars)
+            var astral: [Int] = []
+            var u = 0
+            for s in scalars {
+                if s.value > 0xFFFF { astral.append(u); u += 2 } else { u += 1 }
+            }
+            self.astral = astral
+            utf16Count = u
         }
+
         func scalarOffset(_ u16: Int) -> Int {
             guard !astral.isEmpty else { return u16 }
             var lo = 0, hi = astral.count
@@ -127,22 +151,63 @@ public struct Tokenizer: Sendable {
             }
             return u16 - lo
         }
+    }
 
-        var patterns = Self.zones
-        if options.skipAllCaps { patterns.append(Self.acronym) }
-        let local = patterns.indices.filter { patterns[$0].local }
-        // Skip zones, first match wins where they overlap; a zone's end is kept at its first scalar.
-        var zoneAt = [SkipKind?](repeating: nil, count: scalars.count)
-        var zoneEnd: [Int: Int] = [:]
-        let full = NSRange(location: 0, length: u)
-        // Whitespace-free chunks that some local pattern must look at (those holding its trigger
-        // characters): their UTF-16 start, scalar range and which patterns (bits by index).
-        var chunks: [(u16: Int, scalars: Range<Int>, patterns: UInt32)] = []
-        var allUnits = AsciiSet(), hasDigit = false
-        var start = -1, startScalar = 0
-        var units = AsciiSet(), digit = false, upper = 0, pendingDot = false
-        var offset = 0
-        func close(_ end: Int) {
+    /// Whitespace-free chunks that some local pattern must look at (those holding its trigger
+    /// characters), and what the whole text holds, for the patterns that read all of it.
+    struct ChunkScan {
+        /// A chunk's UTF-16 start, scalar range and which patterns must read it (bits by index).
+        struct Chunk {
+            let u16: Int
+            let scalars: Range<Int>
+            let patterns: UInt32
+        }
+        private(set) var chunks: [Chunk] = []
+        private(set) var allUnits = AsciiSet()
+        private(set) var hasDigit = false
+        private let patterns: [ZonePattern]
+        private let local: [Int]
+        // The chunk being read.
+        private var start = -1, startScalar = 0
+        private var units = AsciiSet(), digit = false, upper = 0, pendingDot = false
+
+        init(_ scalars: [Unicode.Scalar], patterns: [ZonePattern]) {
+            self.patterns = patterns
+            local = patterns.indices.filter { patterns[$0].local }
+            var offset = 0
+            for (i, s) in scalars.enumerated() {
+                let value = s.value
+                if value == 32 || value == 10 || value == 9 || value == 13 || value == 0xA0 {
+                    if start >= 0 { close(i) }
+                    start = -1
+                } else {
+                    if start < 0 { start = offset; startScalar = i; units = AsciiSet(); digit = false; upper = 0; pendingDot = false }
+                    add(s)
+                }
+                offset += value > 0xFFFF ? 2 : 1
+            }
+            if start >= 0 { close(scalars.count) }
+        }
+
+        private mutating func add(_ s: Unicode.Scalar) {
+            let value = s.value
+            guard value < 128 else {
+                if pendingDot { units.insert(46); pendingDot = false }
+                upper += s.utf16.count  // non-ASCII letters may be capitals: let the regex decide
+                return
+            }
+            // A full stop only triggers the patterns that need one (links, file names, dates)
+            // when something other than closing punctuation follows it in the chunk: no
+            // match can end in "today." or "done.)".
+            if value == 46 { pendingDot = true } else {
+                if pendingDot, !Tokenizer.closing.contains(UInt8(value)) { units.insert(46); pendingDot = false }
+                units.insert(UInt8(value))
+            }
+            if value >= 48 && value <= 57 { digit = true }
+            if value >= 65 && value <= 90 { upper += 1 }
+        }
+
+        private mutating func close(_ end: Int) {
             allUnits.low |= units.low; allUnits.high |= units.high
             hasDigit = hasDigit || digit
             var mask: UInt32 = 0
@@ -152,71 +217,123 @@ public struct Tokenizer: Sendable {
                     mask |= 1 << UInt32(k)
                 }
             }
-            if mask != 0 { chunks.append((start, startScalar..<end, mask)) }
+            if mask != 0 { chunks.append(Chunk(u16: start, scalars: startScalar..<end, patterns: mask)) }
         }
-        for (i, s) in scalars.enumerated() {
-            let value = s.value
-            let white = value == 32 || value == 10 || value == 9 || value == 13 || value == 0xA0
-            if white {
-                if start >= 0 { close(i) }
-                start = -1
-            } else {
-                if start < 0 { start = offset; startScalar = i; units = AsciiSet(); digit = false; upper = 0; pendingDot = false }
-                if value < 128 {
-                    // A full stop only triggers the patterns that need one (links, file names, dates)
-                    // when something other than closing punctuation follows it in the chunk: no
-                    // match can end in "today." or "done.)".
-                    if value == 46 { pendingDot = true } else {
-                        if pendingDot, !Self.closing.contains(UInt8(value)) { units.insert(46); pendingDot = false }
-                        units.insert(UInt8(value))
-                    }
-                    if value >= 48 && value <= 57 { digit = true }
-                    if value >= 65 && value <= 90 { upper += 1 }
+    }
+
+    /// The skip zones of a text: first match wins where they overlap; a zone's end is kept at its first scalar.
+    struct SkipZones {
+        var kindAt: [SkipKind?]
+        var endAt: [Int: Int] = [:]
+
+        init(_ source: ScalarText, patterns: [ZonePattern], chunks scan: ChunkScan) {
+            kindAt = [SkipKind?](repeating: nil, count: source.scalars.count)
+            for (k, p) in patterns.enumerated() {
+                if p.local {
+                    for c in scan.chunks where c.patterns & (1 << UInt32(k)) != 0 { markChunk(c, p, source) }
                 } else {
-                    if pendingDot { units.insert(46); pendingDot = false }
-                    upper += s.utf16.count  // non-ASCII letters may be capitals: let the regex decide
-                }
-            }
-            offset += value > 0xFFFF ? 2 : 1
-        }
-        if start >= 0 { close(scalars.count) }
-
-        func mark(_ m: NSTextCheckingResult, _ lo: Int, _ hi: Int, _ p: ZonePattern) {
-            guard lo < hi, (lo..<hi).allSatisfy({ zoneAt[$0] == nil }) else { return }
-            if p.kind == .phone, scalars[lo..<hi].filter({ $0.properties.numericType != nil }).count < 7 { return }
-            for i in lo..<hi { zoneAt[i] = p.kind }
-            zoneEnd[lo] = hi
-        }
-        for (k, p) in patterns.enumerated() {
-            if p.local {
-                for c in chunks where c.patterns & (1 << UInt32(k)) != 0 {
-                    // The chunk alone, not the whole text with a range: matching in a range hands the
-                    // regex engine the whole text each time, which made tokenizing quadratic. Without
-                    // transparent bounds a range is matched as if it were the whole string, so the
-                    // matches are the same.
-                    var piece = String.UnicodeScalarView()
-                    piece.append(contentsOf: scalars[c.scalars])
-                    let chunk = String(piece)
-                    for m in p.regex.matches(in: chunk, range: NSRange(location: 0, length: chunk.utf16.count)) {
-                        mark(m, scalarOffset(c.u16 + m.range.location), scalarOffset(c.u16 + m.range.location + m.range.length), p)
+                    if p.needsDigit && !scan.hasDigit { continue }
+                    if !p.triggers.isEmpty, !scan.allUnits.intersects(p.triggers) { continue }
+                    for m in p.regex.matches(in: source.text, range: NSRange(location: 0, length: source.utf16Count)) {
+                        mark(source.scalarOffset(m.range.location), source.scalarOffset(m.range.location + m.range.length), p, source.scalars)
                     }
                 }
-            } else {
-                if p.needsDigit && !hasDigit { continue }
-                if !p.triggers.isEmpty, !allUnits.intersects(p.triggers) { continue }
-                for m in p.regex.matches(in: text, range: full) {
-                    mark(m, scalarOffset(m.range.location), scalarOffset(m.range.location + m.range.length), p)
-                }
             }
         }
 
+        /// The chunk alone, not the whole text with a range: matching in a range hands the regex
+        /// engine the whole text each time, which made tokenizing quadratic. Without transparent
+        /// bounds a range is matched as if it were the whole string, so the matches are the same.
+        private mutating func markChunk(_ c: ChunkScan.Chunk, _ p: ZonePattern, _ source: ScalarText) {
+            var piece = String.UnicodeScalarView()
+            piece.append(contentsOf: source.scalars[c.scalars])
+            let chunk = String(piece)
+            for m in p.regex.matches(in: chunk, range: NSRange(location: 0, length: chunk.utf16.count)) {
+                mark(source.scalarOffset(c.u16 + m.range.location), source.scalarOffset(c.u16 + m.range.location + m.range.length),
+                     p, source.scalars)
+            }
+        }
+
+        private mutating func mark(_ lo: Int, _ hi: Int, _ p: ZonePattern, _ scalars: [Unicode.Scalar]) {
+            guard lo < hi, (lo..<hi).allSatisfy({ kindAt[$0] == nil }) else { return }
+            if p.kind == .phone, scalars[lo..<hi].filter({ $0.properties.numericType != nil }).count < 7 { return }
+            for i in lo..<hi { kindAt[i] = p.kind }
+            endAt[lo] = hi
+        }
+    }
+
+    /// Cuts the tokens, in order, with the whitespace before each.
+    struct TokenWriter {
+        let scalars: [Unicode.Scalar]
         var tokens: [Token] = []
-        var i = 0
         var space = false
         var newlines = 0
-        // Token texts are cut from the UTF-8 bytes: building them scalar by scalar was a tenth of the time.
+        /// Token texts are cut from the UTF-8 bytes: building them scalar by scalar was a tenth of the time.
         var u8 = 0
-        func emit(_ lo: Int, _ hi: Int, _ kind: Token.Kind, _ bytes: UnsafeBufferPointer<UInt8>) {
+
+        init(scalars: [Unicode.Scalar]) { self.scalars = scalars }
+
+        mutating func write(_ zones: SkipZones, _ bytes: UnsafeBufferPointer<UInt8>) {
+            var i = 0
+            while i < scalars.count {
+                let c = scalars[i]
+                if let kind = zones.kindAt[i], let end = zones.endAt[i], end > i {
+                    emit(i, end, .skipped(kind), bytes); i = end; continue
+                }
+                if Tokenizer.isWhitespace(c) {
+                    space = true
+                    if c == "\n" { newlines += 1 }
+                    u8 += UTF8.width(c)
+                    i += 1; continue
+                }
+                if Tokenizer.isLetter(c) {
+                    let j = wordEnd(from: i, zones)
+                    emit(i, j, .word, bytes); i = j; continue
+                }
+                if Tokenizer.isDigit(c) {
+                    let j = numberEnd(from: i)
+                    emit(i, j, .number, bytes); i = j; continue
+                }
+                emit(i, i + 1, .punctuation, bytes); i += 1
+            }
+        }
+
+        /// The end of the word that starts at `i`.
+        func wordEnd(from i: Int, _ zones: SkipZones) -> Int {
+            var j = i + 1
+            while j < scalars.count {
+                if Tokenizer.isLetter(scalars[j]) && zones.kindAt[j] == nil { j += 1; continue }
+                // Apostrophes and hyphens inside a word: don't, customer’s, sign-in.
+                if (scalars[j] == "'" || scalars[j] == "’" || scalars[j] == "-"), j + 1 < scalars.count,
+                   Tokenizer.isLetter(scalars[j + 1]), zones.kindAt[j + 1] == nil {
+                    j += 2; continue
+                }
+                break
+            }
+            // A trailing possessive apostrophe (customers') belongs to the word.
+            if j < scalars.count, scalars[j] == "'" || scalars[j] == "’", scalars[j - 1] == "s",
+               j + 1 == scalars.count || !Tokenizer.isLetter(scalars[j + 1]) {
+                if j + 1 == scalars.count || Tokenizer.isWhitespace(scalars[j + 1]) || ",.;:!?)".unicodeScalars.contains(scalars[j + 1]) {
+                    j += 1
+                }
+            }
+            return j
+        }
+
+        /// The end of the number that starts at `i` ("1,200.50", "10:30").
+        func numberEnd(from i: Int) -> Int {
+            var j = i + 1
+            while j < scalars.count {
+                if Tokenizer.isDigit(scalars[j]) { j += 1; continue }
+                if (scalars[j] == "." || scalars[j] == "," || scalars[j] == ":"), j + 1 < scalars.count, Tokenizer.isDigit(scalars[j + 1]) {
+                    j += 2; continue
+                }
+                break
+            }
+            return j
+        }
+
+        mutating func emit(_ lo: Int, _ hi: Int, _ kind: Token.Kind, _ bytes: UnsafeBufferPointer<UInt8>) {
             var end = u8
             for k in lo..<hi { end += UTF8.width(scalars[k]) }
             let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[u8..<end]), as: UTF8.self)
@@ -224,50 +341,6 @@ public struct Tokenizer: Sendable {
             space = false; newlines = 0
             u8 = end
         }
-        let read: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
-            while i < scalars.count {
-                let c = scalars[i]
-                if let kind = zoneAt[i], let end = zoneEnd[i], end > i {
-                    emit(i, end, .skipped(kind), bytes); i = end; continue
-                }
-                if Self.isWhitespace(c) {
-                    space = true
-                    if c == "\n" { newlines += 1 }
-                    u8 += UTF8.width(c)
-                    i += 1; continue
-                }
-                if Self.isLetter(c) {
-                    var j = i + 1
-                    while j < scalars.count {
-                        if Self.isLetter(scalars[j]) && zoneAt[j] == nil { j += 1; continue }
-                        // Apostrophes and hyphens inside a word: don't, customer’s, sign-in.
-                        if (scalars[j] == "'" || scalars[j] == "’" || scalars[j] == "-"), j + 1 < scalars.count,
-                           Self.isLetter(scalars[j + 1]), zoneAt[j + 1] == nil {
-                            j += 2; continue
-                        }
-                        break
-                    }
-                    // A trailing possessive apostrophe (customers') belongs to the word.
-                    if j < scalars.count, scalars[j] == "'" || scalars[j] == "’", scalars[j - 1] == "s",
-                       j + 1 == scalars.count || !Self.isLetter(scalars[j + 1]) {
-                        if j + 1 == scalars.count || Self.isWhitespace(scalars[j + 1]) || ",.;:!?)".unicodeScalars.contains(scalars[j + 1]) { j += 1 }
-                    }
-                    emit(i, j, .word, bytes); i = j; continue
-                }
-                if Self.isDigit(c) {
-                    var j = i + 1
-                    while j < scalars.count {
-                        if Self.isDigit(scalars[j]) { j += 1; continue }
-                        if (scalars[j] == "." || scalars[j] == "," || scalars[j] == ":"), j + 1 < scalars.count, Self.isDigit(scalars[j + 1]) { j += 2; continue }
-                        break
-                    }
-                    emit(i, j, .number, bytes); i = j; continue
-                }
-                emit(i, i + 1, .punctuation, bytes); i += 1
-            }
-        }
-        precondition(read != nil, "a contiguous string has contiguous UTF-8")
-        return tokens
     }
 
     /// What may follow a full stop that no pattern could use: each of these is one a link may not

@@ -146,111 +146,51 @@ public struct ToneAnalyzer: @unchecked Sendable {
         // sentence and piece of evidence made long replies quadratic.
         let original = ScalarOffsets(input.text), maskedOffsets = ScalarOffsets(masked)
         let lines = makeLines(maskedOffsets, tokens: tokens, truncated: input.truncated)
-        let questionTerms = input.question.map { terms($0, names: input.names) } ?? []
-        let distressed = input.question.map { q in distress.contains { $0.firstMatch(in: q, range: NSRange(q.startIndex..., in: q)) != nil } } ?? false
-
-        var evidence: [ToneEvidence] = []
-        var repeats: [String: Int] = [:]
+        let distressed = input.question.map { q in
+            distress.contains { $0.firstMatch(in: q, range: NSRange(q.startIndex..., in: q)) != nil }
+        } ?? false
         let body = lines.enumerated().filter { !$0.element.isGreeting && !$0.element.isSignOff }.map(\.offset)
-        // The end of a reply that was not read to its end is unknown: no cue reads it.
-        let endLines = input.truncated ? [] : Set(body.suffix(3) + lines.indices.filter { lines[$0].isSignOff })
-        // Evidence by line: a cue's match lies in one sentence, so only that sentence's evidence can overlap it.
-        var evidenceInLine: [Int: [Int]] = [:]
-        // What a match asks of its sentence, computed once per sentence: a sentence may be long.
-        var lineTerms: [Int: Set<String>] = [:], lineKeys: [Int: String] = [:]
-        func termsOfLine(_ k: Int) -> Set<String> {
-            if let t = lineTerms[k] { return t }
-            let t = terms(lines[k].text, names: input.names)
-            lineTerms[k] = t
-            return t
-        }
-        func keyOfLine(_ k: Int) -> String {
-            if let key = lineKeys[k] { return key }
-            let key = Self.normalizedSentence(lines[k].text)
-            lineKeys[k] = key
-            return key
-        }
-        let startLines = Set(body.prefix(2) + lines.indices.filter { lines[$0].isGreeting })
 
-        for compiled in cues {
-            let cue = compiled.cue
-            for (index, line) in lines.enumerated() {
-                // A sign-off ("Kind regards,") is read by the closing cues only.
-                if line.isSignOff, cue.dimension != .closing { continue }
-                switch cue.mood ?? .any {
-                case .statement where line.isQuestion, .question where !line.isQuestion: continue
-                default: break
-                }
-                switch cue.position ?? .any {
-                case .end where !endLines.contains(index), .start where !startLines.contains(index): continue
-                default: break
-                }
-                let ns = line.text as NSString
-                let whole = NSRange(location: 0, length: ns.length)
-                if compiled.unless.contains(where: { $0.firstMatch(in: line.text, range: whole) != nil }) { continue }
-                if let any = compiled.any, any.firstMatch(in: line.text, range: whole) == nil { continue }
-                var relieved: Bool? = nil
-                for pattern in compiled.patterns {
-                    for m in pattern.matches(in: line.text, range: whole) where m.range.length > 0 {
-                        if cue.negation ?? true, negated(ns, m.range) { continue }
-                        guard let span = Self.span(of: m.range, in: line) else { continue }
-                        // One phrase counts once per dimension: the first (most specific) cue wins. Politeness
-                        // cues are independent features (as in the politeness corpus's classifier) and add up.
-                        if (evidenceInLine[index] ?? []).contains(where: { k in
-                            let e = evidence[k]
-                            return (e.cue == cue.id || (e.dimension == cue.dimension && cue.dimension != .politeness))
-                                && e.span.start < span.end && span.start < e.span.end
-                        }) { continue }
-                        let n = repeats[cue.id, default: 0]
-                        repeats[cue.id] = n + 1
-                        var points = cue.points
-                        var notes: [String] = []
-                        if n > 0 { points /= Double(1 << min(n, 8)); notes.append("repeated") }
-                        if points > 0 {
-                            if cue.stock == true { points /= 2; notes.append("stock phrase") }
-                            if let count = input.sentenceReplies[keyOfLine(index)], count >= lexicon.boilerplateReplies {
-                                points /= 3; notes.append("boilerplate: in \(count) replies of the batch")
-                            }
-                            if cue.tied == true, !questionTerms.isEmpty {
-                                var near = termsOfLine(index)
-                                if index + 1 < lines.count { near.formUnion(termsOfLine(index + 1)) }
-                                if near.isDisjoint(with: questionTerms) { points /= 2; notes.append("not tied to the customer's issue") }
-                            }
-                        } else if points < 0, !compiled.relief.isEmpty {
-                            if relieved == nil {
-                                let next = index + 1 < lines.count ? [lines[index + 1].text] : []
-                                relieved = ([line.text] + next).contains(where: { t in compiled.relief.contains { $0.firstMatch(in: t, range: NSRange(t.startIndex..., in: t)) != nil } })
-                            }
-                            if relieved == true { points /= 2; notes.append("balanced by what can be done") }
-                        }
-                        if let register = cue.register { points *= Self.registerFactor(register, input.policy.formality ?? .neutral) }
-                        evidenceInLine[index, default: []].append(evidence.count)
-                        evidence.append(ToneEvidence(dimension: cue.dimension, cue: cue.id, span: span, text: original.text(at: span),
-                                                     points: Self.round(points), note: notes.isEmpty ? nil : notes.joined(separator: "; ")))
-                    }
-                }
-            }
-        }
+        var scan = CueScan(analyzer: self, input: input, lines: lines, body: body, original: original)
+        scan.run()
+        var evidence = scan.evidence
         evidence += greetingEvidence(lines, input: input, original: original)
         evidence += emojiEvidence(maskedOffsets, input: input, original: original)
         evidence += shoutingEvidence(tokens, input: input, original: original)
         evidence += wallOfTextEvidence(masked, input: input, original: original)
-        if let signOff = lines.firstIndex(where: \.isSignOff) {
-            let span = lines[signOff].span
-            evidence.append(ToneEvidence(dimension: .closing, cue: "sign-off", span: span, text: original.text(at: span),
-                                         points: lexicon.builtins.closing.signOff, note: nil))
-        }
-        if input.policy.closing ?? .required == .required, !body.isEmpty, !input.truncated,
-           !evidence.contains(where: { $0.dimension == .closing && $0.points > 0 }) {
-            let last = lines[body.last!]
-            evidence.append(ToneBuiltin.missingClosing.evidence(span: last.span, text: original.text(at: last.span),
-                                                                points: lexicon.builtins.closing.missing,
-                                                                note: "no thanks, no offer of further help, no check that it is solved"))
-        }
+        evidence += closingEvidence(lines, body: body, input: input, original: original, evidence: evidence)
         let readability = Self.readability(lines.filter { !$0.isGreeting && !$0.isSignOff }.map(\.text))
         evidence += clarityEvidence(readability, lines: lines, input: input, length: original.count)
         evidence.sort { ($0.span.start, $0.span.end, $0.cue) < ($1.span.start, $1.span.end, $1.cue) }
 
+        let scores = dimensionScores(evidence, distressed: distressed)
+        let (label, reasons) = Self.label(scores, evidence: evidence, policy: input.policy, thresholds: lexicon.labels)
+        return ToneResult(dimensions: scores, label: label, reasons: reasons, evidence: evidence,
+                          readability: readability, policy: input.policy, distressed: distressed)
+    }
+
+    /// The sign-off, and a missing closing when the policy asks for one and nothing before
+    /// (`evidence`, every other piece so far) closes the reply.
+    func closingEvidence(_ lines: [Line], body: [Int], input: ToneInput, original: ScalarOffsets,
+                         evidence: [ToneEvidence]) -> [ToneEvidence] {
+        var out: [ToneEvidence] = []
+        if let signOff = lines.firstIndex(where: \.isSignOff) {
+            let span = lines[signOff].span
+            out.append(ToneEvidence(dimension: .closing, cue: "sign-off", span: span, text: original.text(at: span),
+                                    points: lexicon.builtins.closing.signOff, note: nil))
+        }
+        if input.policy.closing ?? .required == .required, let lastBody = body.last, !input.truncated,
+           !(evidence + out).contains(where: { $0.dimension == .closing && $0.points > 0 }) {
+            let last = lines[lastBody]
+            out.append(ToneBuiltin.missingClosing.evidence(span: last.span, text: original.text(at: last.span),
+                                                           points: lexicon.builtins.closing.missing,
+                                                           note: "no thanks, no offer of further help, no check that it is solved"))
+        }
+        return out
+    }
+
+    /// Each dimension's score: its baseline, plus its gains with diminishing returns, plus its losses.
+    func dimensionScores(_ evidence: [ToneEvidence], distressed: Bool) -> [String: Int] {
         var scores: [String: Int] = [:]
         for d in Self.dimensions {
             var base = lexicon.baselines[d.rawValue] ?? 50
@@ -261,9 +201,7 @@ public struct ToneAnalyzer: @unchecked Sendable {
             for g in gains { earned += g * factor; factor *= lexicon.diminishing }
             scores[d.rawValue] = Int(max(0, min(100, base + earned + losses)).rounded())
         }
-        let (label, reasons) = Self.label(scores, evidence: evidence, policy: input.policy, thresholds: lexicon.labels)
-        return ToneResult(dimensions: scores, label: label, reasons: reasons, evidence: evidence,
-                          readability: readability, policy: input.policy, distressed: distressed)
+        return scores
     }
 
     /// The sentences the cues read, as spans of the text (the unit evidence is reported in).
