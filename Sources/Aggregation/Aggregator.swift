@@ -188,7 +188,8 @@ public struct Aggregator: Sendable {
             let channels = Dictionary(grouping: members, by: { replies[$0].channel }).mapValues { stats($0, replies) }
             let mine = stats(members, replies)
             return AgentAggregate(agent: agent, slug: agentSlugs.slug(agent), stats: mine, channels: channels,
-                                  strengths: strengths(members, replies, mine, team), improvements: improvements(members, replies, mine, team),
+                                  strengths: strengths(members, replies, mine, team),
+                                      improvements: improvements(members, replies, mine, team),
                                   misspellings: misspellings(members, replies), replies: members)
         }
         let channels = byChannel.keys.sorted().map { channel -> ChannelAggregate in
@@ -271,7 +272,8 @@ public struct Aggregator: Sendable {
             } else {
                 // Coaching rests on findings a reviewer would stand behind (warning or above), never
                 // on a cue that only nudged a score or on an info-level hint.
-                for f in r.findings.filter({ $0.category.rawValue == category && $0.severity >= .warning }).sorted(by: { $0.severity > $1.severity }) {
+                for f in r.findings.filter({ $0.category.rawValue == category && $0.severity >= .warning })
+                    .sorted(by: { $0.severity > $1.severity }) {
                     add(f.text, f.sentence, f.message, r.file)
                 }
             }
@@ -283,7 +285,8 @@ public struct Aggregator: Sendable {
     func misspellings(_ members: [Int], _ replies: [ReplySummary]) -> [AgentAggregate.Count] {
         var counts: [String: Int] = [:]
         for i in members { for f in replies[i].findings where f.rule == "spelling" { counts[f.text.lowercased(), default: 0] += 1 } }
-        return counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(10).map { AgentAggregate.Count(text: $0.key, count: $0.value) }
+        return counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(10)
+            .map { AgentAggregate.Count(text: $0.key, count: $0.value) }
     }
 
     func problems(_ replies: [ReplySummary]) -> [Problem] {
@@ -323,7 +326,8 @@ public struct SlugMaker: Sendable {
     var used = Set<String>()
     public init() {}
     public mutating func slug(_ name: String) -> String {
-        let folded = name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX")).lowercased()
+        let folded = name.folding(options: [.diacriticInsensitive, .caseInsensitive],
+                                  locale: Locale(identifier: "en_US_POSIX")).lowercased()
         var s = String(folded.unicodeScalars.map { ($0.isASCII && (CharacterSet.alphanumerics.contains($0))) ? Character($0) : "-" })
         while s.contains("--") { s = s.replacingOccurrences(of: "--", with: "-") }
         s = s.trimmingCharacters(in: CharacterSet(charactersIn: "-"))

@@ -36,9 +36,13 @@ public struct AgentTrend: Codable, Hashable, Sendable {
         let clear = Statistics.clearlyDifferent(a.overall, b.overall)
         let summary: String
         if clear {
-            summary = "\(delta > 0 ? "Up" : "Down") \(String(format: "%.1f", abs(delta))) points from \(a.week) to \(b.week), more than the noise."
+            summary =
+                "\(delta > 0 ? "Up" : "Down") \(String(format: "%.1f", abs(delta))) points from \(a.week) to \(b.week), more than the " +
+                    "noise."
         } else {
-            summary = "No clear change from \(a.week) to \(b.week) (\(delta >= 0 ? "+" : "")\(String(format: "%.1f", delta)) points is within the noise)."
+            summary =
+                "No clear change from \(a.week) to \(b.week) " +
+                    "(\(delta >= 0 ? "+" : "")\(String(format: "%.1f", delta)) points is within the noise)."
         }
         return TrendChange(from: a.week, to: b.week, delta: delta, clear: clear, summary: summary)
     }

@@ -69,7 +69,8 @@ public struct CSVRecords: Sendable {
         if quoted { throw Failure(line: quoteLine, message: "a quoted field opened here is never closed") }
         if !field.isEmpty || !fields.isEmpty { endRow() }
         guard let first = rows.first else { return CSVRecords(header: [], records: []) }
-        return CSVRecords(header: first.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }, records: Array(rows.dropFirst()))
+        return CSVRecords(header: first.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() },
+                          records: Array(rows.dropFirst()))
     }
 
     /// The index of the first header among `names`.

@@ -34,7 +34,8 @@ public enum HumanReviews {
     /// `categories` are the names a row may give (besides `overall`).
     public static func parse(csv text: String, name: String, categories: [String]) throws -> [HumanRating] {
         let table: CSVRecords
-        do { table = try CSVRecords.parse(text) } catch { throw HumanReviewsError(problems: ["\(name):\(error.line): error: \(error.message)"]) }
+        do { table = try CSVRecords.parse(text) } catch { throw HumanReviewsError(
+            problems: ["\(name):\(error.line): error: \(error.message)"]) }
         let replyColumn = table.column("reply", "reply_id", "id", "file")
         let reviewerColumn = table.column("reviewer", "rater", "grader")
         let categoryColumn = table.column("category")
@@ -45,7 +46,9 @@ public enum HumanReviews {
         if categoryColumn == nil { missing.append("category") }
         if scoreColumn == nil { missing.append("score (or result, rating)") }
         guard missing.isEmpty else {
-            throw HumanReviewsError(problems: ["\(name):1: error: the header needs the columns \(missing.joined(separator: ", ")); found \(table.header.joined(separator: ", "))"])
+            throw HumanReviewsError(
+                problems: ["\(name):1: error: the header needs the columns \(missing.joined(separator: ", ")); found " +
+                    "\(table.header.joined(separator: ", "))"])
         }
         let known = Set(categories + ["overall"])
         var problems: [String] = []
@@ -58,17 +61,22 @@ public enum HumanReviews {
             }
             let place = "\(name):\(record.line)"
             if record.fields.count > table.header.count, record.fields[table.header.count...].contains(where: { !$0.isEmpty }) {
-                problems.append("\(place): error: \(record.fields.count) fields, but the header names \(table.header.count) (a value with a comma goes in double quotes)")
+                problems.append(
+                    "\(place): error: \(record.fields.count) fields, but the header names \(table.header.count) " +
+                        "(a value with a comma goes in double quotes)")
                 continue
             }
             let reply = field(replyColumn), reviewer = field(reviewerColumn)
             let category = field(categoryColumn).lowercased().replacingOccurrences(of: " ", with: "-")
             let raw = field(scoreColumn)
             var bad = false
-            if reply.isEmpty { problems.append("\(place): error: reply: expected a reply id (as the report lists it) or the reply's file"); bad = true }
+            if reply.isEmpty { problems.append(
+                "\(place): error: reply: expected a reply id (as the report lists it) or the reply's file"); bad = true }
             if reviewer.isEmpty { problems.append("\(place): error: reviewer: expected who rated the reply"); bad = true }
             if !known.contains(category) {
-                problems.append("\(place): error: category: expected overall or one of \(categories.joined(separator: ", ")); found “\(field(categoryColumn))”")
+                problems.append(
+                    "\(place): error: category: expected overall or one of \(categories.joined(separator: ", ")); found " +
+                        "“\(field(categoryColumn))”")
                 bad = true
             }
             var value = 0.0, scale = RatingScale.score
@@ -107,7 +115,8 @@ public struct CategoryAgreement: Codable, Hashable, Sendable {
     /// Reviewers among themselves: Krippendorff's alpha (nominal or interval) over replies rated by two or more.
     public var betweenReviewers: Agreement?
 
-    enum CodingKeys: String, CodingKey { case category, scale, replies, ratings, reviewers, replyqa, betweenReviewers = "between_reviewers" }
+    enum CodingKeys: String, CodingKey { case category, scale, replies, ratings, reviewers, replyqa,
+        betweenReviewers = "between_reviewers" }
 }
 
 /// ReplyQA against one reviewer, over every category that reviewer rated.
@@ -206,7 +215,8 @@ public struct Calibrator: Sendable {
         let items = clusters.flatMap { $0 }
         let reviewers = Set(items.flatMap { $0.humans.map(\.reviewer) }).sorted()
         let between = reviewers.count >= 2 ? reviewerAgreement(clusters, scale: scale, rng: &rng) : nil
-        return CategoryAgreement(category: category, scale: scale, replies: clusters.count, ratings: items.reduce(0) { $0 + $1.humans.count },
+        return CategoryAgreement(category: category, scale: scale, replies: clusters.count,
+                                 ratings: items.reduce(0) { $0 + $1.humans.count },
                                  reviewers: reviewers, replyqa: replyqaAgreement(clusters, scale: scale, rng: &rng),
                                  betweenReviewers: (between.map { $0.ratings >= 2 } ?? false) ? between : nil)
     }
@@ -219,7 +229,8 @@ public struct Calibrator: Sendable {
         let total = tallies.reduce(PairTally(), +)
         let observed: Double? = total.n == 0 ? nil : scale == .score ? total.sumDifference / total.n : total.agree / total.n
         let interval = bootstrap(tallies, rng: &rng) { $0.kappa(scale) }
-        return Agreement(statistic: scale == .score ? "quadratic-weighted kappa" : "Cohen's kappa", value: total.kappa(scale).map(Self.round),
+        return Agreement(statistic: scale == .score ? "quadratic-weighted kappa" : "Cohen's kappa", value: total.kappa(scale)
+            .map(Self.round),
                          low: interval.map { Self.round($0.0) }, high: interval.map { Self.round($0.1) },
                          replies: clusters.count, ratings: Int(total.n), observed: observed.map { Self.round($0) })
     }
@@ -233,7 +244,8 @@ public struct Calibrator: Sendable {
                          value: total.alpha(interval: scale == .score).map(Self.round),
                          low: interval.map { Self.round($0.0) }, high: interval.map { Self.round($0.1) },
                          replies: clusters.filter { $0.contains { $0.humans.count >= 2 } }.count,
-                         ratings: Int(total.n), observed: scale == .passFail && total.units > 0 ? Self.round(total.unanimous / total.units) : nil)
+                         ratings: Int(total.n), observed: scale == .passFail && total.units > 0
+                             ? Self.round(total.unanimous / total.units) : nil)
     }
 
     /// The percentile interval of a statistic over resamples of the replies (with replacement): a
@@ -280,7 +292,8 @@ struct PairTally: Tally {
 
     static func + (a: PairTally, b: PairTally) -> PairTally {
         PairTally(n: a.n + b.n, sx: a.sx + b.sx, sy: a.sy + b.sy, sxx: a.sxx + b.sxx, syy: a.syy + b.syy, squares: a.squares + b.squares,
-                  sumDifference: a.sumDifference + b.sumDifference, agree: a.agree + b.agree, xPass: a.xPass + b.xPass, yPass: a.yPass + b.yPass)
+                  sumDifference: a.sumDifference + b.sumDifference, agree: a.agree + b.agree, xPass: a.xPass + b.xPass,
+                      yPass: a.yPass + b.yPass)
     }
 
     /// Quadratic-weighted kappa on scores, Cohen's kappa on pass/fail (as `AgreementStatistics`).
@@ -319,7 +332,8 @@ struct AlphaTally: Tally {
     }
 
     static func + (a: AlphaTally, b: AlphaTally) -> AlphaTally {
-        AlphaTally(n: a.n + b.n, units: a.units + b.units, unanimous: a.unanimous + b.unanimous, withinInterval: a.withinInterval + b.withinInterval,
+        AlphaTally(n: a.n + b.n, units: a.units + b.units, unanimous: a.unanimous + b.unanimous, withinInterval: a.withinInterval
+            + b.withinInterval,
                    withinNominal: a.withinNominal + b.withinNominal, s: a.s + b.s, ss: a.ss + b.ss, ones: a.ones + b.ones)
     }
 

@@ -15,14 +15,16 @@ enum Builtins {
     }
 
     static func finding(_ rule: GrammarRule, _ span: Span, _ message: String? = nil) -> Finding {
-        Finding(category: rule.category, rule: rule.id, severity: rule.severity, span: span, message: message ?? rule.message, suggestion: nil)
+        Finding(category: rule.category, rule: rule.id, severity: rule.severity, span: span, message: message ?? rule.message,
+                suggestion: nil)
     }
 
     /// Emoticons and list markers use brackets without a partner: ":)", ":-(", "1)", "a)".
     static func isEmoticonOrMarker(_ a: Analysis, _ i: Int) -> Bool {
         let t = a.tokens[i]
         if i > 0, !t.spaceBefore, [":", ";", "=", "-", "8"].contains(a.tokens[i - 1].text) { return true }
-        if t.text == ")", i > 0, (i == 1 || a.tokens[i - 1].newlinesBefore > 0 || i - 1 == 0), a.tokens[i - 1].text.count <= 2 { return true }
+        if t.text == ")", i > 0, (i == 1 || a.tokens[i - 1].newlinesBefore > 0 || i - 1 == 0),
+            a.tokens[i - 1].text.count <= 2 { return true }
         // A numbered or lettered item inside a line, as social replies write lists: "1) restart 2) update".
         if t.text == ")", i > 0, !t.spaceBefore, i + 1 == a.tokens.count || a.tokens[i + 1].spaceBefore {
             let marker = a.tokens[i - 1]

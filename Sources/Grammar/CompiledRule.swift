@@ -28,7 +28,8 @@ struct CompiledRule: @unchecked Sendable {
             }
         }
         if let b = rule.builtin, !Builtins.names.contains(b) {
-            throw GrammarError(description: "rule \(rule.id): unknown builtin \(b) (known: \(Builtins.names.sorted().joined(separator: ", ")))")
+            throw GrammarError(
+                description: "rule \(rule.id): unknown builtin \(b) (known: \(Builtins.names.sorted().joined(separator: ", ")))")
         }
     }
 
@@ -119,8 +120,10 @@ struct CompiledRule: @unchecked Sendable {
     func finding(_ a: Analysis, _ captured: [Int], sentence: Sentence) -> Finding? {
         let present = captured.filter { $0 >= 0 }
         guard let first = present.first, let last = present.last else { return nil }
-        if let e = rule.notAfter, first > sentence.tokens.lowerBound, matches(e, a, first - 1, sentence: sentence, captured: captured) { return nil }
-        if let e = rule.notBefore, last + 1 < sentence.tokens.upperBound, matches(e, a, last + 1, sentence: sentence, captured: captured) { return nil }
+        if let e = rule.notAfter, first > sentence.tokens.lowerBound,
+            matches(e, a, first - 1, sentence: sentence, captured: captured) { return nil }
+        if let e = rule.notBefore, last + 1 < sentence.tokens.upperBound,
+            matches(e, a, last + 1, sentence: sentence, captured: captured) { return nil }
         let lo = rule.mark.map { captured[$0[0]] } ?? first
         let hi = rule.mark.map { captured[$0[$0.count - 1]] } ?? last
         guard lo >= 0, hi >= lo else { return nil }

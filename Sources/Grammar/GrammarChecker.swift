@@ -11,7 +11,8 @@ public struct RuleSet: Sendable {
     /// Loads `grammar/<lang>.yml` and `grammar/<lang>-lexicon.yml` from the dictionaries folder.
     public static func load(language: String, locator: DictionaryLocator) throws -> RuleSet {
         guard let rulesURL = locator.file("grammar/\(language).yml") else {
-            throw GrammarError(description: "no grammar rules for \(language): expected \(locator.root?.path ?? "Dictionaries")/grammar/\(language).yml")
+            throw GrammarError(
+                description: "no grammar rules for \(language): expected \(locator.root?.path ?? "Dictionaries")/grammar/\(language).yml")
         }
         let lexiconURL = locator.file("grammar/\(language)-lexicon.yml")
         let cache = RuleCache(files: [rulesURL] + (lexiconURL.map { [$0] } ?? []), language: language)
@@ -19,10 +20,12 @@ public struct RuleSet: Sendable {
             return RuleSet(language: language, rules: cached.rules, lexicon: Lexicon(classes: cached.classes.mapValues(Set.init)))
         }
         let lexicon = try lexiconURL.map(Lexicon.load) ?? Lexicon(classes: [:])
-        let rules = try YAMLDecoding.decode([GrammarRule].self, from: String(contentsOf: rulesURL, encoding: .utf8), file: rulesURL.lastPathComponent)
+        let rules = try YAMLDecoding.decode([GrammarRule].self, from: String(contentsOf: rulesURL, encoding: .utf8),
+                                            file: rulesURL.lastPathComponent)
         var seen = Set<String>()
         for r in rules {
-            guard seen.insert(r.id).inserted else { throw GrammarError(description: "\(rulesURL.lastPathComponent): rule id \(r.id) is used twice") }
+            guard seen.insert(r.id).inserted else { throw GrammarError(
+                description: "\(rulesURL.lastPathComponent): rule id \(r.id) is used twice") }
             for c in r.pattern.flatMap(Self.classes) where !["vowel-sound", "consonant-sound"].contains(c) && lexicon.classes[c] == nil {
                 throw GrammarError(description: "\(rulesURL.lastPathComponent): rule \(r.id) uses unknown word class \(c)")
             }

@@ -139,7 +139,8 @@ public struct GrammarRule: Codable, Sendable {
         triggers = try e.decodeIfPresent([String].self, forKey: .trigger) ?? []
         passes = try e.decodeIfPresent([String].self, forKey: .pass) ?? []
         if pattern.isEmpty && builtin == nil {
-            throw DecodingError.dataCorruptedError(forKey: .pattern, in: c, debugDescription: "rule \(id) has neither a pattern nor a builtin")
+            throw DecodingError.dataCorruptedError(forKey: .pattern, in: c,
+                                                   debugDescription: "rule \(id) has neither a pattern nor a builtin")
         }
     }
 
@@ -179,7 +180,8 @@ public struct Lexicon: Sendable {
     public func contains(_ word: String, in wordClass: String) -> Bool {
         switch wordClass {
         case "vowel-sound": return startsWithVowelSound(word) && soundIsCertain(word, vowel: true)
-        case "consonant-sound": return !word.isEmpty && !startsWithVowelSound(word) && word.first!.isLetter && soundIsCertain(word, vowel: false)
+        case "consonant-sound": return !word.isEmpty && !startsWithVowelSound(word) && word.first!.isLetter
+            && soundIsCertain(word, vowel: false)
         default: return classes[wordClass]?.contains(word) ?? false
         }
     }
@@ -190,7 +192,8 @@ public struct Lexicon: Sendable {
     func soundIsCertain(_ word: String, vowel: Bool) -> Bool {
         guard let first = word.first, first.isUppercase, word.dropFirst().contains(where: \.isLowercase) else { return true }
         let lower = word.lowercased()
-        if (classes[vowel ? "vowel-sound-prefixes" : "consonant-sound-prefixes"] ?? []).contains(where: { lower.hasPrefix($0) }) { return true }
+        if (classes[vowel ? "vowel-sound-prefixes" : "consonant-sound-prefixes"] ?? [])
+            .contains(where: { lower.hasPrefix($0) }) { return true }
         return (vowel ? "AIO" : "BCDGJKPQTVWZ").contains(first)
     }
 

@@ -176,7 +176,8 @@ public final class HistoryStore: @unchecked Sendable {
                                          r.overall, categories, r.autoFailed.joined(separator: " ")])
                 }
                 try db.execute(sql: "UPDATE runs SET new_replies = ? WHERE id = ?", arguments: [added, run])
-                result = HistoryRun(id: run, recordedAt: stamp, inputs: inputs.joined(separator: " "), replies: replies.count, newReplies: added)
+                result = HistoryRun(id: run, recordedAt: stamp, inputs: inputs.joined(separator: " "), replies: replies.count,
+                                    newReplies: added)
                 return .commit
             }
         }
@@ -215,7 +216,8 @@ public final class HistoryStore: @unchecked Sendable {
 
     static func readRuns(_ db: Database, damaged: inout [DamagedRow]) throws -> [HistoryRun] {
         var runs: [HistoryRun] = []
-        let rows = try Row.fetchCursor(db, sql: "SELECT rowid AS rowid, id, recorded_at, inputs, replies, new_replies FROM runs ORDER BY rowid")
+        let rows =
+            try Row.fetchCursor(db, sql: "SELECT rowid AS rowid, id, recorded_at, inputs, replies, new_replies FROM runs ORDER BY rowid")
         while let row = try rows.next() {
             var reader = RowReader(row: row, table: "runs")
             if let id = reader.integer("id"), let at = reader.text("recorded_at"), let inputs = reader.text("inputs"),
@@ -230,7 +232,8 @@ public final class HistoryStore: @unchecked Sendable {
 
     static func readTrends(_ db: Database, agent: String?, damaged: inout [DamagedRow]) throws -> [String: AgentTrend] {
         var scores: [String: [String: [Double]]] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT rowid AS rowid, agent, week, overall FROM replies" + (agent == nil ? "" : " WHERE agent = ?"),
+        let rows = try Row.fetchCursor(db, sql: "SELECT rowid AS rowid, agent, week, overall FROM replies"
+            + (agent == nil ? "" : " WHERE agent = ?"),
                                        arguments: agent.map { [$0] } ?? [])
         while let row = try rows.next() {
             var reader = RowReader(row: row, table: "replies")

@@ -46,11 +46,14 @@ public enum ReviewFile {
     /// The reviews of a CSV text; `name` is what messages call the file.
     public static func parse(csv text: String, name: String = "reviews.csv") throws -> [Review] {
         let table: CSVRecords
-        do { table = try CSVRecords.parse(text) } catch { throw ReviewFileError(problems: ["\(name):\(error.line): error: \(error.message)"]) }
+        do { table = try CSVRecords.parse(text) } catch { throw ReviewFileError(
+            problems: ["\(name):\(error.line): error: \(error.message)"]) }
         var problems: [String] = []
         let unknown = table.header.filter { !$0.isEmpty && !columns.contains($0) }
         if !unknown.isEmpty {
-            problems.append("\(name):1: error: unknown column\(unknown.count == 1 ? "" : "s") \(unknown.map { "“\($0)”" }.joined(separator: ", ")); the columns are \(columns.joined(separator: ", "))")
+            problems.append(
+                "\(name):1: error: unknown column\(unknown.count == 1 ? "" : "s") \(unknown.map { "“\($0)”" }.joined(separator: ", ")); " +
+                    "the columns are \(columns.joined(separator: ", "))")
         }
         for needed in ["reply", "verdict"] where !table.header.contains(needed) {
             problems.append("\(name):1: error: no “\(needed)” column; the columns are \(columns.joined(separator: ", "))")
@@ -103,7 +106,8 @@ public enum ReviewFile {
         var reviews: [Review] = []
         for item in items {
             guard case .mapping(let m) = item else {
-                problems.append("\(name):\(line(item)): error: a review is a set of `column: value` pairs (\(columns.joined(separator: ", ")))")
+                problems.append(
+                    "\(name):\(line(item)): error: a review is a set of `column: value` pairs (\(columns.joined(separator: ", ")))")
                 continue
             }
             var values: [String: String] = [:]
@@ -111,7 +115,8 @@ public enum ReviewFile {
             for pair in m {
                 let key = pair.key.string ?? ""
                 guard columns.contains(key) else {
-                    problems.append("\(name):\(line(pair.key)): error: unknown key “\(key)”; a review has \(columns.joined(separator: ", "))")
+                    problems.append(
+                        "\(name):\(line(pair.key)): error: unknown key “\(key)”; a review has \(columns.joined(separator: ", "))")
                     bad = true; continue
                 }
                 guard case .scalar(let s) = pair.value else {
@@ -119,7 +124,8 @@ public enum ReviewFile {
                     bad = true; continue
                 }
                 // A null is an empty value; otherwise the text as written (a date stays text).
-                values[key] = s.tag.description == Tag.Name.null.rawValue || (s.style == .plain && ["~", "null"].contains(s.string)) ? "" : s.string
+                values[key] = s.tag.description == Tag.Name.null.rawValue
+                    || (s.style == .plain && ["~", "null"].contains(s.string)) ? "" : s.string
             }
             if bad { continue }
             switch review(values, at: "\(name):\(line(item))") {
@@ -136,17 +142,22 @@ public enum ReviewFile {
         var problems: [String] = []
         func value(_ k: String) -> String { v[k] ?? "" }
         let reply = value("reply").trimmingCharacters(in: .whitespaces)
-        if reply.isEmpty { problems.append("\(place): error: reply: expected the reply's id (as the report lists it) or * for every reply") }
+        if reply.isEmpty { problems.append(
+            "\(place): error: reply: expected the reply's id (as the report lists it) or * for every reply") }
         let verdictText = value("verdict").trimmingCharacters(in: .whitespaces).lowercased()
         guard let verdict = ReviewVerdict(rawValue: verdictText) else {
-            problems.append("\(place): error: verdict: expected one of \(ReviewVerdict.allCases.map(\.rawValue).joined(separator: ", ")); found “\(value("verdict"))”")
+            problems.append(
+                "\(place): error: verdict: expected one of \(ReviewVerdict.allCases.map(\.rawValue).joined(separator: ", ")); found " +
+                    "“\(value("verdict"))”")
             return .failure(ReviewFileError(problems: problems))
         }
         var score: Int?
         let rule = value("rule").trimmingCharacters(in: .whitespaces), category = value("category").trimmingCharacters(in: .whitespaces)
         if verdict == .rescored {
             if !categories.contains(category) {
-                problems.append("\(place): error: category: a rescored review names a rubric category (\(Category.allCases.map(\.rawValue).joined(separator: ", "))); found “\(category)”")
+                problems.append(
+                    "\(place): error: category: a rescored review names a rubric category " +
+                        "(\(Category.allCases.map(\.rawValue).joined(separator: ", "))); found “\(category)”")
             }
             let s = value("score").trimmingCharacters(in: .whitespaces)
             if let n = Int(s), (0...100).contains(n) { score = n } else {
@@ -162,11 +173,13 @@ public enum ReviewFile {
         guard problems.isEmpty else { return .failure(ReviewFileError(problems: problems)) }
         return .success(Review(reply: reply, rule: verdict == .rescored ? "" : rule, text: verdict == .rescored ? "" : value("text"),
                                category: verdict == .rescored ? category : "", verdict: verdict, score: score,
-                               reviewer: value("reviewer"), note: value("note"), date: value("date"), file: value("file"), agent: value("agent")))
+                               reviewer: value("reviewer"), note: value("note"), date: value("date"), file: value("file"),
+                                   agent: value("agent")))
     }
 
     static func fields(_ r: Review) -> [String] {
-        [r.reply, r.file, r.agent, r.rule, r.text, r.category, r.verdict.rawValue, r.score.map(String.init) ?? "", r.reviewer, r.note, r.date]
+        [r.reply, r.file, r.agent, r.rule, r.text, r.category, r.verdict.rawValue, r.score.map(String.init) ?? "",
+         r.reviewer, r.note, r.date]
     }
 
     /// The reviews as CSV, one row each, in key order.
@@ -200,7 +213,8 @@ public enum ReviewFile {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if u.value < 0x20 || u.value == 0x7F || (0x80...0x9F).contains(u.value) || u.value == 0x2028 || u.value == 0x2029 || u.value == 0xFEFF {
+                if u.value < 0x20 || u.value == 0x7F || (0x80...0x9F).contains(u.value) || u.value == 0x2028 || u.value == 0x2029
+                    || u.value == 0xFEFF {
                     out += String(format: "\\u%04X", u.value)
                 } else {
                     out.unicodeScalars.append(u)

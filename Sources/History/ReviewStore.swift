@@ -50,12 +50,15 @@ extension HistoryStore {
             try db.inTransaction(.immediate) { db in
                 for r in latest {
                     let k = r.key
-                    let existing = try Row.fetchOne(db, sql: "SELECT verdict, score, reviewer, note, date, file, agent FROM reviews WHERE reply = ? AND rule = ? AND text = ? AND category = ?",
+                    let existing = try Row.fetchOne(db,
+                        sql: "SELECT verdict, score, reviewer, note, date, file, agent FROM reviews WHERE reply = ? AND rule = ? AND " +
+                            "text = ? AND category = ?",
                                                     arguments: [k.reply, k.rule, k.text, k.category])
                     if let e = existing {
                         let verdict: String? = e["verdict"], score: Int? = e["score"]
                         let context: [String?] = [e["reviewer"], e["note"], e["date"], e["file"], e["agent"]]
-                        let same = verdict == r.verdict.rawValue && score == r.score && context == [r.reviewer, r.note, r.date, r.file, r.agent]
+                        let same = verdict == r.verdict.rawValue && score == r.score
+                            && context == [r.reviewer, r.note, r.date, r.file, r.agent]
                         if same { saved.unchanged += 1; continue }
                         saved.replaced += 1
                     } else {
@@ -64,7 +67,8 @@ extension HistoryStore {
                     try db.execute(sql: """
                         INSERT OR REPLACE INTO reviews (reply, rule, text, category, verdict, score, reviewer, note, date, file, agent)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [k.reply, k.rule, k.text, k.category, r.verdict.rawValue, r.score, r.reviewer, r.note, r.date, r.file, r.agent])
+                        """, arguments: [k.reply, k.rule, k.text, k.category, r.verdict.rawValue, r.score, r.reviewer, r.note, r.date,
+                                         r.file, r.agent])
                 }
                 return .commit
             }

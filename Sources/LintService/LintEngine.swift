@@ -82,7 +82,8 @@ public struct LintEngine: Sendable {
             let disputed = result.disputed
             return Diagnostics.render(record, body: result.body, name: name, color: color)
                 + counts.joined(separator: ", ") + (record.score.map { "; score \($0.overall)/100" } ?? "")
-                + (disputed > 0 ? "; \(disputed) disputed finding\(disputed == 1 ? "" : "s") left out (reviews: \(config.reviews ?? ""))" : "")
+                + (disputed > 0
+                    ? "; \(disputed) disputed finding\(disputed == 1 ? "" : "s") left out (reviews: \(config.reviews ?? ""))" : "")
                 + "\n"
         case .json:
             return try BatchDocument(replies: [result.record], includeFindings: true).json() + "\n"

@@ -133,7 +133,8 @@ struct LintResponder: HTTPResponder {
         for (key, value) in request.uri.queryParameters {
             let k = String(key)
             guard parameters.contains(k) else {
-                throw ServiceError(status: .badRequest, message: "unknown query parameter “\(k)” (known: \(parameters.sorted().joined(separator: ", ")))")
+                throw ServiceError(status: .badRequest,
+                                   message: "unknown query parameter “\(k)” (known: \(parameters.sorted().joined(separator: ", ")))")
             }
             guard out.updateValue(String(value), forKey: k) == nil else {
                 throw ServiceError(status: .badRequest, message: "query parameter “\(k)” is given twice")
@@ -214,11 +215,13 @@ struct LintResponder: HTTPResponder {
     func body(_ request: Request) async throws -> [UInt8] {
         let limit = engine.config.limits.maxMessageBytes
         let tooLarge = ServiceError(status: .contentTooLarge,
-                                    message: "the request body is over the limit of \(Self.describe(bytes: limit)) (limits.max_message_bytes)")
+                                    message: "the request body is over the limit of \(Self.describe(bytes: limit)) " +
+                                        "(limits.max_message_bytes)")
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
         let buffer: ByteBuffer
         do { buffer = try await request.body.collect(upTo: limit) } catch is NIOTooManyBytesError { throw tooLarge }
-        guard buffer.readableBytes > 0 else { throw ServiceError(status: .badRequest, message: "the request body is empty: nothing to check") }
+        guard buffer.readableBytes > 0 else { throw ServiceError(status: .badRequest,
+                                                                 message: "the request body is empty: nothing to check") }
         return Array(buffer.readableBytesView)
     }
 
@@ -245,7 +248,8 @@ struct LintResponder: HTTPResponder {
     static func jsonObject(_ bytes: [UInt8]) throws(ServiceError) -> [String: String] {
         let parsed: Any
         do { parsed = try JSONSerialization.jsonObject(with: Data(bytes)) } catch {
-            throw ServiceError(status: .badRequest, message: "malformed JSON: \((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)")")
+            throw ServiceError(status: .badRequest,
+                message: "malformed JSON: \((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)")")
         }
         guard let object = parsed as? [String: Any] else {
             throw ServiceError(status: .badRequest, message: "the JSON body must be an object such as {\"text\": \"...\"}")
@@ -253,12 +257,14 @@ struct LintResponder: HTTPResponder {
         var out: [String: String] = [:]
         for (key, value) in object {
             guard jsonKeys.contains(key) else {
-                throw ServiceError(status: .badRequest, message: "unknown JSON key “\(key)” (known: \(jsonKeys.sorted().joined(separator: ", ")))")
+                throw ServiceError(status: .badRequest,
+                                   message: "unknown JSON key “\(key)” (known: \(jsonKeys.sorted().joined(separator: ", ")))")
             }
             guard let s = value as? String else { throw ServiceError(status: .badRequest, message: "“\(key)” must be a string") }
             out[key] = s
         }
-        guard out["text"] != nil else { throw ServiceError(status: .badRequest, message: "the JSON body has no “text”: the reply to check") }
+        guard out["text"] != nil else { throw ServiceError(status: .badRequest,
+                                                           message: "the JSON body has no “text”: the reply to check") }
         return out
     }
 

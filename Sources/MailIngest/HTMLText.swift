@@ -125,7 +125,8 @@ public enum HTMLText {
                 // Skip to the matching end tag: its content is code, not text.
                 let closer = Array("</\(name)".unicodeScalars)
                 while i < chars.count, !(chars[i] == "<" && i + closer.count <= chars.count
-                        && String(String.UnicodeScalarView(chars[i..<i + closer.count])).lowercased() == String(String.UnicodeScalarView(closer))) { i += 1 }
+                        && String(String.UnicodeScalarView(chars[i..<i + closer.count]))
+                            .lowercased() == String(String.UnicodeScalarView(closer))) { i += 1 }
                 continue  // the end tag itself is read next and lowers the depth again
             }
             if blocks.contains(name) { pendingBreak = true }
@@ -169,7 +170,8 @@ public enum HTMLText {
 
         static let skipped: Set<String> = ["head", "script", "style", "title", "noscript", "template", "object", "iframe", "svg", "xml"]
         static let lineBlocks: Set<String> = ["div", "section", "article", "header", "footer", "nav", "aside", "address",
-                                              "center", "tr", "li", "dt", "dd", "form", "fieldset", "figure", "main", "caption", "body", "html"]
+                                              "center", "tr", "li", "dt", "dd", "form", "fieldset", "figure", "main",
+                                              "caption", "body", "html"]
         static let paragraphBlocks: Set<String> = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "pre", "table"]
         /// Class names and ids mail clients put on the container that holds the quoted message.
         static let quoteContainers = ["gmail_quote", "gmail_attr", "moz-cite-prefix", "divrplyfwdmsg", "outlookmessageheader",

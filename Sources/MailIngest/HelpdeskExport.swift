@@ -96,7 +96,8 @@ public struct HelpdeskReader {
             // Freshdesk's agents file: each agent's name and address under `contact`.
             if has("contact") && has("email") && !has("comments") && !has("role") { return .freshdesk }
             if has("side_conversations") || has("side_conversation_id") || has("side_conversation") { return .zendesk }
-            if has("comments") || has("requester_id") || (has("role") && (text.contains("\"end-user\"") || has("users"))) { return .zendesk }
+            if has("comments") || has("requester_id")
+                || (has("role") && (text.contains("\"end-user\"") || has("users"))) { return .zendesk }
             return nil
         }
         // A CSV export: its header row names the configured conversation and body columns.
@@ -150,8 +151,10 @@ public struct HelpdeskReader {
                                 "description_text", "subject", "requester_id", "source"]
         // A Zendesk side conversation, or one of its events.
         if format == .zendesk, ["side_conversations", "side_conversation", "events"].contains(key ?? "")
-            || record["side_conversation_id"] != nil || (record["participants"] != nil && record["ticket_id"] != nil && record["comments"] == nil) {
-            do { try takeSideConversation(record, key: key, number: number, path: path) } catch let p as HelpdeskMapping.Problem { fail(p.reason) } catch { fail("\(error)") }
+            || record["side_conversation_id"] != nil
+                || (record["participants"] != nil && record["ticket_id"] != nil && record["comments"] == nil) {
+            do { try takeSideConversation(record, key: key, number: number, path: path) } catch let p as HelpdeskMapping.Problem { fail(
+                p.reason) } catch { fail("\(error)") }
             return
         }
         let looksLikeUser = !conversationKeys.contains { record[$0] != nil }
@@ -193,14 +196,16 @@ public struct HelpdeskReader {
         func thread(_ id: String) -> HelpdeskConversation {
             if let known = sideConversations[id] { return known.conversation }
             sideOrder.append(id)
-            return HelpdeskConversation(id: "side:\(id)", subject: nil, channel: HelpdeskMapping.sideConversationChannel, parts: [], record: number)
+            return HelpdeskConversation(id: "side:\(id)", subject: nil, channel: HelpdeskMapping.sideConversationChannel,
+                                        parts: [], record: number)
         }
         if record["side_conversation_id"] != nil || key == "events" {
             let event = try HelpdeskMapping.zendeskSideEvent(record)
             var c = thread(event.conversation)
             if let part = event.part {
                 c.parts.append(part)
-                if c.subject == nil { c.subject = event.subject.map { $0.replacingOccurrences(of: #"^(?i:re|fwd?):\s*"#, with: "", options: .regularExpression) } }
+                if c.subject == nil { c.subject = event.subject.map { $0.replacingOccurrences(of: #"^(?i:re|fwd?):\s*"#, with: "",
+                                                                                              options: .regularExpression) } }
                 if let a = part.authorID, users[scoped(a, .zendesk)] == nil {
                     users[scoped(a, .zendesk)] = HelpdeskUser(name: part.authorName, email: part.authorEmail, role: nil)
                 }
@@ -214,7 +219,8 @@ public struct HelpdeskReader {
             // An export may carry a side conversation's events inside it.
             for (i, e) in (record["events"] as? [Any] ?? []).enumerated() {
                 guard let event = e as? [String: Any] else {
-                    throw HelpdeskMapping.Problem(reason: "side conversation \(side.id): event \(i + 1): expected an object, found \(JSONRecords.kind(e))")
+                    throw HelpdeskMapping.Problem(
+                        reason: "side conversation \(side.id): event \(i + 1): expected an object, found \(JSONRecords.kind(e))")
                 }
                 var withID = event
                 if withID["side_conversation_id"] == nil { withID["side_conversation_id"] = side.id }
@@ -229,7 +235,8 @@ public struct HelpdeskReader {
         let contact = record["contact"] as? [String: Any]
         var name = JSONRecords.string(record["name"]) ?? JSONRecords.string(contact?["name"])
         if name == nil, let first = JSONRecords.string(record["first"] ?? record["first_name"] ?? record["firstName"]) {
-            name = [first, JSONRecords.string(record["last"] ?? record["last_name"] ?? record["lastName"])].compactMap { $0 }.joined(separator: " ")
+            name = [first, JSONRecords.string(record["last"] ?? record["last_name"] ?? record["lastName"])].compactMap { $0 }
+                .joined(separator: " ")
         }
         let email = JSONRecords.string(record["email"]) ?? JSONRecords.string(contact?["email"])
         var role: HelpdeskRole?
@@ -259,7 +266,8 @@ public struct HelpdeskReader {
                 for (i, name) in fields.enumerated() { header[name.trimmingCharacters(in: .whitespaces).lowercased()] = i }
                 let missing = [columns.conversation, columns.body].filter { header[$0.lowercased()] == nil }
                 if !missing.isEmpty {
-                    errors.append(IngestError(path: path, reason: "the header row has no column \(missing.map { "“\($0)”" }.joined(separator: ", ")) (see helpdesk.csv)"))
+                    errors.append(IngestError(path: path,
+                        reason: "the header row has no column \(missing.map { "“\($0)”" }.joined(separator: ", ")) (see helpdesk.csv)"))
                     return false
                 }
                 return true
@@ -270,7 +278,8 @@ public struct HelpdeskReader {
                 return v.isEmpty ? nil : v
             }
             guard let id = field(columns.conversation) else {
-                errors.append(IngestError(path: path, reason: "record \(rowNumber - 1): no conversation id (column “\(columns.conversation)”)"))
+                errors.append(IngestError(path: path,
+                                          reason: "record \(rowNumber - 1): no conversation id (column “\(columns.conversation)”)"))
                 return true
             }
             let roleValue = field(columns.role)?.lowercased() ?? ""
@@ -278,12 +287,16 @@ public struct HelpdeskReader {
                 : columns.botRoles.contains(roleValue) ? .bot
                 : columns.agentRoles.contains(roleValue) ? .agent : .customer
             let body = fields.indices.contains(header[columns.body.lowercased()] ?? -1) ? fields[header[columns.body.lowercased()]!] : ""
-            let isHTML = body.range(of: #"<(p|div|br|html|body|span|b|i|a|ul|ol|li|table|blockquote)\b"#, options: [.regularExpression, .caseInsensitive]) != nil
+            let isHTML = body.range(of: #"<(p|div|br|html|body|span|b|i|a|ul|ol|li|table|blockquote)\b"#,
+                                    options: [.regularExpression, .caseInsensitive]) != nil
             let author = field(columns.author)
-            var conversation = byID[id] ?? HelpdeskConversation(id: id, subject: field(columns.subject), channel: field(columns.channel), parts: [], record: rowNumber - 1)
-            conversation.parts.append(HelpdeskPart(id: "\(rowNumber - 1)", role: role, authorID: author, authorName: author, authorEmail: nil,
+            var conversation = byID[id] ?? HelpdeskConversation(id: id, subject: field(columns.subject), channel: field(columns.channel),
+                                                                parts: [], record: rowNumber - 1)
+            conversation.parts.append(HelpdeskPart(id: "\(rowNumber - 1)", role: role, authorID: author, authorName: author,
+                                                   authorEmail: nil,
                                                    html: isHTML ? body : nil, text: isHTML ? nil : body,
-                                                   date: field(columns.time).flatMap(HelpdeskMapping.date), channel: field(columns.channel)))
+                                                   date: field(columns.time).flatMap(HelpdeskMapping.date),
+                                                       channel: field(columns.channel)))
             if byID[id] == nil { order.append(id) }
             byID[id] = conversation
             return true

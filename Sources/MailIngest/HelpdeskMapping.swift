@@ -37,7 +37,8 @@ enum HelpdeskMapping {
 
     static func flag(_ o: Object, _ key: String) throws -> Bool? {
         guard let v = o[key], !(v is NSNull) else { return nil }
-        guard let n = v as? NSNumber, JSONRecords.isBoolean(n) else { throw Problem(reason: "\(key): expected true or false, found \(JSONRecords.kind(v))") }
+        guard let n = v as? NSNumber, JSONRecords.isBoolean(
+            n) else { throw Problem(reason: "\(key): expected true or false, found \(JSONRecords.kind(v))") }
         return n.boolValue
     }
 
@@ -116,7 +117,8 @@ enum HelpdeskMapping {
                 throw Problem(reason: "ticket \(ticketID), comment \(i + 1): \(p.reason)")
             }
         }
-        return HelpdeskConversation(id: ticketID, subject: try text(t, "subject") ?? text(t, "raw_subject"), channel: ticketChannel, parts: parts, record: number)
+        return HelpdeskConversation(id: ticketID, subject: try text(t, "subject") ?? text(t, "raw_subject"), channel: ticketChannel,
+                                    parts: parts, record: number)
     }
 
     // MARK: Zendesk side conversations (`side_conversations` with their `events`)
@@ -150,7 +152,8 @@ enum HelpdeskMapping {
                 return MailAddress(name: try text(r, "name"), address: address)
             }
             let part = HelpdeskPart(id: eventID, role: author == nil ? .customer : .agent, authorID: author,
-                                    authorName: try from.flatMap { try text($0, "name") }, authorEmail: try from.flatMap { try text($0, "email") },
+                                    authorName: try from.flatMap { try text($0, "name") },
+                                        authorEmail: try from.flatMap { try text($0, "email") },
                                     html: try text(message, "html_body"), text: try text(message, "body") ?? text(message, "preview_text"),
                                     date: date(e["created_at"]), channel: sideConversationChannel,
                                     attachments: attachments(try objects(message, "attachments", of: "attachment"),
@@ -180,9 +183,11 @@ enum HelpdeskMapping {
                                       authorName: requesterInfo.flatMap { $0["name"] as? String },
                                       authorEmail: requesterInfo.flatMap { $0["email"] as? String },
                                       html: description, text: descriptionText, date: date(t["created_at"]), channel: channel,
-                                      attachments: attachments(try objects(t, "attachments", of: "attachment"), name: "name", type: "content_type", size: "size")))
+                                      attachments: attachments(try objects(t, "attachments", of: "attachment"), name: "name",
+                                                               type: "content_type", size: "size")))
         }
-        guard t["conversations"] != nil || !parts.isEmpty else { throw Problem(reason: "ticket \(ticketID) has no description or conversations") }
+        guard t["conversations"] != nil || !parts.isEmpty else { throw Problem(
+            reason: "ticket \(ticketID) has no description or conversations") }
         for (i, c) in try objects(t, "conversations", of: "conversation").enumerated() {
             do {
                 let author = try id(c, "user_id")
@@ -191,8 +196,10 @@ enum HelpdeskMapping {
                 parts.append(HelpdeskPart(id: try id(c) ?? "\(i + 1)", role: role, authorID: author,
                                           authorName: role == .customer ? requesterInfo.flatMap { $0["name"] as? String } : nil,
                                           authorEmail: try text(c, "from_email"),
-                                          html: try text(c, "body"), text: try text(c, "body_text"), date: date(c["created_at"]), channel: channel,
-                                          attachments: attachments(try objects(c, "attachments", of: "attachment"), name: "name", type: "content_type", size: "size")))
+                                          html: try text(c, "body"), text: try text(c, "body_text"), date: date(c["created_at"]),
+                                              channel: channel,
+                                          attachments: attachments(try objects(c, "attachments", of: "attachment"), name: "name",
+                                                                   type: "content_type", size: "size")))
             } catch let p as Problem {
                 throw Problem(reason: "ticket \(ticketID), conversation \(i + 1): \(p.reason)")
             }
@@ -213,7 +220,8 @@ enum HelpdeskMapping {
         let role: HelpdeskRole = partType == "note" ? .note : type == "bot" ? .bot
             : ["admin", "team"].contains(type) ? .agent : .customer
         return HelpdeskPart(id: try self.id(p) ?? id, role: role, authorID: try self.id(author), authorName: try text(author, "name"),
-                            authorEmail: try text(author, "email"), html: body, date: date(p["created_at"]), channel: channel, attachments: files)
+                            authorEmail: try text(author, "email"), html: body, date: date(p["created_at"]), channel: channel,
+                                attachments: files)
     }
 
     static func intercom(_ c: Object, number: Int) throws -> HelpdeskConversation {
@@ -229,7 +237,8 @@ enum HelpdeskMapping {
             if let wrapped = c["conversation_parts"] as? Object { list = try self.list(wrapped, "conversation_parts") ?? [] }
             else { list = try self.list(c, "conversation_parts") ?? [] }
             for (i, p) in list.enumerated() {
-                guard let part = p as? Object else { throw Problem(reason: "part \(i + 1): expected an object, found \(JSONRecords.kind(p))") }
+                guard let part = p as? Object else { throw Problem(
+                    reason: "part \(i + 1): expected an object, found \(JSONRecords.kind(p))") }
                 if let made = try intercomPart(part, id: "\(i + 1)", channel: channel) { parts.append(made) }
             }
         } catch let p as Problem {
@@ -267,8 +276,10 @@ enum HelpdeskMapping {
                 let name = [try text(by, "first"), try text(by, "last")].compactMap { $0 }.joined(separator: " ")
                 let files = try object(t, "_embedded").map { try objects($0, "attachments", of: "attachment") } ?? []
                 let when = date(t["createdAt"])
-                parts.append((when, i, HelpdeskPart(id: try id(t) ?? "\(i + 1)", role: role, authorID: try id(by), authorName: name.isEmpty ? nil : name,
-                                                   authorEmail: try text(by, "email"), html: try text(t, "body"), date: when, channel: channel,
+                parts.append((when, i, HelpdeskPart(id: try id(t) ?? "\(i + 1)", role: role, authorID: try id(by),
+                                                    authorName: name.isEmpty ? nil : name,
+                                                   authorEmail: try text(by, "email"), html: try text(t, "body"), date: when,
+                                                       channel: channel,
                                                    attachments: attachments(files, name: "filename", type: "mimeType", size: "size"))))
             }
         } catch let p as Problem {
@@ -277,7 +288,8 @@ enum HelpdeskMapping {
         // The API lists threads newest first; a conversation reads oldest first.
         parts.sort { ($0.0 ?? .distantPast, -$0.1) < ($1.0 ?? .distantPast, -$1.1) }
         if parts.isEmpty { throw Problem(reason: "conversation \(conversationID) has no messages") }
-        return HelpdeskConversation(id: conversationID, subject: try text(c, "subject"), channel: channel, parts: parts.map(\.2), record: number)
+        return HelpdeskConversation(id: conversationID, subject: try text(c, "subject"), channel: channel,
+                                    parts: parts.map(\.2), record: number)
     }
 
     // MARK: Front (conversations with their `messages`)
@@ -295,14 +307,16 @@ enum HelpdeskMapping {
                 let inbound = try flag(m, "is_inbound") ?? false
                 let author = try object(m, "author")
                 let sender = try objects(m, "recipients", of: "recipient").first { ($0["role"] as? String) == "from" }
-                var name = author.map { a in [a["first_name"] as? String, a["last_name"] as? String].compactMap { $0 }.joined(separator: " ") }
+                var name = author.map { a in [a["first_name"] as? String, a["last_name"] as? String].compactMap { $0 }
+                    .joined(separator: " ") }
                 if name?.isEmpty ?? true { name = sender?["name"] as? String }
                 let email = (author?["email"] as? String) ?? (sender?["handle"] as? String)
                 parts.append(HelpdeskPart(id: try id(m) ?? "\(i + 1)", role: inbound ? .customer : .agent,
                                           authorID: try author.flatMap { try id($0) } ?? email, authorName: name, authorEmail: email,
                                           html: try text(m, "body"), text: try text(m, "text"), date: date(m["created_at"]),
                                           channel: try text(m, "type"),
-                                          attachments: attachments(try objects(m, "attachments", of: "attachment"), name: "filename", type: "content_type", size: "size")))
+                                          attachments: attachments(try objects(m, "attachments", of: "attachment"), name: "filename",
+                                                                   type: "content_type", size: "size")))
             }
             // Front lists a conversation's messages newest first.
             parts.sort { ($0.date ?? .distantPast) < ($1.date ?? .distantPast) }

@@ -113,7 +113,8 @@ enum JSONRecords {
                 }
                 return nil
             default:
-                while i < bytes.count, !isSpace(bytes[i]), ![UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}")].contains(bytes[i]) { i += 1 }
+                while i < bytes.count, !isSpace(bytes[i]),
+                    ![UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}")].contains(bytes[i]) { i += 1 }
                 return i
             }
         }

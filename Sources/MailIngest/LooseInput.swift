@@ -21,14 +21,16 @@ public enum LooseInput {
             let l = line.hasSuffix("\r") ? line.dropLast() : line
             if l.isEmpty { break }
             if l.first == " " || l.first == "\t" { continue }
-            guard let colon = l.firstIndex(of: ":"), l[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }), colon > l.startIndex else {
+            guard let colon = l.firstIndex(of: ":"), l[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }),
+                colon > l.startIndex else {
                 headerLines = 0; break
             }
             headerLines += 1
             if knownHeaders.contains(l[..<colon].lowercased()) || l.lowercased().hasPrefix("x-") { known += 1 }
         }
         if headerLines > 0 && known > 0 { return .mime }
-        if head.range(of: #"<(html|body|p|div|br|table|span|blockquote)[\s>/]"#, options: [.regularExpression, .caseInsensitive]) != nil { return .html }
+        if head.range(of: #"<(html|body|p|div|br|table|span|blockquote)[\s>/]"#,
+                      options: [.regularExpression, .caseInsensitive]) != nil { return .html }
         return .text
     }
 

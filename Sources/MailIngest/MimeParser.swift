@@ -100,7 +100,8 @@ public struct MimeParser: Sendable {
     func checkPlausible(_ data: [UInt8], path: String) throws(IngestError) {
         if data.isEmpty { throw IngestError(path: path, reason: "empty file") }
         if data.count > limits.maxMessageBytes {
-            throw IngestError(path: path, reason: "message is \(data.count / 1_048_576) MB, over the limit of \(limits.maxMessageBytes / 1_048_576) MB")
+            throw IngestError(path: path,
+                              reason: "message is \(data.count / 1_048_576) MB, over the limit of \(limits.maxMessageBytes / 1_048_576) MB")
         }
         let head = data.prefix(4096)
         if data[..<Self.headerEnd(data)].contains(0) {
@@ -171,7 +172,9 @@ public struct MimeParser: Sendable {
         }
         if let html = walk.html {
             if html.count > limits.maxHTMLBytes {
-                result.warnings.append("HTML body is \(html.count / 1024) KB, over the limit of \(limits.maxHTMLBytes / 1024) KB; used the plain-text part or truncated text")
+                result.warnings.append(
+                    "HTML body is \(html.count / 1024) KB, over the limit of \(limits.maxHTMLBytes / 1024) KB; used the plain-text part " +
+                        "or truncated text")
             }
             if html.count <= limits.maxHTMLBytes || walk.plain == nil {
                 let limited = html.count > limits.maxHTMLBytes ? String(html.prefix(limits.maxHTMLBytes)) : html

@@ -17,7 +17,9 @@ public enum OutlookMessage {
     public static let converterName = "msgconvert"
 
     /// Why an Outlook file is not read when the converter is missing, and what to do.
-    public static let notInstalled = "Outlook .msg file: msgconvert is not installed (Debian package libemail-outlook-message-perl); install it, or save the message as .eml"
+    public static let notInstalled =
+        "Outlook .msg file: msgconvert is not installed (Debian package libemail-outlook-message-perl); install it, or save the message " +
+            "as .eml"
 
     /// How long one conversion may take before it is stopped.
     public static let timeoutSeconds = 60
@@ -45,7 +47,8 @@ public enum OutlookMessage {
         // The converter reads a file: the bytes go to a private temporary folder, removed afterwards.
         var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("replyqa-msg-XXXXXX").utf8CString)
         guard let dir = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }).map({ String(cString: $0) }) else {
-            throw IngestError(path: name, reason: "cannot convert the Outlook file: no temporary folder (\(String(cString: strerror(errno))))")
+            throw IngestError(path: name,
+                              reason: "cannot convert the Outlook file: no temporary folder (\(String(cString: strerror(errno))))")
         }
         let file = (dir as NSString).appendingPathComponent("message.msg")
         defer {
@@ -64,9 +67,11 @@ public enum OutlookMessage {
         }
         switch run.ending {
         case .timedOut: throw IngestError(path: name, reason: "msgconvert did not finish within \(timeoutSeconds) seconds")
-        case .outputTooLarge: throw IngestError(path: name, reason: "the converted message is over \(limit / 1_048_576) MB (twice limits.max_message_bytes)")
+        case .outputTooLarge: throw IngestError(path: name,
+            reason: "the converted message is over \(limit / 1_048_576) MB (twice limits.max_message_bytes)")
         case .exited(let status) where status != 0 || run.output.isEmpty:
-            throw IngestError(path: name, reason: "msgconvert could not convert it: \(reason(run.errors, status: status, copy: file, name: name))")
+            throw IngestError(path: name,
+                              reason: "msgconvert could not convert it: \(reason(run.errors, status: status, copy: file, name: name))")
         case .signalled(let signal):
             throw IngestError(path: name, reason: "msgconvert stopped on signal \(signal)")
         case .exited:
@@ -94,7 +99,8 @@ public enum OutlookMessage {
     /// `copy` (the temporary file the converter read) is named as the input it stands for.
     static func reason(_ errors: [UInt8], status: Int32, copy: String, name: String) -> String {
         let text = String(decoding: errors, as: UTF8.self)
-        guard var line = text.split(whereSeparator: \.isNewline).map({ $0.trimmingCharacters(in: .whitespaces) }).first(where: { !$0.isEmpty }) else {
+        guard var line = text.split(whereSeparator: \.isNewline).map({ $0.trimmingCharacters(in: .whitespaces) })
+            .first(where: { !$0.isEmpty }) else {
             return "exit status \(status)"
         }
         if let at = line.range(of: #" at \S+ line \d+\.?$"#, options: .regularExpression) { line.removeSubrange(at) }

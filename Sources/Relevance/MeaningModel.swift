@@ -19,7 +19,8 @@ public final class MeaningModel: Sendable {
             throw SemanticError.modelMissing(path: "Dictionaries/\(SentenceEncoder.modelFolder)", missing: SentenceEncoder.modelFiles)
         }
         directory = root.appendingPathComponent(SentenceEncoder.modelFolder)
-        let missing = SentenceEncoder.modelFiles.filter { !FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path) }
+        let missing = SentenceEncoder.modelFiles.filter { !FileManager.default.fileExists(
+            atPath: directory.appendingPathComponent($0).path) }
         guard missing.isEmpty else { throw SemanticError.modelMissing(path: directory.path, missing: missing) }
     }
 

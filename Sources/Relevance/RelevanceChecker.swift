@@ -60,7 +60,8 @@ public struct RelevanceChecker: Checker, BatchPreparing, ReadsLimitedText {
             let message = "This \(Self.cannedText(canned)) is about another issue than the customer's.\(askedPart)\(about)"
             return [Self.ignoresQuestion.finding(span: whole, message: message)]
         }
-        return [Self.offTopic.finding(span: whole, message: "The reply seems to be about another issue than the customer's.\(askedPart)\(about)")]
+        return [Self.offTopic.finding(span: whole,
+                                      message: "The reply seems to be about another issue than the customer's.\(askedPart)\(about)")]
     }
 
     /// "macro “x”" or "a canned text", with how often and by how many agents it was sent in the batch.
@@ -136,7 +137,8 @@ public struct RelevanceChecker: Checker, BatchPreparing, ReadsLimitedText {
             + "read from the meaning of both texts (sentence embeddings) and their shared words; the message quotes what the customer "
             + "asked and says what the reply is about.",
         triggers: ["[question: I returned the stove from order 48213 two weeks ago. When will I get my refund? | macro: change-email] "
-            + "«To change the email address on your account, open Settings, choose Profile, then Email, and confirm the code we send you.»"],
+            + "«To change the email address on your account, open Settings, choose Profile, then Email, and confirm the code we send " +
+                "you.»"],
         passes: ["[question: I forgot my password. How do I reset it? | macro: password-reset] "
                     + "To reset your password, open the app, choose Sign in, then Forgot password.",
                  "[question: My order 48213 never arrived, where is it? | macro: dm-us] "

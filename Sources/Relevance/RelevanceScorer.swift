@@ -141,7 +141,8 @@ public struct RelevanceScorer: Sendable {
                                  "how do i", "how can i", "i'm looking for", "let me know"]
 
     static func type(of s: String, first: String) -> AnswerType {
-        if s.contains("how long") || s.contains("what time") || s.hasPrefix("when") || s.contains("by when") || s.contains(" when ") { return .time }
+        if s.contains("how long") || s.contains("what time") || s.hasPrefix("when") || s.contains("by when")
+            || s.contains(" when ") { return .time }
         if s.contains("how much") || s.contains("price") || s.contains(" cost") { return .amount }
         if s.contains("how do i") || s.contains("how can i") || s.contains("how to") || s.contains("what do i need to do")
             || s.contains("what should i do") || s.contains("what can i do") || s.contains("what do i do") { return .steps }
@@ -156,14 +157,18 @@ public struct RelevanceScorer: Sendable {
     static let answerWords: [AnswerType: NSRegularExpression] = {
         let words: [AnswerType: [String]] = [
             .time: ["today", "tomorrow", "tonight", "within", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
-                    "sunday", "days?", "hours?", "weeks?", "minutes?", "morning", "afternoon", "evening", "\\d{1,2}(:\\d{2})? ?(am|pm)", "asap", "now"],
+                    "sunday", "days?", "hours?", "weeks?", "minutes?", "morning", "afternoon", "evening",
+                    "\\d{1,2}(:\\d{2})? ?(am|pm)", "asap", "now"],
             .amount: ["free", "dollars?", "euros?", "no cost", "charge", "fee", "price"],
-            .steps: ["go to", "click", "tap", "open", "choose", "select", "follow", "enter", "sign in", "visit", "use", "reply with", "send us"],
+            .steps: ["go to", "click", "tap", "open", "choose", "select", "follow", "enter", "sign in", "visit", "use",
+                     "reply with", "send us"],
             .reason: ["because", "due to", "since", "caused by", "the reason", "as a result", "which is why", "that's why"],
             .place: ["at our", "located", "address", "store", "in \\w+"],
-            .yesNo: ["yes", "no", "yep", "sure", "unfortunately", "we do", "we don't", "you can", "you can't", "it is", "it isn't", "we can", "we can't"],
+            .yesNo: ["yes", "no", "yep", "sure", "unfortunately", "we do", "we don't", "you can", "you can't", "it is", "it isn't",
+                     "we can", "we can't"],
         ]
-        return words.mapValues { try! NSRegularExpression(pattern: "\\b(?:" + $0.joined(separator: "|") + ")\\b", options: [.caseInsensitive]) }
+        return words.mapValues { try! NSRegularExpression(pattern: "\\b(?:" + $0.joined(separator: "|") + ")\\b",
+                                                          options: [.caseInsensitive]) }
     }()
 
     /// Whether the reply holds the kind of answer `type` wants.
@@ -185,7 +190,8 @@ public struct RelevanceScorer: Sendable {
     /// (an @handle that is not the brand's).
     func isOpenQuestion(_ ask: CustomerAsk, ignore: Set<String>) -> Bool {
         let lexicon = extractor.lexicon.openQuestions
-        let trimmed = ask.text.trimmingCharacters(in: .whitespacesAndNewlines.union(.symbols).union(.punctuationCharacters.subtracting(CharacterSet(charactersIn: "?"))))
+        let trimmed = ask.text.trimmingCharacters(in: .whitespacesAndNewlines.union(.symbols)
+            .union(.punctuationCharacters.subtracting(CharacterSet(charactersIn: "?"))))
         guard trimmed.hasSuffix("?"), !trimmed.hasSuffix("??") else { return false }
         let tokens = extractor.tokens(ask.text)
         var handles: [String] = []
@@ -277,7 +283,8 @@ public struct RelevanceScorer: Sendable {
         // Only words the customer wrote count as evidence: not a link's fragments, dates or names.
         let notTopics = extractor.lexicon.notTopics
         let missingEntities = qEntities.subtracting(echoed).filter { !notTopics.contains($0) }.sorted()
-        let missingTerms = key.filter { !rTerms.contains($0.key) && !extractor.lexicon.common.contains($0.key) }.compactMap { surface[$0.key] }
+        let missingTerms = key.filter { !rTerms.contains($0.key) && !extractor.lexicon.common.contains($0.key) }
+            .compactMap { surface[$0.key] }
         for m in missingEntities + missingTerms where !missing.contains(m) && !notTopics.contains(m) { missing.append(m) }
         let top = key.prefix(5)
         let listening = top.isEmpty ? 0 : Double(top.filter { rTerms.contains($0.key) }.count) / Double(top.count)

@@ -135,7 +135,8 @@ public struct SemanticRelevance: Sendable {
                     && words.count <= phrase.split(separator: " ").count + Self.courtesyExtraWords
             }
         }
-        let joined = kept.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ").trimmingCharacters(in: .whitespacesAndNewlines)
+        let joined = kept.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         return joined.isEmpty ? text : joined
     }
 

@@ -45,7 +45,8 @@ public struct RelevanceLexicon: Sendable {
             throw RelevanceError(description: "missing \(locator.root?.path ?? "Dictionaries")/relevance/open-questions.yml")
         }
         let open: OpenQuestionLexicon
-        do { open = try DataFile.decode(OpenQuestionLexicon.self, from: String(contentsOf: questions, encoding: .utf8), file: questions.path) }
+        do { open = try DataFile.decode(OpenQuestionLexicon.self, from: String(contentsOf: questions, encoding: .utf8),
+                                        file: questions.path) }
         catch { throw RelevanceError(description: "\(error)") }
         var lexicon = RelevanceLexicon(stopwords: Set(try list("stopwords.txt").map { $0.lowercased() }),
                                        common: Set(try list("common-words.txt").map { $0.lowercased() }), synonymGroups: groups,
@@ -97,7 +98,8 @@ public struct TermExtractor: Sendable {
         for t in tokens {
             if t.isWord { words.append(t.normalized) }
             else if case .skipped(.url) = t.kind {
-                for piece in t.text.lowercased().split(whereSeparator: { !$0.isLetter }) where piece.count >= 4 && !Self.urlNoise.contains(String(piece)) {
+                for piece in t.text.lowercased().split(whereSeparator: { !$0.isLetter }) where piece.count >= 4
+                    && !Self.urlNoise.contains(String(piece)) {
                     words.append(String(piece))
                 }
             }

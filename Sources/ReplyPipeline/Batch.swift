@@ -219,7 +219,8 @@ public struct BatchProcessor: Sendable {
     func thread(_ loaded: consuming [Loaded]) -> (pending: [(Reply, Source, Segments)], customers: Int) {
         let messages = loaded.map(\.message)
         let attribution = Attribution(config: config,
-                                      inferredSupportDomains: Attribution.isConfigured(config) ? [] : Attribution.inferSupportDomains(messages))
+                                      inferredSupportDomains: Attribution.isConfigured(config)
+                                          ? [] : Attribution.inferSupportDomains(messages))
         var byID: [String: Int] = [:]
         for (i, m) in messages.enumerated() { if let id = m.messageID, byID[id] == nil { byID[id] = i } }
         let isAgent = messages.map { attribution.isAgentMessage($0) }
@@ -299,7 +300,8 @@ public struct BatchProcessor: Sendable {
     /// The record of one checked reply, scored.
     func record(_ reply: Reply, source: Source, segments: Segments, checks: ReplyChecks, context: CheckContext) -> ReplyRecord {
         let empty = reply.authored.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-        let score = checkers.checkers.isEmpty ? nil : scorer.score(checks.findings, base: checks.dimensions, counted: countedRules, emptyReply: empty)
+        let score = checkers.checkers.isEmpty ? nil : scorer.score(checks.findings, base: checks.dimensions, counted: countedRules,
+                                                                   emptyReply: empty)
         return ReplyRecord(reply: reply, location: source.location, segments: segments,
                            warnings: source.warnings + ReadLimit.warnings(for: reply, checkers: checkers.checkers),
                            findings: checks.findings, score: score, macro: context.batch.canned[reply.key]?.macro,

@@ -38,7 +38,8 @@ public enum InputDiscovery {
     static let nonMailExtensions: Set<String> = ["md", "yml", "yaml", "json", "csv", "html", "htm", "txt", "pdf",
                                                  "png", "jpg", "jpeg", "gif", "zip", "gz", "swift", "sh", "db", "sqlite"]
 
-    public static func discover(_ paths: [String], format: InputFormat = .auto, csv: CSVColumns = CSVColumns()) -> (files: [InputFile], skipped: [SkippedInput], errors: [IngestError]) {
+    public static func discover(_ paths: [String], format: InputFormat = .auto, csv: CSVColumns = CSVColumns()) -> (files: [InputFile],
+        skipped: [SkippedInput], errors: [IngestError]) {
         var walk = Walk()
         walk.format = format
         walk.csv = csv
@@ -268,10 +269,12 @@ public enum InputDiscovery {
     /// An mbox "From " separator line followed by a header field. A plain-text draft may well
     /// start with "From what I can see", so the first line alone does not decide.
     static func looksLikeMbox(_ bytes: [UInt8]) -> Bool {
-        let lines = String(decoding: bytes.prefix(4096), as: UTF8.self).split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false)
+        let lines = String(decoding: bytes.prefix(4096), as: UTF8.self)
+            .split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false)
         guard lines.count >= 2, lines[0].hasPrefix("From ") else { return false }
         // "From sender Mon Nov 16 12:00:00 2026": the separator carries the date of delivery.
-        return lines[0].range(of: #"^From \S+\s+[A-Z][a-z]{2},? +[A-Z][a-z]{2} +\d{1,2} +\d{1,2}:\d{2}"#, options: .regularExpression) != nil
+        return lines[0].range(of: #"^From \S+\s+[A-Z][a-z]{2},? +[A-Z][a-z]{2} +\d{1,2} +\d{1,2}:\d{2}"#,
+                              options: .regularExpression) != nil
             && lines[1].range(of: #"^[!-9;-~]+:"#, options: .regularExpression) != nil
     }
 

@@ -3,7 +3,8 @@ import ReplyQACore
 
 /// SARIF 2.1.0 output for one linted reply: every rule as tool metadata, each finding a result.
 public enum Sarif {
-    public static func document(_ record: ReplyRecord, body: String, uri: String, rules: [RuleDescription], version: String) throws -> String {
+    public static func document(_ record: ReplyRecord, body: String, uri: String, rules: [RuleDescription],
+                                version: String) throws -> String {
         let index = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($0.element.id, $0.offset) })
         let map = PositionMap(record: record, body: body)
         func level(_ s: Severity) -> String { s == .error ? "error" : s == .warning ? "warning" : "note" }

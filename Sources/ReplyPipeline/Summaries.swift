@@ -55,7 +55,8 @@ extension ReplyRecord {
                                                     text: r.authored.text(at: $0.span), sentence: sentence($0.span), message: $0.message) },
             toneLabel: tone?.label.rawValue, tone: tone?.dimensions ?? [:],
             evidence: (tone?.evidence ?? []).filter { !$0.text.isEmpty }.map {
-                EvidenceSummary(category: $0.dimension, text: r.authored.text(at: $0.span), sentence: sentence($0.span), points: $0.points, note: $0.note)
+                EvidenceSummary(category: $0.dimension, text: r.authored.text(at: $0.span), sentence: sentence($0.span),
+                                points: $0.points, note: $0.note)
             })
     }
 }

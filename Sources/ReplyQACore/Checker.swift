@@ -53,7 +53,8 @@ public struct CheckOutput: Sendable {
     /// Where each rule matched, for rules that score without a finding (tone cues); nil when the
     /// findings say it all.
     public var scoringMarks: [RuleMark]?
-    public init(findings: [Finding], dimensions: [String: Int] = [:], evidence: (any CheckEvidence)? = nil, scoringMarks: [RuleMark]? = nil) {
+    public init(findings: [Finding], dimensions: [String: Int] = [:], evidence: (any CheckEvidence)? = nil,
+                scoringMarks: [RuleMark]? = nil) {
         self.findings = findings; self.dimensions = dimensions; self.evidence = evidence; self.scoringMarks = scoringMarks
     }
 

@@ -152,7 +152,8 @@ struct ConfigValidator {
                 return
             }
             for element in sequence {
-                if Self.isNull(element) { problem("\(at)expected \(Self.describe(item)) in the list; found an empty item", at: element.mark); continue }
+                if Self.isNull(element) { problem("\(at)expected \(Self.describe(item)) in the list; found an empty item",
+                                                  at: element.mark); continue }
                 check(element, item, path: path)
             }
         case .scalar(let kind):
@@ -184,7 +185,8 @@ struct ConfigValidator {
                 if case .sequence(let s) = value { merged = Array(s) } else { merged = [value] }
                 for m in merged {
                     if case .mapping(let inner) = m { checkSection(inner, keys, path: path) }
-                    else { problem("\(path.isEmpty ? "" : "\(path): ")“<<” expects a group of settings to merge; found \(Self.found(m))", at: m.mark) }
+                    else { problem(
+                        "\(path.isEmpty ? "" : "\(path): ")“<<” expects a group of settings to merge; found \(Self.found(m))", at: m.mark) }
                 }
                 continue
             }
@@ -227,12 +229,14 @@ struct ConfigValidator {
         case .number(let range):
             guard let v = Double.construct(from: s) else { wrong(); return }
             if !v.isFinite || !range.contains(v) {
-                problem("\(at)expected a number from \(Self.plain(range.lowerBound)) to \(Self.plain(range.upperBound)); found “\(s.string)”", at: s.mark)
+                problem("\(at)expected a number from \(Self.plain(range.lowerBound)) to \(Self.plain(range.upperBound)); found " +
+                    "“\(s.string)”", at: s.mark)
             }
         case .wholeNumber(let n):
             if let v = Int.construct(from: s) { if v < n { wrong() } } else { wrong() }
         case .category, .choice:
-            let allowed = kind == .category ? Category.allCases.map(\.rawValue) : { if case .choice(let v) = kind { return v }; return [] }()
+            let allowed = kind == .category ? Category.allCases.map(
+                \.rawValue) : { if case .choice(let v) = kind { return v }; return [] }()
             guard !allowed.contains(s.string) else { return }
             if let guess = Suggestion.closest(to: s.string, among: allowed) {
                 let what = kind == .category ? "unknown category" : "unknown value"
@@ -343,7 +347,8 @@ public struct ConfigurationFile: Sendable {
             let written = ref?.name ?? folder
             let looked = written == folder ? "" : " (looked for \(folder))"
             let message = exists ? "\(key): “\(written)” is a file, not a folder\(looked)" : "\(key): no folder “\(written)”\(looked)"
-            issues.append(ConfigIssue(file: path ?? "replyqa.yml", line: ref?.line ?? 0, column: ref?.column ?? 0, level: .error, message: message))
+            issues.append(ConfigIssue(file: path ?? "replyqa.yml", line: ref?.line ?? 0, column: ref?.column ?? 0, level: .error,
+                                      message: message))
         }
         // The reviews file is a file; a mistyped name would silently drop every dispute.
         if let reviews = configuration.reviews {
@@ -353,7 +358,9 @@ public struct ConfigurationFile: Sendable {
                 let written = ref?.name ?? reviews
                 let looked = written == reviews ? "" : " (looked for \(reviews))"
                 issues.append(ConfigIssue(file: path ?? "replyqa.yml", line: ref?.line ?? 0, column: ref?.column ?? 0, level: .error,
-                                          message: "reviews: \(isDir.boolValue ? "“\(written)” is a folder, not a reviews file" : "no file “\(written)”")\(looked)"))
+                                          message: "reviews: "
+                                              + (isDir.boolValue ? "“\(written)” is a folder, not a reviews file" : "no file “\(written)”")
+                                              + looked))
             }
         }
         return issues
@@ -380,7 +387,8 @@ public struct ConfigurationFile: Sendable {
         var configuration: Configuration
         do {
             // Decoded from the tree already checked: parsing the text again would double the cost of a large file.
-            configuration = try YAMLDecoder().decode(Configuration.self, from: root, userInfo: [Configuration.addressesDecodedSeparately: true])
+            configuration = try YAMLDecoder().decode(Configuration.self, from: root,
+                                                     userInfo: [Configuration.addressesDecodedSeparately: true])
             configuration.agentAddresses = Configuration.agentAddresses(in: root)
         } catch {
             // The schema admits only what decodes; this names the setting if the two ever disagree.
@@ -453,7 +461,9 @@ public struct ConfigurationFile: Sendable {
     func channelWarnings(_ references: [ConfigReference]) -> [ConfigIssue] {
         guard let known = assignableChannels else { return [] }
         return references.filter { !known.contains($0.name.lowercased()) }.map { r in
-            var message = "no channel rule or default_channel assigns the channel “\(r.name)”, so this setting applies only to `lint --channel \(r.name)`"
+            var message =
+                "no channel rule or default_channel assigns the channel “\(r.name)”, so this setting applies only to `lint --channel " +
+                    "\(r.name)`"
             if let guess = Suggestion.closest(to: r.name, among: known) { message += "; did you mean “\(guess)”?" }
             return ConfigIssue(file: path ?? "replyqa.yml", line: r.line, column: r.column, level: .warning, message: message)
         }
@@ -464,7 +474,8 @@ public struct ConfigurationFile: Sendable {
         let known = Set(knownRules)
         return ruleReferences.filter { !known.contains($0.name) }.map { r in
             let hint = Suggestion.closest(to: r.name, among: known).map { "did you mean “\($0)”?" } ?? "`replyqa rules` lists the rule ids"
-            return ConfigIssue(file: path ?? "replyqa.yml", line: r.line, column: r.column, level: .error, message: "unknown rule “\(r.name)”; \(hint)")
+            return ConfigIssue(file: path ?? "replyqa.yml", line: r.line, column: r.column, level: .error,
+                               message: "unknown rule “\(r.name)”; \(hint)")
         }
     }
 
@@ -527,10 +538,12 @@ extension ConfigValidator {
             if matchers.isEmpty {
                 problem("channels: a channel rule needs one of header, address, folder or label to match on", at: rule.mark)
             } else if matchers.count > 1 {
-                problem("channels: a channel rule matches on one of header, address, folder or label, not \(matchers.joined(separator: " and ")); write one rule for each", at: rule.mark)
+                problem("channels: a channel rule matches on one of header, address, folder or label, not " +
+                    "\(matchers.joined(separator: " and ")); write one rule for each", at: rule.mark)
             }
             if keys.contains("equals") && !keys.contains("header") {
-                problem("channels: “equals” compares a header's value, so the rule needs a “header”", at: m.keys.first { $0.string == "equals" }?.mark ?? rule.mark)
+                problem("channels: “equals” compares a header's value, so the rule needs a “header”",
+                        at: m.keys.first { $0.string == "equals" }?.mark ?? rule.mark)
             }
         }
     }
@@ -643,7 +656,8 @@ public enum PatternCheck {
                 i = min(s.count, i + 1)
                 return Element(kind: .zeroWidth)
             case "<":
-                if i + 1 < s.count, s[i + 1] == "=" || s[i + 1] == "!" { i += 2; return Element(kind: .lookaround(alternatives(until: ")"))) }
+                if i + 1 < s.count, s[i + 1] == "="
+                    || s[i + 1] == "!" { i += 2; return Element(kind: .lookaround(alternatives(until: ")"))) }
                 while i < s.count, s[i] != ">" { i += 1 }
                 i = min(s.count, i + 1)
                 return Element(kind: .group(alternatives(until: ")")))
@@ -666,7 +680,8 @@ public enum PatternCheck {
             case "{":
                 var j = i + 1, numbers: [String] = [""]
                 while j < s.count, s[j] != "}" {
-                    if s[j] == "," { numbers.append("") } else if ("0"..."9").contains(s[j]) { numbers[numbers.count - 1].unicodeScalars.append(s[j]) } else { return }
+                    if s[j] == "," { numbers.append("") } else if ("0"..."9")
+                        .contains(s[j]) { numbers[numbers.count - 1].unicodeScalars.append(s[j]) } else { return }
                     j += 1
                 }
                 guard j < s.count, numbers.count <= 2, let low = Int(numbers[0]) else { return }

@@ -106,7 +106,8 @@ public struct ScorecardOptions: Codable, Hashable, Sendable {
         penalties = penalties.merging(try c.decodeIfPresent([String: Double].self, forKey: .penalties) ?? [:]) { $1 }
         autoFail = try c.decodeIfPresent([String].self, forKey: .autoFail)
         minimumSample = try c.decodeIfPresent(Int.self, forKey: .minimumSample) ?? minimumSample
-        if minimumSample < 1 { throw DecodingError.dataCorruptedError(forKey: .minimumSample, in: c, debugDescription: "min_sample must be at least 1") }
+        if minimumSample < 1 { throw DecodingError.dataCorruptedError(forKey: .minimumSample, in: c,
+                                                                      debugDescription: "min_sample must be at least 1") }
         // A score is 0-100: a negative, infinite or NaN weight or penalty would push it outside.
         if !weights.values.allSatisfy(Self.allowed.contains) {
             throw DecodingError.dataCorruptedError(forKey: .weights, in: c, debugDescription: "weights must be numbers from 0 to 100")
@@ -222,7 +223,8 @@ public struct HelpdeskOptions: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey, CaseIterable { case channels, bots, sideConversations = "side_conversations", csv }
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        channels = Dictionary((try c.decodeIfPresent([String: String].self, forKey: .channels) ?? [:]).map { ($0.key.lowercased(), $0.value) },
+        channels = Dictionary((try c.decodeIfPresent([String: String].self, forKey: .channels) ?? [:])
+            .map { ($0.key.lowercased(), $0.value) },
                               uniquingKeysWith: { a, _ in a })
         bots = try c.decodeIfPresent(BotPolicy.self, forKey: .bots) ?? .skip
         sideConversations = try c.decodeIfPresent(BotPolicy.self, forKey: .sideConversations) ?? .skip
@@ -414,7 +416,8 @@ extension Configuration {
             "handle_channels": .list(.scalar(.channel), noun: "channel names", example: "[social]"),
             "scorecard": .section([
                 "weights": .table(key: .category, value: .number(in: ScorecardOptions.allowed), example: "privacy: 2"),
-                "penalties": .table(key: .choice(Severity.allCases.reversed().map(\.rawValue)), value: .number(in: ScorecardOptions.allowed), example: "error: 30"),
+                "penalties": .table(key: .choice(Severity.allCases.reversed().map(\.rawValue)),
+                                    value: .number(in: ScorecardOptions.allowed), example: "error: 30"),
                 "auto_fail": .list(.scalar(.ruleID), noun: "rule ids", example: "[card-number, iban]"),
                 "min_sample": .wholeNumber(atLeast: 1),
             ]),

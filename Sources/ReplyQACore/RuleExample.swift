@@ -14,7 +14,8 @@ public struct RuleExample: Sendable, Equatable {
     public var macro: String?
 
     /// The customer's message of an example that names none.
-    public static let defaultQuestion = "My new Ridgeline tent pole snapped on the first trip and I'm really upset. Can I get a replacement?"
+    public static let defaultQuestion =
+        "My new Ridgeline tent pole snapped on the first trip and I'm really upset. Can I get a replacement?"
     /// Keys the front matter may set.
     public static let keys: Set<String> = ["channel", "question", "macro"]
 
@@ -30,7 +31,9 @@ public struct RuleExample: Sendable, Equatable {
                 for part in header.split(separator: "|") {
                     let pair = part.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
                     guard pair.count == 2, keys.contains(pair[0]) else {
-                        return .failure(RuleExampleError(example: example, reason: "front matter “\(part.trimmingCharacters(in: .whitespaces))” is not one of \(keys.sorted().joined(separator: ", ")) followed by “:”"))
+                        return .failure(RuleExampleError(example: example,
+                            reason: "front matter “\(part.trimmingCharacters(in: .whitespaces))” is not one of " +
+                                "\(keys.sorted().joined(separator: ", ")) followed by “:”"))
                     }
                     fields[pair[0]] = pair[1]
                 }
@@ -46,7 +49,8 @@ public struct RuleExample: Sendable, Equatable {
         Reply(file: "example", messageID: nil, agent: "Maya Chen", channel: channel, date: nil, subject: nil,
               fromAddress: "maya@northwind.example", recipients: ["Linda Park <linda.park@example.com>"], authored: text,
               signature: nil, footer: nil, quoted: nil,
-              question: CustomerQuestion(text: question, source: .thread, customerName: "Linda Park", customerAddress: "linda.park@example.com"),
+              question: CustomerQuestion(text: question, source: .thread, customerName: "Linda Park",
+                                         customerAddress: "linda.park@example.com"),
               attachments: [])
     }
 

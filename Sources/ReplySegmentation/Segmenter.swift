@@ -186,7 +186,8 @@ public struct Segmenter: Sendable {
             footerLines.append(f..<fragment.lines.upperBound)
             var hi = f
             while hi > fragment.lines.lowerBound, body.blank(hi - 1) { hi -= 1 }
-            return hi > fragment.lines.lowerBound ? Fragment(lines: fragment.lines.lowerBound..<hi, authoredLines: fragment.lines.lowerBound..<hi) : nil
+            return hi > fragment.lines.lowerBound
+                ? Fragment(lines: fragment.lines.lowerBound..<hi, authoredLines: fragment.lines.lowerBound..<hi) : nil
         }
         return (kept, footerLines)
     }
@@ -375,7 +376,8 @@ public struct Segmenter: Sendable {
         }
         // Interleaved replies leave gaps: keep at most one blank line between quoted paragraphs.
         var compact: [Substring] = []
-        for line in body where !(line.trimmingCharacters(in: .whitespaces).isEmpty && (compact.last?.trimmingCharacters(in: .whitespaces).isEmpty ?? true)) {
+        for line in body where !(line.trimmingCharacters(in: .whitespaces).isEmpty
+            && (compact.last?.trimmingCharacters(in: .whitespaces).isEmpty ?? true)) {
             compact.append(line)
         }
         let text = compact.map(String.init).joined(separator: "\n")

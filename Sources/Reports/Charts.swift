@@ -17,7 +17,8 @@ extension HTMLPages {
     }
 
     func shape(_ name: String, _ attributes: [(String, String)], text: String? = nil) -> SVGNode {
-        .element(named: name, nodes: attributes.map { SVGNode.attribute(named: $0.0, value: $0.1) } + (text.map { [SVGNode.text($0)] } ?? []))
+        .element(named: name, nodes: attributes.map { SVGNode.attribute(named: $0.0, value: $0.1) }
+            + (text.map { [SVGNode.text($0)] } ?? []))
     }
 
     func f(_ x: Double) -> String { String(format: "%.1f", x) }
@@ -42,13 +43,17 @@ extension HTMLPages {
         for v in stride(from: 0, through: 100, by: 25) {
             nodes.append(shape("line", [("x1", f(x(Double(v)))), ("x2", f(x(Double(v)))), ("y1", f(top - 4)), ("y2", f(bottom + 4)),
                                         ("stroke", v == 0 ? "#1d2430" : "#e3e6ea")]))
-            nodes.append(shape("text", [("x", f(x(Double(v)))), ("y", f(bottom + 17)), ("text-anchor", "middle"), ("font-size", "11")], text: String(v)))
+            nodes.append(shape("text", [("x", f(x(Double(v)))), ("y", f(bottom + 17)), ("text-anchor", "middle"), ("font-size", "11")],
+                               text: String(v)))
             if agents.count > 12 {
-                nodes.append(shape("text", [("x", f(x(Double(v)))), ("y", f(top - 8)), ("text-anchor", "middle"), ("font-size", "11")], text: String(v)))
+                nodes.append(shape("text", [("x", f(x(Double(v)))), ("y", f(top - 8)), ("text-anchor", "middle"), ("font-size", "11")],
+                                   text: String(v)))
             }
         }
-        nodes.append(shape("line", [("x1", f(x(0))), ("x2", f(x(100))), ("y1", f(bottom + 4)), ("y2", f(bottom + 4)), ("stroke", "#1d2430")]))
-        nodes.append(shape("text", [("x", f(x(50))), ("y", f(bottom + 33)), ("text-anchor", "middle"), ("font-size", "12"), ("fill", "#4a5260")],
+        nodes.append(shape("line", [("x1", f(x(0))), ("x2", f(x(100))), ("y1", f(bottom + 4)), ("y2", f(bottom + 4)),
+                                    ("stroke", "#1d2430")]))
+        nodes.append(shape("text", [("x", f(x(50))), ("y", f(bottom + 33)), ("text-anchor", "middle"), ("font-size", "12"),
+                                    ("fill", "#4a5260")],
                            text: "mean overall score (0–100) of the agent's replies"))
         for (i, a) in agents.enumerated() {
             let y = top + Double(i) * row
@@ -63,8 +68,11 @@ extension HTMLPages {
             ]))
             if let low = a.stats.overall.low, let high = a.stats.overall.high {
                 let x1 = x(low), x2 = x(high), mid = y + row / 2
-                nodes.append(shape("line", [("x1", f(x1)), ("x2", f(x2)), ("y1", f(mid)), ("y2", f(mid)), ("stroke", "#1d2430"), ("stroke-width", "1.5")]))
-                for xx in [x1, x2] { nodes.append(shape("line", [("x1", f(xx)), ("x2", f(xx)), ("y1", f(mid - bar / 3)), ("y2", f(mid + bar / 3)), ("stroke", "#1d2430")])) }
+                nodes.append(shape("line", [("x1", f(x1)), ("x2", f(x2)), ("y1", f(mid)), ("y2", f(mid)), ("stroke", "#1d2430"),
+                                            ("stroke-width", "1.5")]))
+                for xx in [x1, x2] { nodes.append(
+                    shape("line", [("x1", f(xx)), ("x2", f(xx)), ("y1", f(mid - bar / 3)), ("y2", f(mid + bar / 3)),
+                                   ("stroke", "#1d2430")])) }
             }
             nodes.append(shape("text", [("x", f(left + width + 8)), ("y", f(y + row / 2 + 4)), ("font-size", "12")],
                                text: formatScore(mean) + (a.stats.tooFew ? " (too few)" : "")))
@@ -79,11 +87,14 @@ extension HTMLPages {
             nodes.append(shape("text", [("x", f(lx + 19)), ("y", "16"), ("font-size", "12")], text: label))
             lx += 19 + Double(label.count) * 6.6 + 18
         }
-        nodes.append(shape("line", [("x1", f(lx)), ("x2", f(lx + 24)), ("y1", "12"), ("y2", "12"), ("stroke", "#1d2430"), ("stroke-width", "1.5")]))
-        for xx in [lx, lx + 24] { nodes.append(shape("line", [("x1", f(xx)), ("x2", f(xx)), ("y1", "8"), ("y2", "16"), ("stroke", "#1d2430")])) }
+        nodes.append(shape("line", [("x1", f(lx)), ("x2", f(lx + 24)), ("y1", "12"), ("y2", "12"), ("stroke", "#1d2430"),
+                                    ("stroke-width", "1.5")]))
+        for xx in [lx, lx + 24] { nodes.append(shape("line",
+                                                     [("x1", f(xx)), ("x2", f(xx)), ("y1", "8"), ("y2", "16"), ("stroke", "#1d2430")])) }
         nodes.append(shape("text", [("x", f(lx + 30)), ("y", "16"), ("font-size", "12")], text: "95% CI"))
         lx += 30 + 6 * 6.6 + 18
-        nodes.append(shape("line", [("x1", f(lx)), ("x2", f(lx + 20)), ("y1", "12"), ("y2", "12"), ("stroke", "#1f5fbf"), ("stroke-width", "1.5"), ("stroke-dasharray", "4 3")]))
+        nodes.append(shape("line", [("x1", f(lx)), ("x2", f(lx + 20)), ("y1", "12"), ("y2", "12"), ("stroke", "#1f5fbf"),
+                                    ("stroke-width", "1.5"), ("stroke-dasharray", "4 3")]))
         nodes.append(shape("text", [("x", f(lx + 26)), ("y", "16"), ("font-size", "12")], text: "team \(formatScore(team))"))
         return svg(width: Int(max(left + width + 115, lx + 100)), height: Int(bottom + 42),
                    label: "Mean overall score per agent with 95% intervals, on a 0 to 100 axis", nodes)
@@ -91,7 +102,8 @@ extension HTMLPages {
 
     /// Tone dimensions as bars, with the team's mean as a tick.
     func toneChart(_ tone: [String: Double], team: [String: Double]) -> SVGNode {
-        let dims = ["empathy", "ownership", "patience", "politeness", "greeting", "closing", "clarity", "tone-fit", "positivity"].filter { tone[$0] != nil }
+        let dims = ["empathy", "ownership", "patience", "politeness", "greeting", "closing", "clarity", "tone-fit",
+                    "positivity"].filter { tone[$0] != nil }
         guard !dims.isEmpty else { return .p(.class("muted"), .text("No tone scores.")) }
         let left = 100.0, width = 400.0, row = 22.0
         var nodes: [SVGNode] = []
@@ -103,7 +115,8 @@ extension HTMLPages {
                                         ("fill", v >= 80 ? "#58a66c" : v < 50 ? "#d9695f" : "#e0b44c")]))
             if let t = team[d] {
                 let x = left + width * t / 100
-                nodes.append(shape("line", [("x1", f(x)), ("x2", f(x)), ("y1", f(y)), ("y2", f(y + 19)), ("stroke", "#1d2430"), ("stroke-width", "2")]))
+                nodes.append(shape("line", [("x1", f(x)), ("x2", f(x)), ("y1", f(y)), ("y2", f(y + 19)), ("stroke", "#1d2430"),
+                                            ("stroke-width", "2")]))
             }
             nodes.append(shape("text", [("x", f(left + width + 8)), ("y", f(y + 13)), ("font-size", "12")], text: formatScore(v)))
         }
@@ -118,11 +131,14 @@ extension HTMLPages {
         func y(_ v: Double) -> Double { top + height * (1 - max(0, min(100, v)) / 100) }
         var nodes: [SVGNode] = []
         for v in [0, 50, 100] {
-            nodes.append(shape("line", [("x1", f(left)), ("x2", f(left + width)), ("y1", f(y(Double(v)))), ("y2", f(y(Double(v)))), ("stroke", "#e3e6ea")]))
-            nodes.append(shape("text", [("x", f(left - 6)), ("y", f(y(Double(v)) + 4)), ("text-anchor", "end"), ("font-size", "11")], text: String(v)))
+            nodes.append(shape("line", [("x1", f(left)), ("x2", f(left + width)), ("y1", f(y(Double(v)))), ("y2", f(y(Double(v)))),
+                                        ("stroke", "#e3e6ea")]))
+            nodes.append(shape("text", [("x", f(left - 6)), ("y", f(y(Double(v)) + 4)), ("text-anchor", "end"), ("font-size", "11")],
+                               text: String(v)))
         }
         let points = t.weeks.enumerated().map { (left + Double($0.offset) * step, y($0.element.overall.mean)) }
-        nodes.append(shape("polyline", [("points", points.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " ")), ("fill", "none"), ("stroke", "#1f5fbf"), ("stroke-width", "2")]))
+        nodes.append(shape("polyline", [("points", points.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " ")), ("fill", "none"),
+                                        ("stroke", "#1f5fbf"), ("stroke-width", "2")]))
         for (i, w) in t.weeks.enumerated() {
             let (x, yy) = points[i]
             if let low = w.overall.low, let high = w.overall.high {
@@ -132,9 +148,11 @@ extension HTMLPages {
             // Labels at least 56 units apart (counted back from the last week), so they never overlap.
             let every = max(1, Int((56 / step).rounded(.up)))
             if (t.weeks.count - 1 - i) % every == 0 {
-                nodes.append(shape("text", [("x", f(x)), ("y", f(top + height + 16)), ("text-anchor", "middle"), ("font-size", "11")], text: w.week))
+                nodes.append(shape("text", [("x", f(x)), ("y", f(top + height + 16)), ("text-anchor", "middle"),
+                                            ("font-size", "11")], text: w.week))
             }
         }
-        return svg(width: Int(left + width + 30), height: Int(top + height + 24), label: "Mean overall score per week with 95% intervals", nodes)
+        return svg(width: Int(left + width + 30), height: Int(top + height + 24),
+                   label: "Mean overall score per week with 95% intervals", nodes)
     }
 }

@@ -64,14 +64,17 @@ extension HTMLPages {
     /// puts it on one line (a printed page has no room for its blank lines).
     func excerpt(_ index: Int, limit: Int, flat: Bool = false) -> String {
         var text = m.result.replies[index].redactedAuthored.trimmingCharacters(in: .whitespacesAndNewlines)
-        if flat { text = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " / ") }
+        if flat { text = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .joined(separator: " / ") }
         return text.count > limit ? String(text.prefix(limit)).trimmingCharacters(in: .whitespaces) + "…" : text
     }
 
     /// The model for an improvement area: a teammate's reply to the same situation that did well.
     func modelBlock(_ area: Area, of agent: AgentAggregate) -> Node<HTML.BodyContext> {
         guard let pick = m.modelReply(for: area, of: agent) else {
-            return .p(.class("small muted model-none"), .text("No teammate's reply to a similar situation scored \(ModelReplies.goodScore) or more in \(area.category) in this batch."))
+            return .p(.class("small muted model-none"),
+                .text("No teammate's reply to a similar situation scored \(ModelReplies.goodScore) or more in \(area.category) in this " +
+                    "batch."))
         }
         let s = m.summaries[pick.index]
         let slug = m.aggregate.agents.first { $0.agent == s.agent }?.slug ?? ""
@@ -100,7 +103,9 @@ extension HTMLPages {
             .nav(.class("no-print"), .a(.href("../agents/\(agent.slug).html"), .text("← \(agent.agent): every reply")), .text(" · "),
                  .a(.href("../index.html"), .text("Overview"))),
             .h1(.text("\(agent.agent): coaching summary")),
-            .p(.class("muted"), .text("\(agent.stats.replies) replies · \(channels) · \(weeks.isEmpty ? "no dates" : (weeks.count == 1 ? "week " : "weeks ") + weeks.joined(separator: ", ")) · overall "),
+            .p(.class("muted"),
+                .text("\(agent.stats.replies) replies · \(channels) · " +
+                    "\(weeks.isEmpty ? "no dates" : (weeks.count == 1 ? "week " : "weeks ") + weeks.joined(separator: ", ")) · overall "),
                estimate(agent.stats.overall, tooFew: agent.stats.tooFew), .text(" · team \(formatScore(m.aggregate.team.overall.mean))")),
         ]
         // The trend: the last change, and the weeks as a small chart when there are two or more.
@@ -116,7 +121,8 @@ extension HTMLPages {
             body.append(.p(.class("muted"), .text("Nothing stands out above the team yet.")))
         } else {
             body += agent.strengths.prefix(3).map { a in
-                .div(.class("area"), .h3(.text("\(a.category) \(formatScore(a.score))"), .span(.class("ci"), .text("  team \(formatScore(a.team))"))),
+                .div(.class("area"), .h3(.text("\(a.category) \(formatScore(a.score))"),
+                                         .span(.class("ci"), .text("  team \(formatScore(a.team))"))),
                      a.examples.first.map { example($0, limit: 170) } ?? .empty)
             }
         }
@@ -134,7 +140,8 @@ extension HTMLPages {
                                 .div(.class("text flat"), .text(excerpt(pick.index, limit: 260, flat: true))))
                 } ?? .p(.class("small muted"), .text("No teammate's reply to a similar situation did well here yet."))
                 return .div(.class("area"),
-                            .h3(.text("\(k + 1). \(a.category) \(formatScore(a.score))"), .span(.class("ci"), .text("  team \(formatScore(a.team))"))),
+                            .h3(.text("\(k + 1). \(a.category) \(formatScore(a.score))"),
+                                .span(.class("ci"), .text("  team \(formatScore(a.team))"))),
                             a.examples.first.map { example($0, limit: 190) } ?? .empty, modelNode)
             }
         }
@@ -148,10 +155,12 @@ extension HTMLPages {
     static let coachCSS = """
         details.customer{margin:6px 0;font-size:13px}details.customer summary{cursor:pointer;color:#1f5fbf}
         details.customer .text{margin-top:4px;background:#f4f6fa;border-left:3px solid #c9d3e1}
-        .model{border-left:3px solid #58a66c;background:#f3faf5;padding:6px 10px;margin:8px 0 4px}.model-head{font-size:13px;margin-bottom:4px}
+        .model{border-left:3px solid #58a66c;background:#f3faf5;padding:6px 10px;margin:8px 0 4px}\
+        .model-head{font-size:13px;margin-bottom:4px}
         .model .text{background:#fff}
         main.summary{max-width:800px}main.summary h1{font-size:22px}main.summary h2{margin:16px 0 6px;font-size:16px}
-        main.summary h3{margin:8px 0 2px;font-size:14px}main.summary blockquote{margin:3px 0;font-size:13px}main.summary .small{font-size:12px}
+        main.summary h3{margin:8px 0 2px;font-size:14px}main.summary blockquote{margin:3px 0;font-size:13px}\
+        main.summary .small{font-size:12px}
         main.summary .model .text{font-size:12px;padding:4px 6px}main.summary .area{margin:4px 0 8px}
         main.summary .trend-line{display:flex;gap:16px;align-items:center}main.summary .trend-line svg{max-width:340px;flex:none}
         main.summary .trend-line p{margin:2px 0}.text.flat{white-space:normal}
@@ -163,7 +172,8 @@ extension HTMLPages {
           a{color:inherit}.scroll{overflow:visible}
           main.summary{font-size:11.5px;line-height:1.35}main.summary h1{font-size:19px;margin:0 0 2px}
           main.summary h2{font-size:14px;margin:10px 0 4px}main.summary h3{font-size:12.5px;margin:6px 0 1px}
-          main.summary blockquote{font-size:11.5px}main.summary .small{font-size:10.5px}main.summary .model{padding:3px 8px;margin:4px 0 2px}
+          main.summary blockquote{font-size:11.5px}main.summary .small{font-size:10.5px}\
+          main.summary .model{padding:3px 8px;margin:4px 0 2px}
           main.summary .model .text{font-size:10.5px;padding:3px 5px}main.summary .trend-line svg{max-width:250px}
         }
         """

@@ -84,7 +84,9 @@ public struct ModelReplies: Sendable {
                 let sim = similarity(example, j)
                 guard sim.weighted >= Self.similarQuestion, sim.plain >= Self.similarWords, sim.shared.count >= 2 else { continue }
                 level = 1; alike = sim.weighted
-                situation = sim.plain == 1 ? "the same question" : "a similar question (both about: \(sim.shared.prefix(3).joined(separator: ", ")))"
+                situation =
+                    sim.plain == 1
+                        ? "the same question" : "a similar question (both about: \(sim.shared.prefix(3).joined(separator: ", ")))"
             }
             let key = (level, alike, score, s.overall, -j)
             if best == nil || key > best!.key { best = (key, ModelReply(index: j, situation: situation, score: score)) }

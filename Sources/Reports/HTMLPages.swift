@@ -20,15 +20,18 @@ struct HTMLPages {
         nav{font-size:14px;margin-bottom:8px}a{color:#1f5fbf;text-decoration:none}a:hover{text-decoration:underline}
         table{border-collapse:collapse;width:100%;margin:8px 0 4px;font-size:14px}
         th,td{border-bottom:1px solid #eceef1;padding:5px 8px;text-align:left;vertical-align:top}
-        th{background:#f3f5f8;font-weight:600;white-space:nowrap}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+        th{background:#f3f5f8;font-weight:600;white-space:nowrap}\
+        td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
         .scroll{overflow-x:auto}.cards{display:flex;flex-wrap:wrap;gap:12px;margin:14px 0}
         .card{border:1px solid #e3e6ea;border-radius:8px;padding:10px 14px;min-width:120px}.card b{display:block;font-size:24px}
         .good{color:#1a7f37}.bad{color:#c0362c}.warn{color:#9a6700}.few{color:#68707d;font-style:italic}
         .score{font-weight:600}.ci{color:#68707d;font-size:12px}
         .reply{border:1px solid #e3e6ea;border-radius:8px;padding:10px 14px;margin:12px 0}
         .reply-head{font-size:13px;color:#4a5260;margin-bottom:6px}
-        .text{white-space:pre-wrap;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px;background:#fafbfc;padding:8px;border-radius:6px;overflow-wrap:anywhere}
-        mark{padding:0 1px;border-radius:3px}mark.error{background:#ffd7d3}mark.warning{background:#fff0b3}mark.info{background:#dcebff}mark.phrase{background:#e6eefc}
+        .text{white-space:pre-wrap;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px;\
+        background:#fafbfc;padding:8px;border-radius:6px;overflow-wrap:anywhere}
+        mark{padding:0 1px;border-radius:3px}mark.error{background:#ffd7d3}mark.warning{background:#fff0b3}\
+        mark.info{background:#dcebff}mark.phrase{background:#e6eefc}
         mark sup{font-size:10px;color:#4a5260;margin-left:1px}
         ol.notes{font-size:13px;margin:6px 0 0;padding-left:22px}ol.notes li{margin:2px 0}
         .tag{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;background:#eef1f5;margin-right:4px}
@@ -36,7 +39,8 @@ struct HTMLPages {
         .tag.warm{background:#d3f5dd}.tag.hostile{background:#ffd7d3}.tag.curt{background:#ffe6c7}.tag.robotic{background:#e8e0ff}
         blockquote{margin:6px 0;padding:4px 10px;border-left:3px solid #d0d6de;color:#30363f;font-size:14px}
         .area{margin:8px 0 14px}.callout{border-left:4px solid #1f5fbf;background:#f1f6ff;padding:8px 12px;margin:10px 0}
-        table.heat td.num{font-size:13px;padding:4px 6px}td.s-good{background:#e3f4e8}td.s-mid{background:#fdf3d7}td.s-bad{background:#fbe0dd}
+        table.heat td.num{font-size:13px;padding:4px 6px}td.s-good{background:#e3f4e8}\
+        td.s-mid{background:#fdf3d7}td.s-bad{background:#fbe0dd}
         ul.notes{font-size:13px;margin:6px 0 0;padding-left:18px;list-style:none}ul.notes li{margin:2px 0}
         svg{max-width:100%;height:auto}footer{margin-top:40px;font-size:12px;color:#68707d}
         """
@@ -55,11 +59,15 @@ struct HTMLPages {
             inputsSection(),
             .h2(.text("Agents")),
             agentsChart(),
-            .div(.class("scroll"), statsTable(firstColumn: "agent", rows: a.agents.map { (link($0.agent, "agents/\($0.slug).html"), $0.stats) })),
+            .div(.class("scroll"), statsTable(firstColumn: "agent",
+                                              rows: a.agents.map { (link($0.agent, "agents/\($0.slug).html"), $0.stats) })),
             .h2(.text("Channels")),
-            .div(.class("scroll"), statsTable(firstColumn: "channel", rows: a.channels.map { (link($0.channel, "channels/\($0.slug).html"), $0.stats) })),
+            .div(.class("scroll"), statsTable(firstColumn: "channel",
+                                              rows: a.channels.map { (link($0.channel, "channels/\($0.slug).html"), $0.stats) })),
             .h2(.text("Agent × channel")),
-            .p(.class("small muted"), .text("Mean overall score of each agent on each channel; “too few” marks fewer than \(m.scorecard.minimumSample) replies, too few to judge.")),
+            .p(.class("small muted"),
+                .text("Mean overall score of each agent on each channel; “too few” marks fewer than \(m.scorecard.minimumSample) " +
+                    "replies, too few to judge.")),
             matrix(),
             .h2(.text("The team's most frequent problems")),
             problems(),
@@ -89,11 +97,13 @@ struct HTMLPages {
             .h1(.text(agent.agent)),
             .p(.class("muted"), .text("\(agent.stats.replies) replies · \(agent.stats.words) words · overall "),
                estimate(agent.stats.overall, tooFew: agent.stats.tooFew)),
-            .p(.a(.href("../summaries/\(agent.slug).html"), .text("Coaching summary: strengths, three areas with a model reply each, the trend (one page, to print) →"))),
+            .p(.a(.href("../summaries/\(agent.slug).html"),
+                  .text("Coaching summary: strengths, three areas with a model reply each, the trend (one page, to print) →"))),
             .h2(.text("Scorecard by channel")),
             .p(.class("small muted"), .text("Each channel is scored against its own policy; the last row is the agent across channels.")),
             .div(.class("scroll"), statsTable(firstColumn: "channel",
-                                                rows: agent.channels.sorted { $0.key < $1.key }.map { (Node<HTML.BodyContext>.text($0.key), $0.value) }
+                                                rows: agent.channels.sorted { $0.key < $1.key }
+                                                    .map { (Node<HTML.BodyContext>.text($0.key), $0.value) }
                                                     + [(.strong(.text("all channels")), agent.stats)])),
         ]
         if let trend = m.trends[agent.agent] { body += trendSection(trend) }
@@ -190,7 +200,8 @@ struct HTMLPages {
     }
 
     func footer() -> Node<HTML.BodyContext> {
-        .footer(.text("ReplyQA report (schema \(ReportDocument.schema))" + (m.generatedAt.map { " · generated \(ReportModel.iso($0))" } ?? "")))
+        .footer(.text("ReplyQA report (schema \(ReportDocument.schema))"
+            + (m.generatedAt.map { " · generated \(ReportModel.iso($0))" } ?? "")))
     }
 
     func subtitle() -> String {
@@ -209,9 +220,11 @@ struct HTMLPages {
     func formatScore(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(format: "%.1f", x) }
 
     func estimate(_ e: MeanEstimate, tooFew: Bool, short: Bool = false) -> Node<HTML.BodyContext> {
-        let ci: Node<HTML.BodyContext> = e.low.map { low in .span(.class("ci"), .text(" [\(formatScore(low))–\(formatScore(e.high ?? low))]")) } ?? .empty
+        let ci: Node<HTML.BodyContext> = e.low.map { low in .span(.class("ci"),
+                                                                  .text(" [\(formatScore(low))–\(formatScore(e.high ?? low))]")) } ?? .empty
         if tooFew {
-            return .span(.span(.class("score"), .text(formatScore(e.mean))), ci, .span(.class("few"), .text(short ? " too few" : " too few replies to judge")))
+            return .span(.span(.class("score"), .text(formatScore(e.mean))), ci,
+                         .span(.class("few"), .text(short ? " too few" : " too few replies to judge")))
         }
         return .span(.span(.class("score \(ScoreBand(e.mean).scoreClass)"), .text(formatScore(e.mean))), ci)
     }
@@ -244,7 +257,8 @@ struct HTMLPages {
             .h2(.text("Inputs skipped or failed")),
             .table(.thead(.tr(.th(.text("input")), .th(.text("outcome")), .th(.text("reason")))),
                    .tbody(.group(r.failures.map { .tr(.td(.text($0.path)), .td(.class("bad"), .text("failed")), .td(.text($0.reason))) }
-                                 + r.skipped.map { .tr(.td(.text($0.path)), .td(.class("muted"), .text("skipped")), .td(.text($0.reason))) }))),
+                                 + r.skipped.map { .tr(.td(.text($0.path)), .td(.class("muted"), .text("skipped")),
+                                                       .td(.text($0.reason))) }))),
         ])
     }
 
@@ -256,7 +270,8 @@ struct HTMLPages {
             .thead(.tr(.th(.text("rule")), .th(.text("category")), .th(.text("severity")), .th(.class("num"), .text("findings")),
                        .th(.class("num"), .text("replies")), .th(.text("agents")))),
             .tbody(.group(m.aggregate.problems.map { p in
-                .tr(.td(.code(.text(p.rule)), disputeMark(p.rule)), .td(.text(p.category)), .td(.span(.class("tag \(p.severity)"), .text(p.severity))),
+                .tr(.td(.code(.text(p.rule)), disputeMark(p.rule)), .td(.text(p.category)),
+                    .td(.span(.class("tag \(p.severity)"), .text(p.severity))),
                     .td(.class("num"), .text(String(p.count))), .td(.class("num"), .text(String(p.replies))),
                     .td(.text(problemAgents(p))))
             })))
@@ -264,7 +279,8 @@ struct HTMLPages {
 
     func worst() -> Node<HTML.BodyContext> {
         .table(
-            .thead(.tr(.th(.class("num"), .text("overall")), .th(.text("reply")), .th(.text("agent")), .th(.text("channel")), .th(.text("why")))),
+            .thead(.tr(.th(.class("num"), .text("overall")), .th(.text("reply")), .th(.text("agent")), .th(.text("channel")),
+                       .th(.text("why")))),
             .tbody(.group(m.aggregate.worst.map { w in
                 let r = m.summaries[w.index]
                 let slug = m.aggregate.agents.first { $0.agent == r.agent }?.slug ?? ""
@@ -290,7 +306,8 @@ struct HTMLPages {
         let penalties = ["error", "warning", "info"].map { "\($0) \(formatScore(s.penalties[$0] ?? 0))" }.joined(separator: ", ")
         return .ul(
             .li(.strong(.text("Category weights: ")), .text(weights)),
-            .li(.strong(.text("Points a finding costs its category: ")), .text(penalties + "; each repeat of a rule costs half the one before")),
+            .li(.strong(.text("Points a finding costs its category: ")),
+                .text(penalties + "; each repeat of a rule costs half the one before")),
             .li(.strong(.text("Auto-fail rules (overall 0): ")), .text((s.autoFail ?? []).joined(separator: ", "))),
             .li(.strong(.text("Minimum sample: ")), .text("\(s.minimumSample) replies; fewer are marked “too few replies to judge”")),
             .li(.strong(.text("Intervals: ")), .text("95% confidence intervals (Student's t) for means, Wilson intervals for rates.")))
@@ -325,7 +342,8 @@ struct HTMLPages {
 
     func policyText(_ channel: String) -> String {
         let p = m.tone.policy(for: channel)
-        return "Scored against this channel's tone policy: emoji \(p.emoji?.rawValue ?? "forbidden"), formality \(p.formality?.rawValue ?? "neutral"), "
+        return "Scored against this channel's tone policy: emoji \(p.emoji?.rawValue ?? "forbidden"), formality " +
+            "\(p.formality?.rawValue ?? "neutral"), "
             + "greeting \(p.greeting?.rawValue ?? "required"), closing \(p.closing?.rawValue ?? "required")."
     }
 
@@ -335,7 +353,8 @@ struct HTMLPages {
         nodes.append(trendChart(t))
         nodes.append(.table(.thead(.tr(.th(.text("week")), .th(.class("num"), .text("replies")), .th(.text("overall [95% CI]")))),
                             .tbody(.group(t.weeks.map { w in
-                                .tr(.td(.text(w.week)), .td(.class("num"), .text(String(w.overall.n))), .td(estimate(w.overall, tooFew: w.overall.n < m.scorecard.minimumSample)))
+                                .tr(.td(.text(w.week)), .td(.class("num"), .text(String(w.overall.n))),
+                                    .td(estimate(w.overall, tooFew: w.overall.n < m.scorecard.minimumSample)))
                             }))))
         return nodes
     }
@@ -384,8 +403,10 @@ struct HTMLPages {
         var cursor = 0
         for (i, f) in marked {
             nodes.append(Self.longText(text.text(at: Span(start: cursor, end: f.span.start))))
-            nodes.append(.element(named: "mark", nodes: [.class(f.severity.rawValue + (m.reviewed.isDisputed(index, i) ? " disputed" : "")), .text(text.text(at: f.span)),
-                                                          .element(named: "sup", nodes: [Node<HTML.BodyContext>.text(String(numbers[i]!))])]))
+            nodes.append(.element(named: "mark", nodes: [.class(f.severity.rawValue
+                + (m.reviewed.isDisputed(index, i) ? " disputed" : "")), .text(text.text(at: f.span)),
+                                                          .element(named: "sup",
+                                                                   nodes: [Node<HTML.BodyContext>.text(String(numbers[i]!))])]))
             cursor = f.span.end
         }
         nodes.append(Self.longText(text.text(at: Span(start: cursor, end: shown))))

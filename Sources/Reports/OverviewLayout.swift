@@ -30,7 +30,8 @@ extension HTMLPages {
         let groups = Self.split(m.categories, size: Self.columnsPerTable)
         return .group(groups.enumerated().map { k, group in
             .group([
-                .h3(.text(groups.count == 1 ? "Category scores" : "Category scores (\(k + 1) of \(groups.count): \(group.first!)–\(group.last!))")),
+                .h3(.text(groups.count == 1
+                    ? "Category scores" : "Category scores (\(k + 1) of \(groups.count): \(group.first!)–\(group.last!))")),
                 .table(.class("heat"),
                     .thead(.tr(.th(.class("name"), .text(firstColumn)), .group(group.map { .th(.class("num"), .text($0)) }))),
                     .tbody(.group(rows.map { name, s in
@@ -70,7 +71,8 @@ extension HTMLPages {
                     .tbody(.group(m.aggregate.agents.map { a in
                         .tr(.td(link(a.agent, "agents/\(a.slug).html")), .group(channels.map { c -> Node<HTML.TableRowContext> in
                             guard let s = a.channels[c] else { return .td(.class("num muted"), .text("–")) }
-                            return .td(.class("num"), estimate(s.overall, tooFew: s.tooFew, short: true), .span(.class("ci"), .text(" (n=\(s.replies))")))
+                            return .td(.class("num"), estimate(s.overall, tooFew: s.tooFew, short: true),
+                                       .span(.class("ci"), .text(" (n=\(s.replies))")))
                         }))
                     }))),
             ])

@@ -55,7 +55,8 @@ public struct ReportModel: Sendable {
         scored = reviewed.scoredSummaries
         aggregate = Aggregator(minimumSample: scorecard.minimumSample).aggregate(scored)
         let locator = DictionaryLocator(config: config)
-        let stopwords = ["relevance/stopwords.txt", "relevance/common-words.txt"].compactMap(locator.file).flatMap(DictionaryLocator.wordList)
+        let stopwords = ["relevance/stopwords.txt", "relevance/common-words.txt"].compactMap(locator.file)
+            .flatMap(DictionaryLocator.wordList)
         models = ModelReplies(replies: result.replies, stopwords: Set(stopwords.map { $0.lowercased() }))
         self.scorecard = scorecard
         self.trends = trends
@@ -221,7 +222,8 @@ struct ReportDocument: Encodable {
     var calibration: CalibrationReport?
 
     enum CodingKeys: String, CodingKey {
-        case schema, generatedAt = "generated_at", inputs, scorecard, team, agents, channels, matrix, problems, worst, clusters, replies, disputes
+        case schema, generatedAt = "generated_at", inputs, scorecard, team, agents, channels, matrix, problems, worst, clusters,
+            replies, disputes
         case calibration
     }
 
@@ -236,7 +238,8 @@ struct ReportDocument: Encodable {
         team = m.aggregate.team
         agents = m.aggregate.agents.map {
             Agent(agent: $0.agent, page: "agents/\($0.slug).html", stats: $0.stats, channels: $0.channels, strengths: $0.strengths,
-                  improvements: $0.improvements, misspellings: $0.misspellings, trend: m.trends[$0.agent], replies: $0.replies.map { s[$0].id },
+                  improvements: $0.improvements, misspellings: $0.misspellings, trend: m.trends[$0.agent],
+                      replies: $0.replies.map { s[$0].id },
                   models: Self.models($0, m))
         }
         channels = m.aggregate.channels.map {

@@ -16,7 +16,8 @@ extension HTMLPages {
 
     /// A path as one shell word: quoted unless it is plain.
     static func shellWord(_ s: String) -> String {
-        let plain = s.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII || "/._-+,:=@".unicodeScalars.contains($0) }
+        let plain = s.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) && $0.isASCII
+            || "/._-+,:=@".unicodeScalars.contains($0) }
         return plain && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
@@ -61,7 +62,8 @@ extension HTMLPages {
         let rates = m.reviewed.disputeRates.filter { $0.disputed + $0.upheld > 0 }
         let intro: Node<HTML.BodyContext> = .p(.class("small muted"), .text(
             "A coach who finds a finding wrong disputes it (the line under each finding says how); a disputed finding stays on the pages, "
-            + "marked, and counts in no score or statistic. Rates are disputed findings per finding of the rule in this batch, with Wilson 95% intervals; "
+            + "marked, and counts in no score or statistic. Rates are disputed findings per finding of the rule in this batch, with " +
+                "Wilson 95% intervals; "
             + "a rule is marked “often disputed” when at least a fifth of its findings (two or more) are."))
         guard !rates.isEmpty else {
             return .group([intro, .p(.class("muted"), .text("No finding of this batch has been reviewed yet."))])
@@ -72,7 +74,8 @@ extension HTMLPages {
                 .thead(.tr(.th(.text("rule")), .th(.class("num"), .text("findings")), .th(.class("num"), .text("disputed")),
                            .th(.class("num"), .text("dispute rate [95% CI]")), .th(.class("num"), .text("upheld")), .th(.text("")))),
                 .tbody(.group(rates.map { r in
-                    .tr(.td(.code(.text(r.rule))), .td(.class("num"), .text(String(r.findings))), .td(.class("num"), .text(String(r.disputed))),
+                    .tr(.td(.code(.text(r.rule))), .td(.class("num"), .text(String(r.findings))),
+                        .td(.class("num"), .text(String(r.disputed))),
                         .td(.class("num"), .text(rate(r.rate))), .td(.class("num"), .text(String(r.upheld))),
                         .td(r.oftenDisputed ? .span(.class("tag disputed"), .text("often disputed")) : .empty))
                 }))),

@@ -122,7 +122,8 @@ final class MiniLM: @unchecked Sendable {
             built.append(Layer(
                 qkv: UnsafePointer(qkv), qkvBias: UnsafePointer(qkvBias),
                 output: UnsafePointer(output), outputBias: try vector(p + "attention.output.dense.bias", h),
-                attentionNorm: (try vector(p + "attention.output.LayerNorm.weight", h), try vector(p + "attention.output.LayerNorm.bias", h)),
+                attentionNorm: (try vector(p + "attention.output.LayerNorm.weight", h),
+                                try vector(p + "attention.output.LayerNorm.bias", h)),
                 up: UnsafePointer(up), upBias: try vector(p + "intermediate.dense.bias", i),
                 down: UnsafePointer(down), downBias: try vector(p + "output.dense.bias", h),
                 outputNorm: (try vector(p + "output.LayerNorm.weight", h), try vector(p + "output.LayerNorm.bias", h))))

@@ -31,7 +31,8 @@ public final class SentenceEncoder: Sendable {
         model = try MiniLM(modelDirectory: modelDirectory)
         tokenizer = try WordPieceTokenizer(modelDirectory: modelDirectory, maxLength: min(256, model.maxPositions))
         guard tokenizer.vocabularySize == model.vocabularySize else {
-            throw SemanticError.invalidModel(modelDirectory.path, "vocab.txt has \(tokenizer.vocabularySize) entries, the model \(model.vocabularySize)")
+            throw SemanticError.invalidModel(modelDirectory.path,
+                                             "vocab.txt has \(tokenizer.vocabularySize) entries, the model \(model.vocabularySize)")
         }
         Self.useOneBLASThreadPerCall()
     }

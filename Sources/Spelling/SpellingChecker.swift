@@ -319,7 +319,8 @@ public struct SpellingChecker: Checker, ReadsLimitedText {
         case .base64: return "This looks like base64-encoded data, not language; it was not checked for spelling."
         case .hexDump: return "This looks like a hex dump, not language; it was not checked for spelling."
         case .binary: return "This looks like binary data or broken characters, not language; it was not checked for spelling."
-        case .nonWords: return "These words are not in the \(language) dictionary, one after another: another language, or not language at all; they were not checked one by one."
+        case .nonWords: return "These words are not in the \(language) dictionary, one after another: another language, or not language " +
+            "at all; they were not checked one by one."
         }
     }
 
@@ -332,7 +333,8 @@ public struct SpellingChecker: Checker, ReadsLimitedText {
         var known = false
         for (k, (part, span)) in parts.enumerated() {
             let inside = !sentenceStart || span.start != token.span.start
-            switch acceptance(part, spellers: spellers, names: names, capitalizedInside: inside, hyphenPrefix: parts.count > 1 && k < parts.count - 1) {
+            switch acceptance(part, spellers: spellers, names: names, capitalizedInside: inside, hyphenPrefix: parts.count > 1
+                && k < parts.count - 1) {
             case .rejected: return .unknown
             case .dictionary: known = true
             case .guessed: break

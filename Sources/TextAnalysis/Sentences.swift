@@ -24,7 +24,8 @@ public enum SentenceSplitter {
         }
         func listItem(_ k: Int) -> Bool {
             let t = tokens[k]
-            return t.text == "-" || t.text == "*" || t.text == "•" || (t.kind == .number && k + 1 < tokens.count && tokens[k + 1].text == ".")
+            return t.text == "-" || t.text == "*" || t.text == "•"
+                || (t.kind == .number && k + 1 < tokens.count && tokens[k + 1].text == ".")
         }
         var i = 0
         while i < tokens.count {
@@ -33,7 +34,8 @@ public enum SentenceSplitter {
                 let previous = tokens[i - 1]
                 if t.newlinesBefore >= 2 { close(i) }
                 else if t.newlinesBefore == 1 {
-                    if listItem(start) || listItem(i) || [",", ":", ";", ".", "!", "?", ")"].contains(previous.text) || previous.kind != .word && previous.kind != .number {
+                    if listItem(start) || listItem(i) || [",", ":", ";", ".", "!", "?", ")"].contains(previous.text)
+                        || previous.kind != .word && previous.kind != .number {
                         close(i)
                     }
                 }
@@ -44,7 +46,8 @@ public enum SentenceSplitter {
                 while j < tokens.count, tokens[j].kind == .punctuation, tokens[j].newlinesBefore == 0,
                       ".!?…\"'”’)]".contains(tokens[j].text) { j += 1 }
                 let isAbbreviation = t.text == "." && i > 0 && tokens[i - 1].isWord && !tokens[i].spaceBefore
-                    && (abbreviations.contains(tokens[i - 1].normalized) || (tokens[i - 1].text.count == 1 && j < tokens.count && tokens[j].text.count == 1 && tokens[j].isWord)
+                    && (abbreviations.contains(tokens[i - 1].normalized)
+                        || (tokens[i - 1].text.count == 1 && j < tokens.count && tokens[j].text.count == 1 && tokens[j].isWord)
                         || (tokens[i - 1].text.count == 1 && i >= 2 && tokens[i - 2].text == "." && !tokens[i - 1].spaceBefore))
                 if !isAbbreviation, j >= tokens.count || tokens[j].spaceBefore {
                     close(j)

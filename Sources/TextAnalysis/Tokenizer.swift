@@ -38,7 +38,8 @@ public struct Token: Sendable, Equatable {
     public var normalized: String {
         // Plain ASCII words skip Foundation's slower string replacement.
         let lower = text.lowercased()
-        return lower.unicodeScalars.contains("’") ? String(String.UnicodeScalarView(lower.unicodeScalars.map { $0 == "’" ? "'" : $0 })) : lower
+        return lower.unicodeScalars.contains("’")
+            ? String(String.UnicodeScalarView(lower.unicodeScalars.map { $0 == "’" ? "'" : $0 })) : lower
     }
 }
 
@@ -85,10 +86,15 @@ public struct Tokenizer: Sendable {
         ZonePattern(.phone, #"(?<![\w+])\+?\(?\d{1,4}\)?(?:[ .-]?\(?\d{2,4}\)?){2,5}(?![\w])"#, local: false, needsDigit: true),
         ZonePattern(.code, #"`[^`\n]+`"#, local: false, triggers: "`"),
         ZonePattern(.code, #"\b\w+\(\)|\b[a-z]+_\w+\b"#, local: true, triggers: "(_"),
-        ZonePattern(.path, #"(?<![\w/])(?:~|\.{1,2})?/[\w.\-]+(?:/[\w.\-]+)+/?|\b[\w\-]+\.(?:pdf|jpe?g|png|gif|docx?|xlsx?|csv|txt|zip|exe|dmg|apk|log|json|xml|html?)\b"#, local: true, triggers: "/."),
+        ZonePattern(.path,
+            #"(?<![\w/])(?:~|\.{1,2})?/[\w.\-]+(?:/[\w.\-]+)+/?|"#
+                + #"\b[\w\-]+\.(?:pdf|jpe?g|png|gif|docx?|xlsx?|csv|txt|zip|exe|dmg|apk|log|json|xml|html?)\b"#,
+            local: true, triggers: "/."),
         ZonePattern(.path, #"\b[A-Za-z]:\\[\w\\.\- ]+"#, local: false, triggers: "\\"),
         ZonePattern(.identifier, #"#\d[\w-]*|\b[A-Z]{1,6}-\d[\w-]*\b"#, local: true, triggers: "#-", needsDigit: true),
-        ZonePattern(.measurement, #"(?i)\b\d+(?:[.,]\d+)?\s?(?:%|mb|gb|tb|kb|kg|lbs?|oz|km|cm|mm|mi|ft|ml|mph|°[cf]|hrs?|mins?|ms|px|pt)(?![\p{L}])"#, local: false, needsDigit: true),
+        ZonePattern(.measurement,
+            #"(?i)\b\d+(?:[.,]\d+)?\s?(?:%|mb|gb|tb|kb|kg|lbs?|oz|km|cm|mm|mi|ft|ml|mph|°[cf]|hrs?|mins?|ms|px|pt)(?![\p{L}])"#,
+            local: false, needsDigit: true),
         ZonePattern(.alphanumeric, #"\b(?=[\p{L}\d]*\d)(?=[\p{L}\d]*\p{L})[\p{L}\d]+\b"#, local: true, needsDigit: true),
         // Social agents sign with initials or a name: "^LF", "*XY", "~Braden", "-Massiel" at a line's end.
         ZonePattern(.initials, #"(?<![\w^*~])[\^*~]\p{Lu}[\p{L}]{0,20}\b"#, local: true, triggers: "^*~"),
@@ -235,7 +241,8 @@ public struct Tokenizer: Sendable {
                     if p.needsDigit && !scan.hasDigit { continue }
                     if !p.triggers.isEmpty, !scan.allUnits.intersects(p.triggers) { continue }
                     for m in p.regex.matches(in: source.text, range: NSRange(location: 0, length: source.utf16Count)) {
-                        mark(source.scalarOffset(m.range.location), source.scalarOffset(m.range.location + m.range.length), p, source.scalars)
+                        mark(source.scalarOffset(m.range.location), source.scalarOffset(m.range.location + m.range.length),
+                             p, source.scalars)
                     }
                 }
             }

@@ -69,7 +69,8 @@ extension ToneAnalyzer {
                     if let register = cue.register { points *= ToneAnalyzer.registerFactor(register, input.policy.formality ?? .neutral) }
                     evidenceInLine[index, default: []].append(evidence.count)
                     evidence.append(ToneEvidence(dimension: cue.dimension, cue: cue.id, span: span, text: original.text(at: span),
-                                                 points: ToneAnalyzer.round(points), note: notes.isEmpty ? nil : notes.joined(separator: "; ")))
+                                                 points: ToneAnalyzer.round(points), note: notes.isEmpty
+                                                     ? nil : notes.joined(separator: "; ")))
                 }
             }
         }

@@ -89,7 +89,8 @@ struct CompiledCue: @unchecked Sendable {
             }
         }
         patterns = try compile(cue.patterns)
-        any = cue.patterns.count > 1 ? try? NSRegularExpression(pattern: cue.patterns.map { "(?:\($0))" }.joined(separator: "|"), options: [.caseInsensitive]) : nil
+        any = cue.patterns.count > 1 ? try? NSRegularExpression(pattern: cue.patterns.map { "(?:\($0))" }.joined(separator: "|"),
+                                                                options: [.caseInsensitive]) : nil
         unless = try compile(cue.unless)
         relief = try compile(cue.relief)
         if patterns.isEmpty { throw DataFileError(description: "tone cue \(cue.id) has no patterns") }
@@ -99,7 +100,8 @@ struct CompiledCue: @unchecked Sendable {
 /// Scores how a reply treats the customer, along the rubric's tone dimensions, with evidence.
 public struct ToneAnalyzer: @unchecked Sendable {
     /// The dimensions, in report order.
-    public static let dimensions: [Category] = [.empathy, .ownership, .patience, .politeness, .greeting, .closing, .clarity, .toneFit, .positivity]
+    public static let dimensions: [Category] = [.empathy, .ownership, .patience, .politeness, .greeting, .closing, .clarity,
+                                                .toneFit, .positivity]
     public let lexicon: ToneLexicon
     let cues: [CompiledCue]
     let distress: [NSRegularExpression]
@@ -120,7 +122,8 @@ public struct ToneAnalyzer: @unchecked Sendable {
         negators = Set(lexicon.negators.map { $0.lowercased() })
         acronyms = Set(lexicon.acronyms.map { $0.uppercased() })
         let words = lexicon.common.greetings.map { NSRegularExpression.escapedPattern(for: $0) }.joined(separator: "|")
-        greeting = try NSRegularExpression(pattern: "^\\s*(?:@\\w+\\s+)*(?:\(words))\\b[ ,!]*([\\p{L}][\\p{L}'’.-]*)?", options: [.caseInsensitive])
+        greeting = try NSRegularExpression(pattern: "^\\s*(?:@\\w+\\s+)*(?:\(words))\\b[ ,!]*([\\p{L}][\\p{L}'’.-]*)?",
+                                           options: [.caseInsensitive])
         notNames = Set(lexicon.common.notNames.map { $0.lowercased() })
         extractor = terms
     }
@@ -262,7 +265,8 @@ public struct ToneAnalyzer: @unchecked Sendable {
         for i in lines.indices.reversed() where !truncated {
             let t = lines[i].text.trimmingCharacters(in: .whitespaces)
             let words = t.split(separator: " ").count
-            if i > 0, words <= 4, t.hasSuffix(",") || t.hasSuffix("!") && words <= 2 || !t.contains(where: { ".?!".contains($0) }) && words <= 3 {
+            if i > 0, words <= 4, t.hasSuffix(",") || t.hasSuffix("!") && words <= 2
+                || !t.contains(where: { ".?!".contains($0) }) && words <= 3 {
                 lines[i].isSignOff = true
             } else { break }
         }
@@ -400,7 +404,8 @@ public struct ToneAnalyzer: @unchecked Sendable {
         while i < tokens.count {
             guard isCaps(tokens[i]) else { i += 1; continue }
             var j = i + 1
-            while j < tokens.count, isCaps(tokens[j]) || (tokens[j].kind == .punctuation && j + 1 < tokens.count && isCaps(tokens[j + 1]) && tokens[j].text != "\n") { j += 1 }
+            while j < tokens.count, isCaps(tokens[j])
+                || (tokens[j].kind == .punctuation && j + 1 < tokens.count && isCaps(tokens[j + 1]) && tokens[j].text != "\n") { j += 1 }
             // Short capitals are acronyms far more often than shouting ("OS", "CPU", "RAM"): a run
             // shouts when it holds a word past acronym length among other capitals ("MUST NOT",
             // "DO NOT DO THAT"), or one long word ("FURIOUS").
@@ -442,12 +447,15 @@ public struct ToneAnalyzer: @unchecked Sendable {
         let ease = max(0, limits.readingEaseBelow - r.fleschReadingEase) * limits.costPerEasePoint
         if ease >= 1 {
             out.append(ToneEvidence(dimension: .clarity, cue: "hard-to-read", span: whole, text: "",
-                                    points: -Self.round(ease), note: "Flesch reading ease \(Int(r.fleschReadingEase.rounded())), grade \(Int(r.gradeLevel.rounded()))"))
+                                    points: -Self.round(ease),
+                                        note: "Flesch reading ease \(Int(r.fleschReadingEase.rounded())), grade " +
+                                            "\(Int(r.gradeLevel.rounded()))"))
         }
         let length = max(0, r.averageSentenceLength - limits.sentenceWordsAbove) * limits.costPerSentenceWord
         if length >= 1 {
             out.append(ToneEvidence(dimension: .clarity, cue: "long-sentences", span: whole, text: "",
-                                    points: -Self.round(length), note: "\(Int(r.averageSentenceLength.rounded())) words per sentence on average"))
+                                    points: -Self.round(length),
+                                        note: "\(Int(r.averageSentenceLength.rounded())) words per sentence on average"))
         }
         return out
     }
@@ -487,7 +495,8 @@ public struct ToneAnalyzer: @unchecked Sendable {
             previous = v
         }
         if w.hasSuffix("e"), !w.hasSuffix("le"), count > 1 { count -= 1 }
-        if w.hasSuffix("es") || w.hasSuffix("ed"), count > 1, !w.hasSuffix("ted"), !w.hasSuffix("ded"), !w.hasSuffix("ses"), !w.hasSuffix("ces") { count -= 1 }
+        if w.hasSuffix("es") || w.hasSuffix("ed"), count > 1, !w.hasSuffix("ted"), !w.hasSuffix("ded"), !w.hasSuffix("ses"),
+            !w.hasSuffix("ces") { count -= 1 }
         return max(1, count)
     }
 

@@ -75,7 +75,8 @@ public struct ToneChecker: Checker, BatchPreparing, ReadsLimitedText {
     /// The tone of a reply, scored against its channel's policy; of a very long reply, the tone of
     /// its first `ReadLimit.scalars` characters.
     public func profile(_ reply: Reply, in context: CheckContext) -> ToneResult {
-        analyzer.analyze(ToneInput(text: ReadLimit.prefix(of: reply.authored), question: reply.question.map { ReadLimit.prefix(of: $0.text) },
+        analyzer.analyze(ToneInput(text: ReadLimit.prefix(of: reply.authored),
+                                   question: reply.question.map { ReadLimit.prefix(of: $0.text) },
                                    policy: context.config.tone.policy(for: reply.channel),
                                    names: PartyNames.words(of: reply), sentenceReplies: context.batch.sentenceReplies,
                                    truncated: ReadLimit.exceeds(reply.authored)))
@@ -91,7 +92,8 @@ public struct ToneChecker: Checker, BatchPreparing, ReadsLimitedText {
         return Reply(file: "example", messageID: nil, agent: "Maya Chen", channel: channel, date: nil, subject: nil,
                      fromAddress: "maya@northwind.example", recipients: ["Linda Park <linda@example.com>"], authored: text,
                      signature: nil, footer: nil, quoted: nil,
-                     question: CustomerQuestion(text: "My new Ridgeline tent pole snapped on the first trip and I'm really upset. Can I get a replacement?",
+                     question: CustomerQuestion(
+                         text: "My new Ridgeline tent pole snapped on the first trip and I'm really upset. Can I get a replacement?",
                                                 source: .thread, customerName: "Linda Park", customerAddress: "linda@example.com"),
                      attachments: [])
     }

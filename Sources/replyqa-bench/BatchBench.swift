@@ -30,7 +30,8 @@ struct BatchBench: ParsableCommand {
         }
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("replyqa-batch-bench-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let check = ["check", batch, "--config", config ?? (batch as NSString).appendingPathComponent("replyqa.yml"), "--out", out, "--quiet"]
+        let check = ["check", batch, "--config", config ?? (batch as NSString).appendingPathComponent("replyqa.yml"),
+                     "--out", out, "--quiet"]
         var contenders: [(name: String, executable: String, arguments: [String])] = [
             ("replyqa, 1 thread", replyqa, check + ["--threads", "1"]),
             ("replyqa, every core (\(ProcessInfo.processInfo.activeProcessorCount))", replyqa, check),
@@ -65,14 +66,17 @@ struct BatchBench: ParsableCommand {
         print("contender                          wall s    CPU s   peak RSS MB")
         for (k, c) in contenders.enumerated() {
             let peak = Double(results[k].map(\.peakBytes).max() ?? 0) / 1_048_576
-            print(c.name.padding(toLength: 32, withPad: " ", startingAt: 0) + String(format: "  %7.2f  %7.2f  %12.1f", wall[k], cpu[k], peak))
+            print(c.name.padding(toLength: 32, withPad: " ", startingAt: 0)
+                + String(format: "  %7.2f  %7.2f  %12.1f", wall[k], cpu[k], peak))
         }
         print(String(format: "every core vs one thread: %.2f times as fast (wall)", wall[0] / wall[1]))
         if let k = contenders.firstIndex(where: { $0.name.hasSuffix("no model") }) {
-            print(String(format: "reading meaning costs %.2f CPU s on this batch (%.2f times the CPU of the check without it)", cpu[1] - cpu[k], cpu[1] / max(cpu[k], 0.001)))
+            print(String(format: "reading meaning costs %.2f CPU s on this batch (%.2f times the CPU of the check without it)",
+                         cpu[1] - cpu[k], cpu[1] / max(cpu[k], 0.001)))
         }
         if let k = contenders.firstIndex(where: { $0.name == "Python peer stack" }) {
-            print(String(format: "replyqa (every core) vs the Python peer: %.1f times as fast (wall), %.1f times less CPU", wall[k] / wall[1], cpu[k] / cpu[1]))
+            print(String(format: "replyqa (every core) vs the Python peer: %.1f times as fast (wall), %.1f times less CPU",
+                         wall[k] / wall[1], cpu[k] / cpu[1]))
         }
     }
 }

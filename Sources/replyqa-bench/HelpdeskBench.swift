@@ -24,7 +24,8 @@ struct HelpdeskBench: ParsableCommand {
     @Option(help: "The replyqa executable to time (build it with -c release).") var replyqa = ".build/release/replyqa"
     @Option(help: "Give up on a run after this many seconds.") var timeout: Double = 3600
     @Option(help: "Random seed.") var seed: UInt64 = 16
-    @Option(help: ArgumentHelp("Write the inputs here and keep them (default: a temporary folder, removed).", valueName: "dir")) var keep: String?
+    @Option(help: ArgumentHelp("Write the inputs here and keep them (default: a temporary folder, removed).",
+                               valueName: "dir")) var keep: String?
 
     func run() throws {
         guard FileManager.default.isExecutableFile(atPath: replyqa) else {
@@ -33,8 +34,10 @@ struct HelpdeskBench: ParsableCommand {
         let counts = tickets.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }.filter { $0 > 0 }
         guard !counts.isEmpty else { throw ValidationError("--tickets: no count given") }
         let chosen = forms.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !chosen.isEmpty, chosen.allSatisfy(["json", "jsonl", "eml"].contains) else { throw ValidationError("--forms: json, jsonl or eml") }
-        let dir = keep.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory.appendingPathComponent("replyqa-helpdesk-bench-\(getpid())")
+        guard !chosen.isEmpty, chosen.allSatisfy(["json", "jsonl", "eml"].contains) else { throw ValidationError(
+            "--forms: json, jsonl or eml") }
+        let dir = keep.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("replyqa-helpdesk-bench-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { if keep == nil { try? FileManager.default.removeItem(at: dir) } }
         let config = dir.appendingPathComponent("replyqa.yml")
@@ -54,7 +57,8 @@ struct HelpdeskBench: ParsableCommand {
                 }
                 let size = try Self.bytes(input)
                 let out = dir.appendingPathComponent("report-\(form)-\(count)")
-                let r = try runChild(replyqa, ["check", input.path, "--out", out.path, "--config", config.path, "--quiet"], timeout: timeout)
+                let r = try runChild(replyqa, ["check", input.path, "--out", out.path, "--config", config.path, "--quiet"],
+                                     timeout: timeout)
                 defer {
                     try? FileManager.default.removeItem(at: out)
                     if keep == nil { try? FileManager.default.removeItem(at: input) }
@@ -69,7 +73,8 @@ struct HelpdeskBench: ParsableCommand {
                 perTicket[form] = perTicketMS
                 results[form, default: []].append((count, perTicketMS, r.peakBytes))
                 print(String(format: "%-6@  %7d   %8.1f   %7.1f   %7.1f   %13.3f   %11.1f   %13.2f", form, count, Double(size) / 1_048_576,
-                             r.seconds, r.cpuSeconds, perTicketMS, Double(r.peakBytes) / 1_048_576, Double(r.peakBytes) / 1024 / Double(count)))
+                             r.seconds, r.cpuSeconds, perTicketMS, Double(r.peakBytes) / 1_048_576,
+                                 Double(r.peakBytes) / 1024 / Double(count)))
             }
             if let eml = perTicket["eml"] {
                 for form in ["json", "jsonl"] {
@@ -114,7 +119,8 @@ struct Generator {
     static let firstNames = ["Ann", "Ben", "Cara", "Dana", "Eli", "Fay", "Gus", "Hana", "Ivo", "Jo", "Kim", "Lu", "Mo", "Ned", "Ola", "Pia"]
     static let lastNames = ["Lee", "Ortiz", "Diaz", "Wu", "Stone", "Moreau", "Berg", "Ito", "Novak", "Silva", "Khan", "Meyer"]
     static let channels = ["email", "web", "chat"]
-    static let questions = ["Where is my order?", "Can I get a refund?", "How do I reset my password?", "Can I change the delivery address?",
+    static let questions = ["Where is my order?", "Can I get a refund?", "How do I reset my password?",
+                            "Can I change the delivery address?",
                             "Is the tent back in stock?", "Why was my card charged twice?", "How long does the warranty last?"]
 
     var seed: UInt64
@@ -147,7 +153,8 @@ struct Generator {
         for _ in 0..<(2 + pick(3)) { answer.append((0..<(1 + pick(3))).map { _ in sentence() }.joined(separator: " ")) }
         answer.append("Best regards,\n\(agentName.split(separator: " ")[0])")
         let asked = Date(timeIntervalSince1970: 1_794_787_200 + Double(n * 60))
-        return Ticket(id: n, subject: "Order \(10_000 + n)", customer: (first, "\(first) \(last)", "customer\(n)@mail.example", 1_000_000 + n),
+        return Ticket(id: n, subject: "Order \(10_000 + n)",
+                      customer: (first, "\(first) \(last)", "customer\(n)@mail.example", 1_000_000 + n),
                       agent: (agentName, agentName.lowercased().replacingOccurrences(of: " ", with: ".") + "@northwind.example", agent + 1),
                       channel: Self.channels[pick(Self.channels.count)], question: question, answer: answer,
                       asked: asked, answered: asked.addingTimeInterval(1800))
@@ -157,7 +164,8 @@ struct Generator {
 
     /// JSON text of a string (the generated text needs only quotes, backslashes and line breaks escaped).
     static func json(_ s: String) -> String {
-        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n") + "\""
+        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n") + "\""
     }
 
     static func html(_ paragraphs: [String]) -> String {
@@ -166,17 +174,25 @@ struct Generator {
 
     func ticketJSON(_ t: Ticket) -> String {
         let answerText = t.answer.joined(separator: "\n\n")
-        return #"{"id": \#(t.id), "subject": \#(Self.json(t.subject)), "requester_id": \#(t.customer.id), "status": "solved", "via": {"channel": \#(Self.json(t.channel))}, "created_at": "\#(Self.iso(t.asked))", "comments": ["#
-            + #"{"id": \#(t.id * 10 + 1), "type": "Comment", "author_id": \#(t.customer.id), "public": true, "created_at": "\#(Self.iso(t.asked))", "plain_body": \#(Self.json(t.question)), "html_body": \#(Self.json(Self.html([t.question]))), "via": {"channel": \#(Self.json(t.channel))}, "attachments": []}, "#
-            + #"{"id": \#(t.id * 10 + 2), "type": "Comment", "author_id": \#(t.agent.id), "public": true, "created_at": "\#(Self.iso(t.answered))", "plain_body": \#(Self.json(answerText)), "html_body": \#(Self.json(Self.html(t.answer))), "via": {"channel": "web"}, "attachments": []}]}"#
+        let head = #"{"id": \#(t.id), "subject": \#(Self.json(t.subject)), "requester_id": \#(t.customer.id), "status": "solved", "#
+            + #""via": {"channel": \#(Self.json(t.channel))}, "created_at": "\#(Self.iso(t.asked))", "comments": ["#
+        let question = #"{"id": \#(t.id * 10 + 1), "type": "Comment", "author_id": \#(t.customer.id), "public": true, "#
+            + #""created_at": "\#(Self.iso(t.asked))", "plain_body": \#(Self.json(t.question)), "#
+            + #""html_body": \#(Self.json(Self.html([t.question]))), "via": {"channel": \#(Self.json(t.channel))}, "attachments": []}, "#
+        let answer = #"{"id": \#(t.id * 10 + 2), "type": "Comment", "author_id": \#(t.agent.id), "public": true, "#
+            + #""created_at": "\#(Self.iso(t.answered))", "plain_body": \#(Self.json(answerText)), "#
+            + #""html_body": \#(Self.json(Self.html(t.answer))), "via": {"channel": "web"}, "attachments": []}]}"#
+        return head + question + answer
     }
 
     func usersJSON(_ count: Int) -> [String] {
         Self.agents.enumerated().map { i, name in
-            #"{"id": \#(i + 1), "name": \#(Self.json(name)), "email": "\#(name.lowercased().replacingOccurrences(of: " ", with: "."))@northwind.example", "role": "agent"}"#
+            let email = name.lowercased().replacingOccurrences(of: " ", with: ".") + "@northwind.example"
+            return #"{"id": \#(i + 1), "name": \#(Self.json(name)), "email": "\#(email)", "role": "agent"}"#
         } + (1...count).map { n in
             let t = ticket(n)
-            return #"{"id": \#(t.customer.id), "name": \#(Self.json(t.customer.name)), "email": "\#(t.customer.email)", "role": "end-user"}"#
+            return #"{"id": \#(t.customer.id), "name": \#(Self.json(t.customer.name)), "email": "\#(t.customer.email)", "#
+                + #""role": "end-user"}"#
         }
     }
 
@@ -222,8 +238,10 @@ struct Generator {
         f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
         func message(_ headers: [String], text: String, html: String) -> Data {
             let boundary = "=_alt"
-            return Data((headers + ["MIME-Version: 1.0", "Content-Type: multipart/alternative; boundary=\"\(boundary)\"", "", "--\(boundary)",
-                                    "Content-Type: text/plain; charset=utf-8", "", text, "--\(boundary)", "Content-Type: text/html; charset=utf-8", "",
+            return Data((headers + ["MIME-Version: 1.0", "Content-Type: multipart/alternative; boundary=\"\(boundary)\"", "",
+                                    "--\(boundary)",
+                                    "Content-Type: text/plain; charset=utf-8", "", text, "--\(boundary)",
+                                    "Content-Type: text/html; charset=utf-8", "",
                                     html, "--\(boundary)--", ""]).joined(separator: "\r\n").replacingOccurrences(of: "\r\n", with: "\n")
                             .replacingOccurrences(of: "\n", with: "\r\n").utf8)
         }
@@ -234,7 +252,8 @@ struct Generator {
                              "Subject: \(t.subject)", "Date: \(f.string(from: t.asked))", "Message-ID: \(questionID)"],
                             text: t.question, html: Self.html([t.question]))
             let a = message(["From: \(t.agent.name) <\(t.agent.email)>", "To: \(t.customer.name) <\(t.customer.email)>",
-                             "Subject: Re: \(t.subject)", "Date: \(f.string(from: t.answered))", "Message-ID: <zendesk-\(n)-2@northwind.example>",
+                             "Subject: Re: \(t.subject)", "Date: \(f.string(from: t.answered))",
+                             "Message-ID: <zendesk-\(n)-2@northwind.example>",
                              "In-Reply-To: \(questionID)"],
                             text: t.answer.joined(separator: "\n\n"), html: Self.html(t.answer))
             try q.write(to: dir.appendingPathComponent(String(format: "t%07d-1.eml", n)))

@@ -28,11 +28,13 @@ struct LintBench: ParsableCommand {
     @Option(help: "Runs of each command.") var runs = 21
 
     func run() throws {
-        guard let hunspell = which("hunspell") else { throw ValidationError("hunspell is not installed (Debian: apt-get install hunspell)") }
+        guard let hunspell = which("hunspell") else { throw ValidationError(
+            "hunspell is not installed (Debian: apt-get install hunspell)") }
         guard FileManager.default.isExecutableFile(atPath: replyqa) else {
             throw ValidationError("\(replyqa) is not built: swift build -c release --static-swift-stdlib --product replyqa")
         }
-        let me = CommandLine.arguments[0].hasPrefix("/") ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0]
+        let me = CommandLine.arguments[0].hasPrefix("/") ? CommandLine.arguments[0] : FileManager.default.currentDirectoryPath + "/"
+            + CommandLine.arguments[0]
         let lintArguments = ["lint", "--config", config, "--format", "json", file]
         var hunspellTimes: [Double] = [], lintTimes: [Double] = []
         var phases: [String: [Double]] = [:], phaseOrder: [String] = []
@@ -60,14 +62,17 @@ struct LintBench: ParsableCommand {
                 parts[name, default: []].append(ms)
             }
         }
-        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
+            .joined(separator: " ") ?? "?"
         let h = median(hunspellTimes) * 1000, l = median(lintTimes) * 1000
-        print("\(file): medians of \(runs) alternating runs, whole processes, \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(load)")
+        print("\(file): medians of \(runs) alternating runs, whole processes, \(ProcessInfo.processInfo.activeProcessorCount) cores, " +
+            "load average \(load)")
         print(String(format: "  hunspell -l -d en_US:      %6.1f ms", h))
         print(String(format: "  replyqa lint --format json: %6.1f ms", l))
         print(String(format: "  ratio lint / hunspell: %.2f (target: at most 1.2)", l / h))
         print("  lint's phases (--timings), medians:")
-        func row(_ name: String, _ width: Int, _ ms: Double) -> String { "    " + name.padding(toLength: width, withPad: " ", startingAt: 0) + String(format: " %6.1f ms", ms) }
+        func row(_ name: String, _ width: Int, _ ms: Double) -> String { "    "
+            + name.padding(toLength: width, withPad: " ", startingAt: 0) + String(format: " %6.1f ms", ms) }
         for name in phaseOrder + ["process start and exit"] { print(row(name, 24, median(phases[name]!))) }
         print("  building the checkers and checking, part by part, in a fresh process each run (medians):")
         for name in partOrder { print(row(name, 48, median(parts[name]!))) }
@@ -130,7 +135,8 @@ struct LintStartupWorker: ParsableCommand {
         mark("spelling: Hunspell \(configuration.spelling.language)")
         // The other English variant is accepted too (`accept_english_variants`): its dictionary
         // loads on the first check unless loaded here.
-        for variant in ["en_US", "en_GB"] where configuration.spelling.language.hasPrefix("en_") && configuration.spelling.acceptEnglishVariants
+        for variant in ["en_US", "en_GB"] where configuration.spelling.language.hasPrefix("en_")
+            && configuration.spelling.acceptEnglishVariants
             && variant != configuration.spelling.language {
             _ = spelling.speller(for: variant)
             mark("spelling: Hunspell \(variant) (the other variant)")

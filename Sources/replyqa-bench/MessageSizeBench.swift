@@ -70,7 +70,8 @@ struct MessageSizeBench: ParsableCommand {
     @Option(help: "Runs per size (the median is reported).") var runs = 3
     @Option(help: "Give up on a run after this many seconds.") var timeout: Double = 600
     @Option(help: "Random seed.") var seed: UInt64 = 7
-    @Option(help: ArgumentHelp("Write the messages here and keep them (default: a temporary folder, removed).", valueName: "dir")) var keep: String?
+    @Option(help: ArgumentHelp("Write the messages here and keep them (default: a temporary folder, removed).",
+                               valueName: "dir")) var keep: String?
 
     func run() throws {
         guard FileManager.default.isExecutableFile(atPath: replyqa) else {
@@ -78,12 +79,14 @@ struct MessageSizeBench: ParsableCommand {
         }
         let megabytes = sizes.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard !megabytes.isEmpty else { throw ValidationError("--sizes: no size given") }
-        let dir = keep.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory.appendingPathComponent("replyqa-message-size-\(getpid())")
+        let dir = keep.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("replyqa-message-size-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { if keep == nil { try? FileManager.default.removeItem(at: dir) } }
         // The messages are over the default 25 MB limit only when asked for: lift it for them.
         let config = dir.appendingPathComponent("replyqa.yml")
-        try "limits:\n  max_message_bytes: \(Int((megabytes.max()! + 1) * 1_048_576 * 1.1))\n".write(to: config, atomically: true, encoding: .utf8)
+        try "limits:\n  max_message_bytes: \(Int((megabytes.max()! + 1) * 1_048_576 * 1.1))\n".write(to: config, atomically: true,
+                                                                                                     encoding: .utf8)
 
         func file(_ mb: Double, _ name: String) throws -> String {
             let url = dir.appendingPathComponent(name)
@@ -102,9 +105,12 @@ struct MessageSizeBench: ParsableCommand {
             return (median(cpu), median(wall), peak, nil)
         }
         let tiny = try measure(try file(0.01, "small.eml"))
-        print(String(format: "10 KB reply: %.3f s CPU, %.3f s wall, peak %.1f MB: process start, loading, suggestions; subtracted for the net figure",
+        print(String(
+            format: "10 KB reply: %.3f s CPU, %.3f s wall, peak %.1f MB: process start, loading, suggestions; subtracted for the net " +
+                "figure",
                      tiny.cpu, tiny.wall, Double(tiny.peak) / 1_048_576))
-        print("reply MB   CPU s    wall s   CPU s per MB   net CPU s per MB   CPU s per added MB   peak RSS MB   RSS / size   net RSS / size")
+        print("reply MB   CPU s    wall s   CPU s per MB   net CPU s per MB   CPU s per added MB   peak RSS MB   RSS / size   net RSS / " +
+            "size")
         var perMB: [Double] = []
         var previous: (mb: Double, cpu: Double)? = nil
         for mb in megabytes {
@@ -116,7 +122,8 @@ struct MessageSizeBench: ParsableCommand {
             }
             let net = max(0, m.cpu - tiny.cpu) / mb
             perMB.append(net)
-            let added = previous.map { String(format: "%18.3f", (m.cpu - $0.cpu) / (mb - $0.mb)) } ?? String(repeating: " ", count: 17) + "-"
+            let added = previous.map { String(format: "%18.3f", (m.cpu - $0.cpu) / (mb - $0.mb)) }
+                ?? String(repeating: " ", count: 17) + "-"
             previous = (mb, m.cpu)
             print(String(format: "%8.3f   %6.2f   %6.2f   %12.3f   %16.3f   ", mb, m.cpu, m.wall, m.cpu / mb, net) + added
                   + String(format: "   %11.1f   %10.1f   %14.1f", Double(m.peak) / 1_048_576, Double(m.peak) / 1_048_576 / actual,
@@ -133,7 +140,8 @@ struct MessageSizeBench: ParsableCommand {
         "link app update store hours weekend discount code warranty stove valve pole strap backpack battery charger shipping " +
         "tracking address invoice receipt subscription plan weather trail camp river mountain ticket seat coffee please thanks " +
         "sorry happy help check send arrive today tomorrow week soon new old replacement team customer question issue again " +
-        "sent received looked found noticed asked made sure already still just also right away from our their about when").split(separator: " ").map(String.init)
+        "sent received looked found noticed asked made sure already still just also right away from our their about when")
+            .split(separator: " ").map(String.init)
 
     /// One message from an agent whose reply holds about `replyBytes` bytes of English-like text.
     static func message(replyBytes: Int, seed: UInt64) -> String {

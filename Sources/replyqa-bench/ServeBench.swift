@@ -18,7 +18,8 @@ struct ServeBench: ParsableCommand {
         """)
 
     @Argument(help: "Mail whose agent replies are posted.") var path = "Samples"
-    @Option(help: "The replyqa executable to serve (build it with -c release --static-swift-stdlib).") var replyqa = ".build/release/replyqa"
+    @Option(help: "The replyqa executable to serve (build it with -c release --static-swift-stdlib).") var replyqa =
+        ".build/release/replyqa"
     @Option(help: "Configuration file passed to serve.") var config: String?
     @Option(help: "Requests in the measured run.") var requests = 100_000
     @Option(help: "Requests before it, not measured (caches fill, memory settles).") var warmup = 5_000
@@ -28,7 +29,8 @@ struct ServeBench: ParsableCommand {
 
     func validate() throws {
         if requests < 1 || warmup < 0 || connections < 1 || threads < 1 || threads > connections || maxSeconds < 1 {
-            throw ValidationError("--requests, --connections, --threads and --max-seconds must be positive, --threads at most --connections")
+            throw ValidationError(
+                "--requests, --connections, --threads and --max-seconds must be positive, --threads at most --connections")
         }
     }
 
@@ -61,18 +63,27 @@ struct ServeBench: ParsableCommand {
         let result = try runWrk(wrk, script: script, port: server.port, count: requests)
         let cpuPerRequest = (server.cpuSeconds() - cpuBefore) / Double(max(result.requests, 1))
         let rssEnd = server.rssKB()
-        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
+            .joined(separator: " ") ?? "?"
 
-        print("replyqa serve under wrk: \(bodies.count) sample replies posted in turn, \(connections) connections, \(threads) wrk thread(s), \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(load)")
-        print(String(format: "  %d requests in %.1f s: %.0f requests/s", result.requests, result.seconds, Double(result.requests) / result.seconds))
-        print(String(format: "  latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms", result.p50 / 1000, result.p90 / 1000, result.p99 / 1000, result.max / 1000))
+        print("replyqa serve under wrk: \(bodies.count) sample replies posted in turn, \(connections) connections, \(threads) wrk " +
+            "thread(s), \(ProcessInfo.processInfo.activeProcessorCount) cores, load average \(load)")
+        print(String(format: "  %d requests in %.1f s: %.0f requests/s", result.requests, result.seconds,
+                     Double(result.requests) / result.seconds))
+        print(String(format: "  latency p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms", result.p50 / 1000, result.p90 / 1000,
+                     result.p99 / 1000, result.max / 1000))
         // CPU time per request does not depend on what else the machine runs, as wall time does.
-        print(String(format: "  server CPU time per request: %.2f ms (user and system); %d cores busy with nothing else would serve at most %.0f requests/s",
-                     cpuPerRequest * 1000, ProcessInfo.processInfo.activeProcessorCount, Double(ProcessInfo.processInfo.activeProcessorCount) / max(cpuPerRequest, 1e-9)))
+        print(String(
+            format: "  server CPU time per request: %.2f ms (user and system); %d cores busy with nothing else would serve at most %.0f " +
+                "requests/s",
+                     cpuPerRequest * 1000, ProcessInfo.processInfo.activeProcessorCount,
+                         Double(ProcessInfo.processInfo.activeProcessorCount) / max(cpuPerRequest, 1e-9)))
         print("  errors: \(result.non200) non-200 answers, \(result.socketErrors) socket errors (connect, read, write, timeout)")
-        print(String(format: "  server RSS: %.1f MB at start, %.1f MB after %d warm-up requests, %.1f MB after %d more (%+.1f%% over the run)",
+        print(String(
+            format: "  server RSS: %.1f MB at start, %.1f MB after %d warm-up requests, %.1f MB after %d more (%+.1f%% over the run)",
                      rssStart / 1024, rssWarm / 1024, warmup, rssEnd / 1024, result.requests, (rssEnd - rssWarm) / max(rssWarm, 1) * 100))
-        let target = Double(result.requests) / result.seconds >= 500 && result.p99 < 20_000 && result.non200 == 0 && result.socketErrors == 0
+        let target = Double(result.requests) / result.seconds >= 500 && result.p99 < 20_000 && result.non200 == 0
+            && result.socketErrors == 0
         print("  target (at least 500 requests/s, p99 under 20 ms, no errors): \(target ? "met" : "not met")")
     }
 

@@ -37,7 +37,8 @@ struct AnswersEval: ParsableCommand {
         let output = try fromJSON.map { try JSONDecoder().decode(CheckOutput.self, from: Data(contentsOf: URL(fileURLWithPath: $0))) }
             ?? ReplyQACommand(path: replyqa).check([batch], config: FileManager.default.fileExists(atPath: config) ? config : nil)
         // "00312-r.eml" is pair 00312.
-        let byPair = Dictionary(output.replies.map { (String(URL(fileURLWithPath: $0.file).lastPathComponent.prefix(5)), $0) }, uniquingKeysWith: { a, _ in a })
+        let byPair = Dictionary(output.replies.map { (String(URL(fileURLWithPath: $0.file).lastPathComponent.prefix(5)), $0) },
+                                uniquingKeysWith: { a, _ in a })
         guard let text = try? String(contentsOfFile: labels, encoding: .utf8) else { throw EvalError("cannot read \(labels)") }
         var judged: [Judged] = []
         var stale = 0, missing = 0
@@ -62,7 +63,8 @@ struct AnswersEval: ParsableCommand {
         for j in judged {
             counts[j.label, default: 0] += 1
             scores[j.label, default: []].append(j.reply.relevance?.score ?? 1)
-            for rule in Self.rules where j.reply.findings.contains(where: { $0.rule == rule }) { fired[rule, default: [:]][j.label, default: 0] += 1 }
+            for rule in Self.rules where j.reply.findings.contains(
+                where: { $0.rule == rule }) { fired[rule, default: [:]][j.label, default: 0] += 1 }
         }
         print("\(title): labelled pairs " + ["A", "G", "W"].map { "\($0) \(counts[$0] ?? 0)" }.joined(separator: ", "))
         for (a, b) in [("A", "W"), ("A", "G"), ("G", "W")] {
@@ -71,7 +73,8 @@ struct AnswersEval: ParsableCommand {
         for rule in Self.rules {
             let f = fired[rule] ?? [:]
             let total = f.values.reduce(0, +)
-            let parts = ["A", "G", "W"].map { l in String(format: "%@ %d of %d (%.0f%%)", l, f[l] ?? 0, counts[l] ?? 0, 100 * Double(f[l] ?? 0) / Double(max(1, counts[l] ?? 0))) }
+            let parts = ["A", "G", "W"].map { l in String(format: "%@ %d of %d (%.0f%%)", l, f[l] ?? 0, counts[l] ?? 0,
+                                                          100 * Double(f[l] ?? 0) / Double(max(1, counts[l] ?? 0))) }
             let target = rule == "generic-reply" ? "G" : "W"
             let precision = total == 0 ? "-" : String(format: "%.3f", Double(f[target] ?? 0) / Double(total))
             let recall = String(format: "%.3f", Double(f[target] ?? 0) / Double(max(1, counts[target] ?? 0)))
@@ -87,11 +90,13 @@ struct AnswersEval: ParsableCommand {
             return [similarity, rel.overlap ?? 0, handoff, log(1 + Double(words))]
         }
         let rows = judged.compactMap { j in features(j.reply).map { (j.label, $0) } }
-        guard rows.count >= 20 else { throw EvalError("round \(round): \(rows.count) labelled pairs with semantic evidence; run check with the model") }
+        guard rows.count >= 20 else { throw EvalError(
+            "round \(round): \(rows.count) labelled pairs with semantic evidence; run check with the model") }
         let answers = Logistic.fit(rows.filter { $0.0 != "G" }.map { ($0.1, $0.0 == "A") }, use: [0])
         let generic = Logistic.fit(rows.map { ($0.1, $0.0 == "G") }, use: [0, 2, 3])
         func yaml(_ w: [Double]) -> String {
-            String(format: "{intercept: %.2f, similarity: %.2f, overlap: %.2f, handoff_likeness: %.2f, log_words: %.2f}", w[0], w[1], w[2], w[3], w[4])
+            String(format: "{intercept: %.2f, similarity: %.2f, overlap: %.2f, handoff_likeness: %.2f, log_words: %.2f}", w[0], w[1],
+                   w[2], w[3], w[4])
         }
         print("# fitted on round \(round): \(rows.count) pairs")
         print("answers: \(yaml(answers))")

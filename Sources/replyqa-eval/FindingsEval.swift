@@ -19,9 +19,11 @@ struct FindingsEval: ParsableCommand {
     @Option(help: "The labels file.") var labels = "Tests/Evaluation/support-finding-labels.tsv"
     @Option(help: "Count findings at this severity or above: error, warning or info.") var severity = "warning"
     @Option(help: "Write the unlabelled findings to this TSV file (with their text) for labelling.") var draw: String?
-    @Option(help: "Write each rule's measured precision to this YAML file (Dictionaries/measured-precision.yml).") var writePrecision: String?
+    @Option(help: "Write each rule's measured precision to this YAML file " +
+        "(Dictionaries/measured-precision.yml).") var writePrecision: String?
     @Option(help: "The replyqa binary (default: the one beside this program).") var replyqa: String?
-    @Option(help: "Read this saved `replyqa check --format json` output instead of running replyqa (e.g. an earlier version's).") var fromJSON: String?
+    @Option(help: "Read this saved `replyqa check --format json` output instead of running replyqa (e.g. an earlier " +
+        "version's).") var fromJSON: String?
     @Flag(help: "List every false alarm.") var verbose = false
 
     /// Rules whose verdict depends on the customer's message: a finding is labelled per pair.
@@ -57,7 +59,8 @@ struct FindingsEval: ParsableCommand {
                 let base = [fnv(r.authored), question, f.rule, fnv(f.text)].joined(separator: "|")
                 let n = occurrences[base, default: 0]
                 occurrences[base] = n + 1
-                let item = Item(key: base + "|\(n)", file: URL(fileURLWithPath: r.file).lastPathComponent, rule: f.rule, severity: f.severity,
+                let item = Item(key: base + "|\(n)", file: URL(fileURLWithPath: r.file).lastPathComponent, rule: f.rule,
+                                severity: f.severity,
                                 text: f.text, message: f.message, reply: r.authored, question: r.question?.text ?? "")
                 mine.append(item)
                 // The same reply text in two pairs is one finding, labelled once (relevance rules excepted).
@@ -86,7 +89,8 @@ struct FindingsEval: ParsableCommand {
         }
         let real = byReply.filter { r, _ in genuine.map { g in r.messageID.map(g.contains) ?? false } ?? true }
         let autoFailed = real.filter { !($0.0.scores?.autoFailed ?? []).isEmpty }.count
-        let withError = real.filter { r, _ in r.findings.contains { $0.severity == "error" && !Self.relevanceRules.contains($0.rule) } }.count
+        let withError = real.filter { r, _ in r.findings.contains { $0.severity == "error"
+            && !Self.relevanceRules.contains($0.rule) } }.count
         func percent(_ n: Int, _ d: Int) -> String { String(format: "%d of %d (%.1f%%)", n, d, d == 0 ? 0 : Double(n) * 100 / Double(d)) }
         print("replies: \(output.replies.count), genuine: \(real.count)")
         print("genuine replies auto-failed: \(percent(autoFailed, real.count))")
@@ -104,21 +108,26 @@ struct FindingsEval: ParsableCommand {
         print("\ndistinct findings at \(severity) or above: \(items.count), labelled: \(perRule.values.map(\.labelled).reduce(0, +))")
         print("rule\tfindings\tlabelled\tright\tprecision")
         for (rule, c) in perRule.sorted(by: { ($0.value.total, $1.key) > ($1.value.total, $0.key) }) {
-            print("\(rule)\t\(c.total)\t\(c.labelled)\t\(c.right)\t" + (c.labelled > 0 ? String(format: "%.3f", Double(c.right) / Double(c.labelled)) : "-"))
+            print("\(rule)\t\(c.total)\t\(c.labelled)\t\(c.right)\t"
+                + (c.labelled > 0 ? String(format: "%.3f", Double(c.right) / Double(c.labelled)) : "-"))
         }
         let outside = perRule.filter { !Self.relevanceRules.contains($0.key) }.values
         let right = outside.map(\.right).reduce(0, +), labelled = outside.map(\.labelled).reduce(0, +)
-        print(String(format: "overall outside the relevance rules: %d of %d right (%.3f)", right, labelled, labelled == 0 ? 0 : Double(right) / Double(labelled)))
+        print(String(format: "overall outside the relevance rules: %d of %d right (%.3f)", right, labelled, labelled == 0
+            ? 0 : Double(right) / Double(labelled)))
         let all = perRule.values
         let allRight = all.map(\.right).reduce(0, +), allLabelled = all.map(\.labelled).reduce(0, +)
-        print(String(format: "overall: %d of %d right (%.3f)", allRight, allLabelled, allLabelled == 0 ? 0 : Double(allRight) / Double(allLabelled)))
-        if verbose { for f in falseAlarms { print("  false alarm [\(f.rule)] “\(f.text.prefix(80))” in \(f.file): \(f.message.prefix(120))") } }
+        print(String(format: "overall: %d of %d right (%.3f)", allRight, allLabelled, allLabelled == 0
+            ? 0 : Double(allRight) / Double(allLabelled)))
+        if verbose { for f in falseAlarms { print(
+            "  false alarm [\(f.rule)] “\(f.text.prefix(80))” in \(f.file): \(f.message.prefix(120))") } }
 
         if let draw {
             var rows = ["key\tfile\trule\tseverity\tlabel\tflagged\tmessage\treply\tcustomer"]
             for item in items where labels[item.key] == nil {
                 rows.append([item.key, item.file, item.rule, item.severity, "", item.text, item.message, item.reply, item.question]
-                    .map { $0.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ⏎ ") }.joined(separator: "\t"))
+                    .map { $0.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ⏎ ") }
+                        .joined(separator: "\t"))
             }
             try (rows.joined(separator: "\n") + "\n").write(toFile: draw, atomically: true, encoding: .utf8)
             print("\(rows.count - 1) unlabelled findings written to \(draw)")

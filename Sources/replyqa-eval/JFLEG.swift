@@ -13,7 +13,8 @@ struct Detokenized {
         var spans: [Span] = []
         var length = 0
         var openQuote = false
-        let attachLeft: Set<String> = [",", ".", "!", "?", ";", ":", ")", "]", "}", "%", "n't", "'s", "'re", "'ve", "'ll", "'d", "'m", "...", "'"]
+        let attachLeft: Set<String> = [",", ".", "!", "?", ";", ":", ")", "]", "}", "%", "n't", "'s", "'re", "'ve", "'ll", "'d",
+                                       "'m", "...", "'"]
         let attachRight: Set<String> = ["(", "[", "{", "$"]
         for (i, t) in tokens.enumerated() {
             var space = i > 0

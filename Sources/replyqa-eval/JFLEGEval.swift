@@ -10,7 +10,8 @@ struct JFLEGEval: ParsableCommand {
         abstract: "Spelling and grammar detection on JFLEG (dev.src, dev.spellchecked.src, dev.ref0-3, dev.ref.m2).",
         discussion: """
         Spelling, through `replyqa check` end to end (each sentence the body of an email reply): a \
-        flagged source token is right when dev.spellchecked.src changes it; recall is over the tokens it changes. Grammar: a finding is right when any reference edits the tokens it \
+        flagged source token is right when dev.spellchecked.src changes it; recall is over the tokens it changes. \
+        Grammar: a finding is right when any reference edits the tokens it \
         covers (dev.ref.m2); false alarms are findings on the corrected dev.ref0 sentences.
         """)
 
@@ -140,7 +141,8 @@ struct JFLEGEval: ParsableCommand {
                 let right = edits[i].contains { s, e, _ in Self.overlaps(s, e, a, b) }
                 precision.total += 1
                 perRule[f.rule, default: (0, 0)].total += 1
-                if right { precision.hits += 1; perRule[f.rule, default: (0, 0)].hit += 1; covered.formUnion(a..<b); rightRanges.append((a, b)) }
+                if right { precision.hits += 1; perRule[f.rule, default: (0, 0)].hit += 1; covered.formUnion(
+                    a..<b); rightRanges.append((a, b)) }
                 else if wrong.count < examples { wrong.append("[\(f.rule)] \(det.text.text(at: f.span)) in: \(det.text)") }
             }
             // Recall over edited source tokens (insertions count their neighbour).
@@ -171,8 +173,10 @@ struct JFLEGEval: ParsableCommand {
         print("grammar precision (category grammar): \(precision)")
         print("grammar recall, edits found (best annotator per sentence): \(editRecall)")
         print("grammar recall, edited tokens covered by a right finding: \(Ratio(hits: foundTokens, total: editedTokens))")
-        print(String(format: "grammar false alarms on dev.ref0: %d in %d sentences = %.2f per 100 sentences", alarms, sentences, Double(alarms) * 100 / Double(max(sentences, 1))))
-        print("by rule (right/total): " + perRule.sorted { $0.value.total > $1.value.total }.map { "\($0.key) \($0.value.hit)/\($0.value.total)" }.joined(separator: ", "))
+        print(String(format: "grammar false alarms on dev.ref0: %d in %d sentences = %.2f per 100 sentences", alarms, sentences,
+                     Double(alarms) * 100 / Double(max(sentences, 1))))
+        print("by rule (right/total): " + perRule.sorted { $0.value.total > $1.value.total }
+            .map { "\($0.key) \($0.value.hit)/\($0.value.total)" }.joined(separator: ", "))
         for w in wrong { print("  not an edit: \(w)") }
         for w in alarmExamples { print("  false alarm: \(w)") }
     }

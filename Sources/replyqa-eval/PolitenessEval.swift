@@ -25,7 +25,8 @@ struct PolitenessEval: ParsableCommand {
             throw ValidationError("\(path): expected the columns Request and Normalized Score")
         }
         let items = rows.dropFirst().compactMap { r -> (String, Double)? in
-            guard r.count > max(textColumn, scoreColumn), let s = Double(r[scoreColumn].trimmingCharacters(in: .whitespaces)) else { return nil }
+            guard r.count > max(textColumn, scoreColumn), let s =
+                Double(r[scoreColumn].trimmingCharacters(in: .whitespaces)) else { return nil }
             return (r[textColumn], s)
         }
         let sorted = items.map(\.1).sorted()
@@ -44,7 +45,8 @@ struct PolitenessEval: ParsableCommand {
             let predicted = (result.dimensions["politeness"] ?? 50) > 50
             let k = polite ? 0 : 1
             total[k] += 1; halfTotal[index % 2] += 1
-            if predicted == polite { right[k] += 1; halfRight[index % 2] += 1 } else { wrong.append((polite, text, result.dimensions["politeness"] ?? 50)) }
+            if predicted == polite { right[k] += 1; halfRight[index % 2] += 1 } else { wrong.append(
+                (polite, text, result.dimensions["politeness"] ?? 50)) }
             if result.evidence.contains(where: { $0.dimension == .patience && $0.points < 0 }) {
                 blame[k] += 1
                 if polite { blameExamples.append(text) }
@@ -61,13 +63,16 @@ struct PolitenessEval: ParsableCommand {
             }
         }
         let n = total[0] + total[1], r = right[0] + right[1]
-        print("requests: \(items.count); top quartile (score >= \(String(format: "%.3f", q3))): \(total[0]), bottom quartile (<= \(String(format: "%.3f", q1))): \(total[1])")
+        print("requests: \(items.count); top quartile (score >= \(String(format: "%.3f", q3))): \(total[0]), bottom quartile " +
+            "(<= \(String(format: "%.3f", q1))): \(total[1])")
         print(String(format: "accuracy: %.3f (%d/%d); polite recall %.3f, impolite recall %.3f", Double(r) / Double(n), r, n,
                      Double(right[0]) / Double(total[0]), Double(right[1]) / Double(total[1])))
-        print(String(format: "patience cues (blame, hostility, condescension) fire on %d quartile requests: %d impolite, %d polite (precision %.3f)",
+        print(String(
+            format: "patience cues (blame, hostility, condescension) fire on %d quartile requests: %d impolite, %d polite (precision %.3f)",
                      blame[0] + blame[1], blame[1], blame[0], Double(blame[1]) / Double(max(1, blame[0] + blame[1]))))
         for e in blameExamples.prefix(examples) { print("  on a polite request: \(e.prefix(160))") }
-        print(String(format: "accuracy by half: even rows %.3f, odd rows %.3f", Double(halfRight[0]) / Double(halfTotal[0]), Double(halfRight[1]) / Double(halfTotal[1])))
+        print(String(format: "accuracy by half: even rows %.3f, odd rows %.3f", Double(halfRight[0]) / Double(halfTotal[0]),
+                     Double(halfRight[1]) / Double(halfTotal[1])))
     }
 }
 

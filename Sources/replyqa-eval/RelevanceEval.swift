@@ -7,8 +7,10 @@ import Relevance
 struct RelevanceEval: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relevance",
-        abstract: "Relevance on support-conversations-dev.json: each agent reply against its own conversation and a random other of the same brand.",
-        discussion: "Reports the ROC AUC of the relevance score and the precision of `off-topic` (score below the threshold) at its default threshold. Customer @handles are removed so only content counts.")
+        abstract: "Relevance on support-conversations-dev.json: each agent reply against its own conversation and a random other of the " +
+            "same brand.",
+        discussion: "Reports the ROC AUC of the relevance score and the precision of `off-topic` (score below the threshold) at its " +
+            "default threshold. Customer @handles are removed so only content counts.")
 
     @Argument(help: "The support-conversations JSON file.") var path: String
     @Option(help: "Random seed for the negative pairs.") var seed: UInt64 = 7
@@ -30,7 +32,8 @@ struct RelevanceEval: ParsableCommand {
         func clean(_ s: String) -> String { s.replacingOccurrences(of: #"@\w+"#, with: " ", options: .regularExpression) }
         let questions = conversations.map { clean($0.customerText) }
         let replies = conversations.map { clean($0.reply) }
-        let scorer = RelevanceScorer(extractor: TermExtractor(lexicon: try RelevanceLexicon.load(locator: DictionaryLocator(config: Configuration()))))
+        let scorer = RelevanceScorer(extractor: TermExtractor(
+            lexicon: try RelevanceLexicon.load(locator: DictionaryLocator(config: Configuration()))))
         var stats = TermStatistics()
         for t in questions + replies { stats.add(scorer.extractor.terms(scorer.extractor.tokens(t))) }
         var rng = SeededRandom(seed: seed)
@@ -45,7 +48,8 @@ struct RelevanceEval: ParsableCommand {
             let n = scorer.score(reply: replies[i], question: questions[j], stats: stats)
             positives.append(p.score)
             negatives.append(n.score)
-            for (name, f) in [("coverage", { (r: RelevanceResult) in r.coverage }), ("entities", { $0.entities ?? -1 }), ("typefit", { $0.typeFit ?? -1 }), ("listening", { $0.listening })] {
+            for (name, f) in [("coverage", { (r: RelevanceResult) in r.coverage }), ("entities", { $0.entities ?? -1 }),
+                              ("typefit", { $0.typeFit ?? -1 }), ("listening", { $0.listening })] {
                 parts[name, default: ([], [])].0.append(f(p)); parts[name, default: ([], [])].1.append(f(n))
             }
         }
@@ -76,8 +80,11 @@ struct RelevanceEval: ParsableCommand {
             if offTopic(replies[i], questions[i]) { ownFlags += 1 }
             if offTopic(replies[i], questions[j]) { otherFlags += 1 }
         }
-        print(String(format: "off-topic findings (default rule): %d on other conversations, %d on own: precision %.3f; %.1f%% of own replies flagged",
-                     otherFlags, ownFlags, Double(otherFlags) / Double(max(1, otherFlags + ownFlags)), 100 * Double(ownFlags) / Double(pairs)))
+        print(String(
+            format: "off-topic findings (default rule): %d on other conversations, %d on own: precision %.3f; %.1f%% of own replies " +
+                "flagged",
+                     otherFlags, ownFlags, Double(otherFlags) / Double(max(1, otherFlags + ownFlags)),
+                         100 * Double(ownFlags) / Double(pairs)))
 
         // Canned replies among the agents' answers.
         let normalizer = try TemplateNormalizer(locator: DictionaryLocator(config: Configuration())), hasher = MinHasher()
@@ -86,9 +93,12 @@ struct RelevanceEval: ParsableCommand {
             let s = MinHasher.shingles(normalizer.words(t)); sizes.append(s.count); return hasher.signature(s)
         }
         let clusters = NearDuplicateClusterer().clusters(signatures, sizes: sizes)
-        print("near-duplicate clusters among the \(replies.count) agent replies: \(clusters.count), covering \(clusters.map(\.members.count).reduce(0, +)) replies")
+        print("near-duplicate clusters among the \(replies.count) agent replies: \(clusters.count), covering " +
+            "\(clusters.map(\.members.count).reduce(0, +)) replies")
         for c in clusters.prefix(5) {
-            print("  \(c.members.count) x (\(Set(c.members.map { conversations[$0].dialogHeader.company }).sorted().joined(separator: ", "))): \(replies[c.members[0]].prefix(90).replacingOccurrences(of: "\n", with: " "))")
+            print("  \(c.members.count) x " +
+                "(\(Set(c.members.map { conversations[$0].dialogHeader.company }).sorted().joined(separator: ", "))): " +
+                    "\(replies[c.members[0]].prefix(90).replacingOccurrences(of: "\n", with: " "))")
         }
     }
 }

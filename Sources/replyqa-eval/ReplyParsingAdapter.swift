@@ -69,13 +69,16 @@ struct ReplyParsingAdapter {
         var problems: [String] = []
         switch name {
         case "email_1_2":
-            if !newText.hasPrefix("Hi,") || !newText.contains("You can list the keys") { problems.append("interleaved reply parts missing: \(quote(newText))") }
+            if !newText.hasPrefix("Hi,") || !newText.contains(
+                "You can list the keys") { problems.append("interleaved reply parts missing: \(quote(newText))") }
             if newText.contains("What is the best way") { problems.append("quoted question leaked into the new text") }
         case "email_1_5", "email_sig_delimiter_in_middle_of_line":
             if segments.quoted != nil || segments.signature != nil { problems.append("one fragment expected, found a quote or signature") }
         case "email_1_8":
-            if !newText.contains("I will reply") || !newText.contains("and under this.") { problems.append("inline replies missing: \(quote(newText))") }
-            if !(segments.signature ?? "").hasPrefix("--\nHey there, this is my signature") { problems.append("signature is \(quote(segments.signature ?? "none"))") }
+            if !newText.contains("I will reply") || !newText.contains(
+                "and under this.") { problems.append("inline replies missing: \(quote(newText))") }
+            if !(segments.signature ?? "").hasPrefix(
+                "--\nHey there, this is my signature") { problems.append("signature is \(quote(segments.signature ?? "none"))") }
         case "email_long_quote", "pathological":
             if seconds > 0.5 { problems.append(String(format: "took %.2f s", seconds)) }
         default: break

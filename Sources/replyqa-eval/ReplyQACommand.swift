@@ -8,7 +8,8 @@ struct ReplyQACommand {
     /// `replyqa` beside this evaluation binary (the same build), unless a path is given.
     init(path: String?) throws {
         let url = path.map { URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("replyqa")
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+                .appendingPathComponent("replyqa")
         guard FileManager.default.isExecutableFile(atPath: url.path) else {
             throw EvalError("no replyqa binary at \(url.path); build it (swift build --product replyqa) or pass --replyqa PATH")
         }

@@ -7,7 +7,8 @@ struct ReplyQAEval: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replyqa-eval",
         abstract: "Measure ReplyQA's checks against annotated corpora.",
-        subcommands: [ReplyParsing.self, JFLEGEval.self, FindingsEval.self, AnswersEval.self, SupportConversations.self, RelevanceEval.self, PolitenessEval.self, ToneLabelsEval.self])
+        subcommands: [ReplyParsing.self, JFLEGEval.self, FindingsEval.self, AnswersEval.self, SupportConversations.self,
+                      RelevanceEval.self, PolitenessEval.self, ToneLabelsEval.self])
 }
 
 struct ReplyParsing: ParsableCommand {

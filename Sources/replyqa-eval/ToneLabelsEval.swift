@@ -47,7 +47,8 @@ struct ToneLabelsEval: ParsableCommand {
                 let inside = result.evidence.filter { $0.span.start >= span.start && $0.span.start < span.end }
                 var fired = Set<String>()
                 if inside.contains(where: { $0.dimension == .empathy && $0.points > 0 }) { fired.insert("empathy") }
-                if inside.contains(where: { $0.dimension == .ownership && $0.points > 0 && $0.cue != "concrete-time" }) { fired.insert("ownership") }
+                if inside.contains(where: { $0.dimension == .ownership && $0.points > 0
+                    && $0.cue != "concrete-time" }) { fired.insert("ownership") }
                 if inside.contains(where: { $0.dimension == .patience && $0.points < 0 }) { fired.insert("blame") }
                 out.append(Sentence(conversation: c, index: i, text: text.text(at: span), fired: fired))
             }
@@ -61,7 +62,8 @@ struct ToneLabelsEval: ParsableCommand {
         let all = Self.sentences(conversations, analyzer: analyzer)
         if let draw { return printSample(all, random: draw) }
 
-        let rows = try String(contentsOfFile: labels, encoding: .utf8).split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        let rows = try String(contentsOfFile: labels, encoding: .utf8).split(separator: "\n")
+            .map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
         guard let header = rows.first else { throw ValidationError("\(labels) is empty") }
         func column(_ name: String) throws -> Int {
             guard let i = header.firstIndex(of: name) else { throw ValidationError("\(labels): no column \(name)") }
@@ -97,16 +99,21 @@ struct ToneLabelsEval: ParsableCommand {
                 if truth { positives[name, default: 0] += 1 }
                 if fired && truth { tp[name, default: 0] += 1 }
                 if fired && !truth { fp[name, default: 0] += 1; if verbose { print("false \(name): \(s.text)") } }
-                if random && truth { if fired { tpRandom[name, default: 0] += 1 } else { fnRandom[name, default: 0] += 1; if verbose { print("missed \(name): \(s.text)") } } }
+                if random && truth { if fired { tpRandom[name, default: 0] += 1 } else { fnRandom[name,
+                    default: 0] += 1; if verbose { print("missed \(name): \(s.text)") } } }
                 if !random && truth && !fired && verbose { print("missed \(name) (pooled): \(s.text)") }
             }
         }
-        print(indent + "labelled sentences: \(labelled) (\(randomCount) drawn at random, \(labelled - randomCount) pooled where a detector fired); \(mismatched) labels no longer match the corpus")
+        print(indent
+            + "labelled sentences: \(labelled) " +
+                "(\(randomCount) drawn at random, \(labelled - randomCount) pooled where a detector fired); \(mismatched) labels no " +
+                    "longer match the corpus")
         for name in Self.detectors {
             let t = tp[name, default: 0], f = fp[name, default: 0]
             let rt = tpRandom[name, default: 0], rf = fnRandom[name, default: 0]
             print(indent + String(format: "%@: precision %.3f (%d/%d); recall on the random sample %.3f (%d/%d); labelled positives %d",
-                         name, Double(t) / Double(max(1, t + f)), t, t + f, Double(rt) / Double(max(1, rt + rf)), rt, rt + rf, positives[name, default: 0]))
+                         name, Double(t) / Double(max(1, t + f)), t, t + f, Double(rt) / Double(max(1, rt + rf)), rt, rt + rf,
+                             positives[name, default: 0]))
         }
     }
 
@@ -122,7 +129,8 @@ struct ToneLabelsEval: ParsableCommand {
         print((["conversation", "sentence", "checksum", "sample"] + Self.detectors + ["text"]).joined(separator: "\t"))
         for (i, sample) in picks {
             let s = all[i]
-            print("\(s.conversation)\t\(s.index)\t\(s.checksum)\t\(sample)\t\t\t\t\(s.text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " "))")
+            let flat = s.text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")
+            print("\(s.conversation)\t\(s.index)\t\(s.checksum)\t\(sample)\t\t\t\t\(flat)")
         }
     }
 }

@@ -9,9 +9,11 @@ import ReplyQACore
 enum CalibrationInput {
     /// The ratings of a HUMAN.csv file; a bad row is bad usage, naming its line.
     static func ratings(_ path: String) throws -> [HumanRating] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw UsageFailure("replyqa: cannot read the reviewers' ratings \(path)") }
+        guard let data = FileManager.default.contents(
+            atPath: path) else { throw UsageFailure("replyqa: cannot read the reviewers' ratings \(path)") }
         do {
-            return try HumanReviews.parse(csv: String(decoding: data, as: UTF8.self), name: path, categories: Category.allCases.map(\.rawValue))
+            return try HumanReviews.parse(csv: String(decoding: data, as: UTF8.self), name: path,
+                                          categories: Category.allCases.map(\.rawValue))
         } catch let error as HumanReviewsError {
             let shown = error.problems.prefix(20).joined(separator: "\n")
             throw UsageFailure(shown + (error.problems.count > 20 ? "\n\(path): \(error.problems.count - 20) more problems not shown" : ""))
@@ -57,8 +59,11 @@ enum CalibrationInput {
             return String(format: "%@ %.2f", symbol, v) + ci + " \(a.reading)  n=\(a.replies) replies/\(a.ratings) ratings"
         }
         let reviewers = Set(report.categories.flatMap(\.reviewers)).count
-        var lines = ["Calibration: \(report.ratings) ratings of \(report.replies) replies by \(reviewers) reviewer\(reviewers == 1 ? "" : "s") "
-                     + "(95% intervals: \(report.resamples) bootstrap resamples of the replies, seed \(report.seed); pass mark \(Int(report.passMark)))", ""]
+        var lines =
+            ["Calibration: \(report.ratings) ratings of \(report.replies) replies by \(reviewers) reviewer\(reviewers == 1 ? "" : "s") "
+                     + "(95% intervals: " +
+                         "\(report.resamples) bootstrap resamples of the replies, seed \(report.seed); pass mark \(Int(report.passMark)))",
+                         ""]
         for c in report.categories {
             lines.append("\(c.category) (\(c.scale.rawValue))")
             lines.append("  ReplyQA vs reviewers:       \(figure(c.replyqa))")
@@ -70,9 +75,12 @@ enum CalibrationInput {
             for r in report.reviewers { lines.append("  \(r.reviewer): \(figure(r.agreement))") }
         }
         if !report.unmatched.isEmpty {
-            let shown = report.unmatched.prefix(5).joined(separator: ", ") + (report.unmatched.count > 5 ? " and \(report.unmatched.count - 5) more" : "")
+            let shown = report.unmatched.prefix(5).joined(separator: ", ")
+                + (report.unmatched.count > 5 ? " and \(report.unmatched.count - 5) more" : "")
             lines.append("")
-            lines.append("Left out: ratings of \(report.unmatched.count) repl\(report.unmatched.count == 1 ? "y" : "ies") not in the batch or not scored in the category: \(shown)")
+            lines.append(
+                "Left out: ratings of \(report.unmatched.count) repl\(report.unmatched.count == 1 ? "y" : "ies") not in the batch or " +
+                    "not scored in the category: \(shown)")
         }
         return lines.joined(separator: "\n")
     }
@@ -92,13 +100,16 @@ struct Calibrate: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
     @Option(name: .customLong("reviews"), help: ArgumentHelp("The reviewers' ratings (HUMAN.csv).", valueName: "file")) var reviews: String
-    @Option(name: .customLong("pass-mark"), help: "A score at or above this passes, where a category is rated pass/fail.") var passMark: Double = 70
+    @Option(name: .customLong("pass-mark"),
+            help: "A score at or above this passes, where a category is rated pass/fail.") var passMark: Double = 70
     @Option(help: "Bootstrap resamples for each interval.") var bootstrap: Int = 1000
     @Option(help: "Random seed of the bootstrap: the same seed gives the same intervals.") var seed: UInt64 = 1
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
-    @Option(name: .customLong("input-format"), help: "Read inputs as: auto (by content), mail, zendesk, freshdesk, intercom, helpscout, front or csv.")
+    @Option(name: .customLong("input-format"),
+            help: "Read inputs as: auto (by content), mail, zendesk, freshdesk, intercom, helpscout, front or csv.")
     var inputFormat: InputFormat = .auto
-    @Argument(help: ArgumentHelp("The batch the reviewers rated: files, directories or Maildir folders.", valueName: "path")) var paths: [String]
+    @Argument(help: ArgumentHelp("The batch the reviewers rated: files, directories or Maildir folders.",
+                                 valueName: "path")) var paths: [String]
 
     func validate() throws {
         if !(0...100).contains(passMark) { throw ValidationError("--pass-mark must be a score from 0 to 100") }

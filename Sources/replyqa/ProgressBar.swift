@@ -25,7 +25,9 @@ final class ProgressBar: @unchecked Sendable {
         let elapsed = now.timeIntervalSince(started)
         let left = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
         let eta = done > 0 && done < total ? String(format: " · %.0f s left", left.rounded(.up)) : ""
-        let line = "\r\(phase) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(total)\(eta)\u{1B}[K"
+        let line =
+            "\r\(phase) " +
+                "[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(total)\(eta)\u{1B}[K"
         FileHandle.standardError.write(Data(line.utf8))
         shown = true
     }

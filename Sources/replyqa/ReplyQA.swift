@@ -23,7 +23,8 @@ struct ReplyQA: ParsableCommand {
         customer message it answers, and runs its checks.
         """,
         version: ReplyQA.version,
-        subcommands: [Check.self, Lint.self, Serve.self, Sample.self, HistoryCommand.self, ReviewsCommand.self, Calibrate.self, Extract.self, Rules.self, Explain.self])
+        subcommands: [Check.self, Lint.self, Serve.self, Sample.self, HistoryCommand.self, ReviewsCommand.self, Calibrate.self,
+                      Extract.self, Rules.self, Explain.self])
 
     static let version = "0.3.0"
 
@@ -79,7 +80,8 @@ func warn(_ line: String) {
 
 /// Options every command shares.
 struct CommonOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Configuration file (default: replyqa.yml in the current directory, if present).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Configuration file (default: replyqa.yml in the current directory, if present).",
+                                            valueName: "file"))
     var config: String?
 
     /// The configuration file in effect, checked; its warnings go to standard error.
@@ -153,11 +155,15 @@ struct Lint: ParsableCommand {
     @Option(help: "The channel, when the headers don't say (e.g. email, chat, social).") var channel: String?
     @Option(help: "The agent, when the headers don't say.") var agent: String?
     @Option(help: "Output format: text, json or sarif.") var format: LintFormat = .text
-    @Option(name: .customLong("fail-on"), help: "Lowest severity that fails the reply: error, warning or info.") var failOn: Severity = .error
+    @Option(name: .customLong("fail-on"),
+            help: "Lowest severity that fails the reply: error, warning or info.") var failOn: Severity = .error
     @Option(help: "Colour: auto (on a terminal), always or never.") var color: ColorChoice = .auto
-    @Option(help: ArgumentHelp("Accept this word as spelled right, for this run (repeatable); the team's words are `spelling.words` in replyqa.yml.", valueName: "word"))
+    @Option(help: ArgumentHelp(
+        "Accept this word as spelled right, for this run (repeatable); the team's words are `spelling.words` in replyqa.yml.",
+        valueName: "word"))
     var accept: [String] = []
-    @Option(help: ArgumentHelp("Leave this rule out, for this run (repeatable); the team's are `disabled_rules` in replyqa.yml.", valueName: "rule"))
+    @Option(help: ArgumentHelp("Leave this rule out, for this run (repeatable); the team's are `disabled_rules` in replyqa.yml.",
+                               valueName: "rule"))
     var disable: [String] = []
     @Flag(help: .hidden) var timings = false
 
@@ -171,7 +177,8 @@ struct Lint: ParsableCommand {
             do { bytes = try LooseInput.read(fd: STDIN_FILENO, limit: limit) } catch { throw refuse("\(error)") }
         } else {
             var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else { throw UsageFailure("replyqa lint: cannot read \(path): no such file") }
+            guard FileManager.default.fileExists(atPath: path,
+                isDirectory: &isDir) else { throw UsageFailure("replyqa lint: cannot read \(path): no such file") }
             if isDir.boolValue { throw refuse("is a folder; lint checks one reply (use `replyqa check` for a folder)") }
             do { bytes = try LooseInput.read(path: path, limit: limit) } catch {
                 if case .unreadable(let why) = error { throw UsageFailure("replyqa lint: cannot read \(path): \(why)") }
@@ -196,7 +203,8 @@ struct Lint: ParsableCommand {
         let known = Set(checkers.rules.map(\.id))
         for rule in disable where !known.contains(rule) {
             let close = Suggestion.closest(to: rule, among: known)
-            throw UsageFailure("replyqa lint: --disable \(rule): no such rule" + (close.map { "; did you mean “\($0)”?" } ?? "; `replyqa rules` lists them"))
+            throw UsageFailure("replyqa lint: --disable \(rule): no such rule"
+                + (close.map { "; did you mean “\($0)”?" } ?? "; `replyqa rules` lists them"))
         }
         mark("checkers")
         let engine = LintEngine(config: config, checkers: checkers, version: ReplyQA.version,
@@ -212,8 +220,10 @@ struct Lint: ParsableCommand {
         mark("read")
         let result = engine.lint(message, question: questionMessage, agent: agent, channel: channel)
         mark("check")
-        let useColor = format == .text && (color == .always || (color == .auto && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil))
-        print(try engine.render(result, format: format.output, name: name, uri: input == "-" ? "stdin" : input, color: useColor), terminator: "")
+        let useColor = format == .text && (color == .always
+            || (color == .auto && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil))
+        print(try engine.render(result, format: format.output, name: name, uri: input == "-" ? "stdin" : input,
+                                color: useColor), terminator: "")
         mark("output")
         if timings {
             var last = started
@@ -249,7 +259,8 @@ struct Rules: ParsableCommand {
                 let marks = [disabled.contains(r.id) ? "disabled" : nil, failing.contains(r.id) ? "auto-fail" : nil,
                              r.sensitive ? "customer data, masked" : nil].compactMap { $0 }
                 let state = marks.isEmpty ? "" : " (\(marks.joined(separator: ", ")))"
-                print("\(id)  \(r.category.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(r.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(r.summary)\(state)")
+                print("\(id)  \(r.category.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) " +
+                    "\(r.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(r.summary)\(state)")
             }
             print("\(rules.count) rules. `replyqa explain RULE` shows one with its examples.")
         }
@@ -298,7 +309,8 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 /// What the batch commands read and how they print it.
 struct BatchOptions: ParsableArguments {
     @Option(help: "Output format: text or json.") var format: OutputFormat = .text
-    @Option(name: .customLong("input-format"), help: "Read inputs as: auto (by content), mail, zendesk, freshdesk, intercom, helpscout, front or csv.")
+    @Option(name: .customLong("input-format"),
+            help: "Read inputs as: auto (by content), mail, zendesk, freshdesk, intercom, helpscout, front or csv.")
     var inputFormat: InputFormat = .auto
     @Argument(help: ArgumentHelp("Files (.eml, mbox), directories or Maildir folders.", valueName: "path"))
     var paths: [String]
@@ -307,7 +319,8 @@ struct BatchOptions: ParsableArguments {
 struct Extract: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what ReplyQA reads from each reply: agent, channel, authored text, the customer's question.",
-        discussion: "Prints one record per reply and one error record per input that could not be read. Exits 1 when any input failed, after reading all of them; 2 on bad usage or an unusable configuration.")
+        discussion: "Prints one record per reply and one error record per input that could not be read. Exits 1 when any input failed, " +
+            "after reading all of them; 2 on bad usage or an unusable configuration.")
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var batch: BatchOptions
@@ -338,15 +351,20 @@ struct Check: ParsableCommand {
     @OptionGroup var batch: BatchOptions
     @Option(help: ArgumentHelp("Write the report folder here.", valueName: "dir")) var out: String?
     @Option(help: ArgumentHelp("Record the run in this SQLite history file (created if missing).", valueName: "file")) var history: String?
-    @Option(name: .customLong("history-wait"), help: ArgumentHelp("Seconds to wait while another run writes the same history file.", valueName: "seconds"))
+    @Option(name: .customLong("history-wait"), help: ArgumentHelp("Seconds to wait while another run writes the same history file.",
+                                                                  valueName: "seconds"))
     var historyWait: Double = HistoryStore.defaultBusyTimeout
     @Flag(help: "Put the run's date and time in the report (otherwise the same input gives the same bytes).") var now = false
     @Flag(name: .shortAndLong, help: "No progress bar.") var quiet = false
-    @Option(help: ArgumentHelp("Threads that check replies (default: one per core); the report is the same for any number.", valueName: "n"))
+    @Option(help: ArgumentHelp("Threads that check replies (default: one per core); the report is the same for any number.",
+                               valueName: "n"))
     var threads: Int?
-    @Option(name: .customLong("reviews"), help: ArgumentHelp("Reviews to honour besides those of the history and `reviews:` in replyqa.yml (reviews.csv, .yml or a history file; repeatable).", valueName: "file"))
+    @Option(name: .customLong("reviews"), help: ArgumentHelp(
+        "Reviews to honour besides those of the history and `reviews:` in replyqa.yml (reviews.csv, .yml or a history file; repeatable).",
+        valueName: "file"))
     var reviewFiles: [String] = []
-    @Option(help: ArgumentHelp("Reviewers' ratings (HUMAN.csv): adds a calibration page to the report (see `replyqa calibrate`).", valueName: "file"))
+    @Option(help: ArgumentHelp("Reviewers' ratings (HUMAN.csv): adds a calibration page to the report (see `replyqa calibrate`).",
+                               valueName: "file"))
     var calibration: String?
 
     func validate() throws {
@@ -409,7 +427,8 @@ struct Check: ParsableCommand {
                 let snapshot = try store.snapshot()
                 trends = snapshot.trends
                 for d in snapshot.damaged { warn("replyqa: history \(history): \(d); the row is left out of the trends") }
-                if !snapshot.damaged.isEmpty { historyProblem = "\(snapshot.damaged.count) damaged row(s) in the history were left out of the trends" }
+                if !snapshot.damaged.isEmpty { historyProblem = "\(snapshot.damaged.count) damaged row(s) in the history were left out " +
+                    "of the trends" }
             } catch {
                 warn("replyqa: \(error)")
                 historyProblem = recorded ? "the trends could not be read" : "this run is not recorded in \(history)"
@@ -423,13 +442,19 @@ struct Check: ParsableCommand {
         if let out {
             do {
                 let files = try ReportWriter.write(model, to: out)
-                Swift.print("Report: \(out)/index.html (\(files.count) files: \(model.aggregate.agents.count) agent pages and coaching summaries, \(model.aggregate.channels.count) channel pages\(model.calibration == nil ? "" : ", calibration.html"), report.json, replies.csv, agents.csv)")
+                Swift.print(
+                    "Report: \(out)/index.html " +
+                        "(\(files.count) files: \(model.aggregate.agents.count) agent pages and coaching summaries, " +
+                        "\(model.aggregate.channels.count) channel pages\(model.calibration == nil ? "" : ", calibration.html"), " +
+                        "report.json, replies.csv, agents.csv)")
             } catch {
                 warn("replyqa: \(error)")
                 throw ExitCode(1)
             }
         }
-        Swift.print("\(result.replies.count) replies, \(result.customerMessages) customer messages, \(result.skipped.count) skipped, \(result.failures.count) failed")
+        Swift.print(
+            "\(result.replies.count) replies, \(result.customerMessages) customer messages, \(result.skipped.count) skipped, " +
+                "\(result.failures.count) failed")
         if let historyProblem { warn("replyqa: \(out == nil ? "the batch was checked" : "the report was written"), but \(historyProblem)") }
         return historyProblem == nil
     }
@@ -458,7 +483,8 @@ enum Output {
                 if includeFindings {
                     if let score = r.score {
                         let parts = score.categories.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                        say("  score \(score.overall)/100" + (score.autoFailed.isEmpty ? "" : " (failed: \(score.autoFailed.joined(separator: ", ")))") + " · \(parts)")
+                        say("  score \(score.overall)/100"
+                            + (score.autoFailed.isEmpty ? "" : " (failed: \(score.autoFailed.joined(separator: ", ")))") + " · \(parts)")
                     }
                     if let tone = r.tone {
                         say("  tone: \(tone.label.rawValue) (\(tone.reasons.joined(separator: "; ")))")

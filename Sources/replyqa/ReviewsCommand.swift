@@ -23,9 +23,11 @@ struct ReviewsCommand: ParsableCommand {
     /// Where the reviews are kept.
     struct StoreOptions: ParsableArguments {
         @OptionGroup var common: CommonOptions
-        @Option(help: ArgumentHelp("The history file that keeps the reviews (default: `reviews:` in replyqa.yml, when it names a history).", valueName: "file"))
+        @Option(help: ArgumentHelp(
+            "The history file that keeps the reviews (default: `reviews:` in replyqa.yml, when it names a history).", valueName: "file"))
         var history: String?
-        @Option(name: .customLong("history-wait"), help: ArgumentHelp("Seconds to wait while another run writes the history file.", valueName: "seconds"))
+        @Option(name: .customLong("history-wait"),
+                help: ArgumentHelp("Seconds to wait while another run writes the history file.", valueName: "seconds"))
         var historyWait: Double = HistoryStore.defaultBusyTimeout
 
         /// The history file to use: `--history`, else the configuration's `reviews:` when it is one.
@@ -34,12 +36,14 @@ struct ReviewsCommand: ParsableCommand {
             let file = try common.loadFile()
             if let named = file.configuration.reviews {
                 guard ReviewSources.isHistory(named) else {
-                    throw UsageFailure("replyqa reviews: \(named) (reviews: in \(file.path ?? "replyqa.yml")) is a reviews file, not a history; "
+                    throw UsageFailure(
+                        "replyqa reviews: \(named) (reviews: in \(file.path ?? "replyqa.yml")) is a reviews file, not a history; "
                         + "name the history that keeps the reviews with --history FILE, or edit the file itself")
                 }
                 return named
             }
-            throw UsageFailure("replyqa reviews: name the history file that keeps the reviews with --history FILE (or `reviews:` in replyqa.yml)")
+            throw UsageFailure(
+                "replyqa reviews: name the history file that keeps the reviews with --history FILE (or `reviews:` in replyqa.yml)")
         }
 
         func open(readOnly: Bool) throws -> (HistoryStore, String) {
@@ -88,11 +92,13 @@ struct ReviewsCommand: ParsableCommand {
                 say("\(shown.count) review\(shown.count == 1 ? "" : "s") in \(path): \(counts.joined(separator: ", "))")
             }
             for d in snapshot.damaged { warn("replyqa reviews: history \(path): \(d); the row is left out") }
-            if !snapshot.damaged.isEmpty { throw RuntimeFailure("replyqa reviews: \(path): \(snapshot.damaged.count) damaged row(s) left out; the rest is shown") }
+            if !snapshot.damaged.isEmpty { throw RuntimeFailure(
+                "replyqa reviews: \(path): \(snapshot.damaged.count) damaged row(s) left out; the rest is shown") }
         }
 
         static func describe(_ r: Review) -> String {
-            let reply = r.reply == Review.anyReply ? "every reply" : "reply \(r.reply)" + (r.file.isEmpty ? "" : " (\(r.file)\(r.agent.isEmpty ? "" : ", \(r.agent)"))")
+            let reply = r.reply == Review.anyReply ? "every reply" : "reply \(r.reply)"
+                + (r.file.isEmpty ? "" : " (\(r.file)\(r.agent.isEmpty ? "" : ", \(r.agent)"))")
             let by = [r.reviewer, r.date].filter { !$0.isEmpty }.joined(separator: " ")
             let why = (by.isEmpty ? "" : " · \(by)") + (r.note.isEmpty ? "" : ": \(r.note)")
             switch r.verdict {
@@ -100,7 +106,8 @@ struct ReviewsCommand: ParsableCommand {
                 return "rescored  \(r.category) \(r.score.map(String.init) ?? "?") · \(reply)\(why)"
             case .disputed, .upheld:
                 let fingerprint = r.reply == Review.anyReply ? "" : " [\(Review.fingerprint(reply: r.reply, rule: r.rule, text: r.text))]"
-                return "\(r.verdict.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(r.rule) “\(r.text)” · \(reply)\(fingerprint)\(why)"
+                return "\(r.verdict.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(r.rule) “\(r.text)” · " +
+                    "\(reply)\(fingerprint)\(why)"
             }
         }
     }
@@ -112,31 +119,40 @@ struct ReviewsCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
         @OptionGroup var reviewer: ReviewerOptions
         @Option(help: ArgumentHelp("The report folder the fingerprints are from.", valueName: "dir")) var report: String
-        @Flag(name: .customLong("every-reply"), help: "The finding is wrong wherever the rule flags this text, in every reply (a pattern).") var everyReply = false
-        @Argument(help: ArgumentHelp("Fingerprints of the findings, as the report shows them.", valueName: "fingerprint")) var fingerprints: [String]
+        @Flag(name: .customLong("every-reply"),
+              help: "The finding is wrong wherever the rule flags this text, in every reply (a pattern).") var everyReply = false
+        @Argument(help: ArgumentHelp("Fingerprints of the findings, as the report shows them.",
+                                     valueName: "fingerprint")) var fingerprints: [String]
 
         func run() throws {
-            try ReviewsCommand.addFindingReviews(fingerprints, verdict: .disputed, report: report, store: store, reviewer: reviewer, everyReply: everyReply)
+            try ReviewsCommand.addFindingReviews(fingerprints, verdict: .disputed, report: report, store: store, reviewer: reviewer,
+                                                 everyReply: everyReply)
         }
     }
 
     struct Uphold: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Mark findings as right: they count as reviewed in their rule's dispute rate.")
+        static let configuration = CommandConfiguration(
+            abstract: "Mark findings as right: they count as reviewed in their rule's dispute rate.")
         @OptionGroup var store: StoreOptions
         @OptionGroup var reviewer: ReviewerOptions
         @Option(help: ArgumentHelp("The report folder the fingerprints are from.", valueName: "dir")) var report: String
-        @Flag(name: .customLong("every-reply"), help: "The finding is right wherever the rule flags this text (a pattern).") var everyReply = false
-        @Argument(help: ArgumentHelp("Fingerprints of the findings, as the report shows them.", valueName: "fingerprint")) var fingerprints: [String]
+        @Flag(name: .customLong("every-reply"),
+              help: "The finding is right wherever the rule flags this text (a pattern).") var everyReply = false
+        @Argument(help: ArgumentHelp("Fingerprints of the findings, as the report shows them.",
+                                     valueName: "fingerprint")) var fingerprints: [String]
 
         func run() throws {
-            try ReviewsCommand.addFindingReviews(fingerprints, verdict: .upheld, report: report, store: store, reviewer: reviewer, everyReply: everyReply)
+            try ReviewsCommand.addFindingReviews(fingerprints, verdict: .upheld, report: report, store: store, reviewer: reviewer,
+                                                 everyReply: everyReply)
         }
     }
 
     struct Withdraw: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove the reviews of findings (theirs and the patterns that cover them).")
+        static let configuration = CommandConfiguration(
+            abstract: "Remove the reviews of findings (theirs and the patterns that cover them).")
         @OptionGroup var store: StoreOptions
-        @Option(help: ArgumentHelp("The report folder the fingerprints are from (needed to withdraw a pattern review).", valueName: "dir")) var report: String?
+        @Option(help: ArgumentHelp("The report folder the fingerprints are from (needed to withdraw a pattern review).",
+                                   valueName: "dir")) var report: String?
         @Argument(help: ArgumentHelp("Fingerprints of the findings.", valueName: "fingerprint")) var fingerprints: [String]
 
         func run() throws {
@@ -147,7 +163,8 @@ struct ReviewsCommand: ParsableCommand {
             var keys = Set<Review.Key>()
             for fp in fingerprints {
                 let before = keys.count
-                for r in onRecord where r.isFindingReview && Review.fingerprint(reply: r.reply, rule: r.rule, text: r.text).hasPrefix(fp.lowercased()) {
+                for r in onRecord where r.isFindingReview && Review.fingerprint(reply: r.reply, rule: r.rule, text: r.text)
+                    .hasPrefix(fp.lowercased()) {
                     keys.insert(r.key)
                 }
                 if let findings, let f = try? findings.finding(fp) {
@@ -178,9 +195,12 @@ struct ReviewsCommand: ParsableCommand {
 
         func run() throws {
             let findings = try ReportFindings.load(report: report)
-            guard let target = findings.reply(reply) else { throw UsageFailure("replyqa reviews score: no reply \(reply) in \(report)/report.json") }
+            guard let target = findings.reply(reply) else { throw UsageFailure(
+                "replyqa reviews score: no reply \(reply) in \(report)/report.json") }
             guard target.categories.keys.contains(category) else {
-                throw UsageFailure("replyqa reviews score: \(reply) was not scored on “\(category)”; its categories: \(target.categories.keys.sorted().joined(separator: ", "))")
+                throw UsageFailure(
+                    "replyqa reviews score: \(reply) was not scored on “\(category)”; its categories: " +
+                        "\(target.categories.keys.sorted().joined(separator: ", "))")
             }
             let review = Review(reply: target.id, category: category, verdict: .rescored, score: score, reviewer: reviewer.who,
                                 note: reviewer.note, date: reviewer.when, file: target.file, agent: target.agent)
@@ -190,8 +210,10 @@ struct ReviewsCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Read reviews from reviews.csv or reviews.yml into the history (a later review of the same finding replaces the earlier).",
-            discussion: "Columns: \(ReviewFile.columns.joined(separator: ", ")). Any bad row stops the import, naming each, so nothing is half-imported.")
+            abstract: "Read reviews from reviews.csv or reviews.yml into the history (a later review of the same finding replaces the " +
+                "earlier).",
+            discussion: "Columns: \(ReviewFile.columns.joined(separator: ", ")). Any bad row stops the import, naming each, so nothing " +
+                "is half-imported.")
         @OptionGroup var store: StoreOptions
         @Argument(help: ArgumentHelp("The reviews file (.csv, .yml or .yaml).", valueName: "file")) var file: String
 
@@ -208,7 +230,8 @@ struct ReviewsCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The file to write (.csv, .yml or .yaml).", valueName: "file")) var file: String
 
         func run() throws {
-            guard ReviewFile.format(of: file) != nil else { throw UsageFailure("replyqa reviews export: \(file): a reviews file is .csv, .yml or .yaml") }
+            guard ReviewFile.format(of: file) != nil else { throw UsageFailure(
+                "replyqa reviews export: \(file): a reviews file is .csv, .yml or .yaml") }
             let (history, path) = try store.open(readOnly: true)
             let reviews: [Review]
             do { reviews = try history.reviews() } catch { throw RuntimeFailure("replyqa \(error)") }
@@ -223,7 +246,8 @@ struct ReviewsCommand: ParsableCommand {
         var reviews: [Review] = []
         for fp in fingerprints {
             let f: ReportFindings.Found
-            do { f = try findings.finding(fp) } catch { throw UsageFailure("replyqa reviews \(verdict == .disputed ? "dispute" : "uphold"): \(error)") }
+            do { f = try findings.finding(fp) } catch { throw UsageFailure(
+                "replyqa reviews \(verdict == .disputed ? "dispute" : "uphold"): \(error)") }
             reviews.append(Review(reply: everyReply ? Review.anyReply : f.reply, rule: f.rule, text: f.text, verdict: verdict,
                                   reviewer: reviewer.who, note: reviewer.note, date: reviewer.when,
                                   file: everyReply ? "" : f.file, agent: everyReply ? "" : f.agent))
@@ -235,7 +259,8 @@ struct ReviewsCommand: ParsableCommand {
         let (history, path) = try store.open(readOnly: false)
         let saved: ReviewsSaved
         do { saved = try history.save(reviews: reviews) } catch { throw RuntimeFailure("replyqa \(error)") }
-        print("\(path): \(saved.added) review\(saved.added == 1 ? "" : "s") added, \(saved.replaced) replaced, \(saved.unchanged) unchanged")
+        print("\(path): \(saved.added) review\(saved.added == 1 ? "" : "s") added, \(saved.replaced) replaced, \(saved.unchanged) " +
+            "unchanged")
     }
 }
 
@@ -267,7 +292,8 @@ struct ReportFindings {
         var isDir: ObjCBool = false
         let path = FileManager.default.fileExists(atPath: report, isDirectory: &isDir) && isDir.boolValue
             ? (report as NSString).appendingPathComponent("report.json") : report
-        guard let data = FileManager.default.contents(atPath: path) else { throw UsageFailure("replyqa reviews: cannot read \(path): no report there") }
+        guard let data = FileManager.default.contents(
+            atPath: path) else { throw UsageFailure("replyqa reviews: cannot read \(path): no report there") }
         do { return ReportFindings(path: path, replies: try JSONDecoder().decode(Document.self, from: data).replies) }
         catch { throw UsageFailure("replyqa reviews: \(path) is not a ReplyQA report.json (\(error.localizedDescription))") }
     }
@@ -277,7 +303,8 @@ struct ReportFindings {
     /// The finding whose fingerprint is (or starts with, six digits or more) `fingerprint`.
     func finding(_ fingerprint: String) throws -> Found {
         let fp = fingerprint.lowercased()
-        guard fp.count >= 6, fp.allSatisfy(\.isHexDigit) else { throw NotFound(description: "“\(fingerprint)” is not a fingerprint (16 hex digits, as the report prints it)") }
+        guard fp.count >= 6, fp.allSatisfy(\.isHexDigit) else { throw NotFound(
+            description: "“\(fingerprint)” is not a fingerprint (16 hex digits, as the report prints it)") }
         var hits: [Found] = []
         for r in replies {
             for f in r.findings {
@@ -288,7 +315,8 @@ struct ReportFindings {
         // The same finding twice in one reply (a word misspelt twice) has one fingerprint.
         let distinct = Set(hits.map { "\($0.reply)\u{1f}\($0.rule)\u{1f}\($0.text)" })
         guard let first = hits.first else { throw NotFound(description: "no finding \(fingerprint) in \(path)") }
-        guard distinct.count == 1 else { throw NotFound(description: "\(fingerprint) matches \(distinct.count) findings in \(path); give more digits") }
+        guard distinct.count == 1 else { throw NotFound(
+            description: "\(fingerprint) matches \(distinct.count) findings in \(path); give more digits") }
         return first
     }
 

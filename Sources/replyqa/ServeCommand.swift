@@ -20,7 +20,8 @@ struct Serve: ParsableCommand {
     @OptionGroup var common: CommonOptions
     @Option(help: "Address to listen on (loopback by default: the service has no authentication).") var host = "127.0.0.1"
     @Option(help: "Port to listen on; 0 picks a free one (the line on standard output says which).") var port = 8080
-    @Option(name: .customLong("shutdown-grace"), help: ArgumentHelp("Seconds requests in flight may take to finish after SIGTERM or SIGINT.", valueName: "seconds"))
+    @Option(name: .customLong("shutdown-grace"), help: ArgumentHelp(
+        "Seconds requests in flight may take to finish after SIGTERM or SIGINT.", valueName: "seconds"))
     var shutdownGrace = 10
 
     func validate() throws {
@@ -39,11 +40,13 @@ struct Serve: ParsableCommand {
                                 review: { ReviewSources.apply(reviews, to: $0, scorecard: config.scorecard) })
         // Load every dictionary now (the spelling ones load on first use), so that the first
         // request is as fast as the others.
-        if let warmUp = try? engine.message(from: Array("Hi Linda,\n\nYour order shipped today.\n\nBest regards,\nMaya".utf8), name: "warm-up") {
+        if let warmUp = try? engine.message(from: Array("Hi Linda,\n\nYour order shipped today.\n\nBest regards,\nMaya".utf8),
+                                            name: "warm-up") {
             _ = engine.lint(warmUp)
         }
         if !LintServer.isLoopback(host) {
-            warn("replyqa serve: warning: listening on \(host): the service has no authentication; anyone who reaches this address can use it")
+            warn("replyqa serve: warning: listening on \(host): the service has no authentication; anyone who reaches this address can " +
+                "use it")
         }
         var server = LintServer(engine: engine, host: host, port: port)
         server.shutdownGrace = .seconds(shutdownGrace)
@@ -51,7 +54,8 @@ struct Serve: ParsableCommand {
             try server.runUntilShutdown { host, port in
                 let shown = host.contains(":") ? "[\(host)]" : host
                 // Written whole and at once: a script waiting for the port reads this line.
-                FileHandle.standardOutput.write(Data("replyqa serve: listening on http://\(shown):\(port) (POST /lint, GET /health)\n".utf8))
+                FileHandle.standardOutput.write(Data(
+                    "replyqa serve: listening on http://\(shown):\(port) (POST /lint, GET /health)\n".utf8))
             }
         } catch {
             throw RuntimeFailure("replyqa serve: \(error)")

@@ -34,10 +34,12 @@ struct SpotlightSample {
             out.append(Risk(weight: 8, reason: "auto-fail (\(failed.joined(separator: ", ")))"))
         }
         // Auto-fails and an ignored question are risks of their own, counted once.
-        let errors = r.findings.filter { $0.severity == .error && $0.rule != "ignores-question" && !(r.score?.autoFailed.contains($0.rule) ?? false) }
+        let errors = r.findings.filter { $0.severity == .error && $0.rule != "ignores-question"
+            && !(r.score?.autoFailed.contains($0.rule) ?? false) }
         if !errors.isEmpty {
             let rules = Array(Set(errors.map(\.rule))).sorted()
-            out.append(Risk(weight: 4 + Double(min(3, errors.count - 1)), reason: "\(errors.count) error\(errors.count == 1 ? "" : "s") (\(rules.joined(separator: ", ")))"))
+            out.append(Risk(weight: 4 + Double(min(3, errors.count - 1)),
+                            reason: "\(errors.count) error\(errors.count == 1 ? "" : "s") (\(rules.joined(separator: ", ")))"))
         }
         if r.findings.contains(where: { $0.rule == "ignores-question" }) {
             out.append(Risk(weight: 3, reason: "ignores the question"))

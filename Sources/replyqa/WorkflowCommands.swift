@@ -24,12 +24,15 @@ struct Sample: ParsableCommand {
     @OptionGroup var common: CommonOptions
     @Argument(help: ArgumentHelp("Files (.eml, mbox), directories or Maildir folders.", valueName: "path")) var paths: [String]
     @Option(name: .customLong("per-agent"), help: "Replies to draw per agent (or per agent and channel).") var perAgent: Int
-    @Flag(name: .customLong("per-channel"), help: "Draw per agent and channel, so every channel an agent works is sampled.") var perChannel = false
+    @Flag(name: .customLong("per-channel"),
+          help: "Draw per agent and channel, so every channel an agent works is sampled.") var perChannel = false
     @Option(help: "Random seed: the same seed draws the same sample.") var seed: UInt64 = 1
-    @Option(help: ArgumentHelp("Also draw this many replies weighted by risk, besides the stratified sample (which stays the same).", valueName: "n"))
+    @Option(help: ArgumentHelp("Also draw this many replies weighted by risk, besides the stratified sample (which stays the same).",
+                               valueName: "n"))
     var spotlight: Int?
     @Option(help: ArgumentHelp("Copy the sample into this folder.", valueName: "dir")) var out: String?
-    @Option(name: .customLong("input-format"), help: "Read inputs as: auto (by content), mail, zendesk, freshdesk, intercom, helpscout, front or csv.")
+    @Option(name: .customLong("input-format"),
+            help: "Read inputs as: auto (by content), mail, zendesk, freshdesk, intercom, helpscout, front or csv.")
     var inputFormat: InputFormat = .auto
 
     func validate() throws {
@@ -42,10 +45,12 @@ struct Sample: ParsableCommand {
         let config = file.configuration
         common.warnAboutOtherConfigurations(in: paths, using: file)
         // The spotlight weighs what the checkers find; the stratified draw needs none of it.
-        let processor = spotlight == nil ? BatchProcessor(config: config) : BatchProcessor(config: config, checkers: try common.loadCheckers(file))
+        let processor = spotlight == nil ? BatchProcessor(config: config) : BatchProcessor(config: config,
+                                                                                           checkers: try common.loadCheckers(file))
         let result = processor.reading(inputFormat).run(paths: paths)
         let picks = StratifiedSample(perStratum: perAgent, byChannel: perChannel, seed: seed).draw(result.replies)
-        let spotlit = spotlight.map { SpotlightSample(count: $0, seed: seed).draw(result.replies, excluding: Set(picks.map(\.index))) } ?? []
+        let spotlit = spotlight.map { SpotlightSample(count: $0, seed: seed)
+            .draw(result.replies, excluding: Set(picks.map(\.index))) } ?? []
         let sizes = Dictionary(grouping: picks, by: \.stratum).mapValues(\.count)
         let strata = Dictionary(grouping: result.replies.indices) { i in
             perChannel ? "\(result.replies[i].reply.agent) / \(result.replies[i].reply.channel)" : result.replies[i].reply.agent
@@ -72,15 +77,18 @@ struct Sample: ParsableCommand {
         var slugs = SlugMaker(), slugOf: [String: String] = [:]
         // With a spotlight, each share is a folder of its own that `check` reads on its own.
         let shares = spotlight == nil ? ["": picks.map { ($0.index, $0.stratum) }]
-                                      : ["stratified/": picks.map { ($0.index, $0.stratum) }, "spotlight/": spotlit.map { ($0.index, "spotlight") }]
-        let reasons = Dictionary(uniqueKeysWithValues: spotlit.map { ($0.index, $0.reasons.joined(separator: "; ") + " (risk \(Int($0.weight)))") })
+                                      : ["stratified/": picks.map { ($0.index, $0.stratum) },
+                                         "spotlight/": spotlit.map { ($0.index, "spotlight") }]
+        let reasons = Dictionary(uniqueKeysWithValues: spotlit.map { ($0.index, $0.reasons.joined(separator: "; ")
+            + " (risk \(Int($0.weight)))") })
         for share in shares.keys.sorted(by: >) {
             for (index, stratum) in shares[share]! {
                 let r = result.replies[index]
                 let slug = slugOf[r.reply.agent] ?? { let s = slugs.slug(r.reply.agent); slugOf[r.reply.agent] = s; return s }()
                 // A reply from a helpdesk export is written as an email, with its question beside it.
                 let replyCopy = copy(r.location, into: "\(share)replies/\(slug)", export: HelpdeskCopy.reply(r.reply, location: r.location))
-                let questionCopy = r.reply.question?.location.map { copy($0, into: "\(share)context", export: HelpdeskCopy.question(r.reply, location: r.location)) } ?? ""
+                let questionCopy = r.reply.question?.location.map { copy($0, into: "\(share)context",
+                    export: HelpdeskCopy.question(r.reply, location: r.location)) } ?? ""
                 let spot = share == "spotlight/"
                 // A stratified reply's share of its stratum: what weighs it in honest statistics.
                 let why = spot ? reasons[index] ?? "" : "\(sizes[stratum] ?? 0) of \(strata[stratum] ?? 0) replies of \(stratum), at random"
@@ -104,8 +112,10 @@ struct Sample: ParsableCommand {
             do { _ = try ReportWriter.write(files, to: out, marker: (file: "manifest.csv", text: "stratum,agent,channel")) }
             catch { warn("replyqa: \(error)"); throw ExitCode(1) }
             let configNote = file.path == nil ? "" : ", replyqa.yml is the configuration used"
-            Swift.print("Sample: \(picks.count) replies from \(strataDrawn) strata (seed \(seed)) in \(out)\(spotlight == nil ? "" : "/stratified")"
-                        + (spotlight == nil ? "" : ", and \(spotlit.count) drawn by risk in \(out)/spotlight (for review, not for statistics)")
+            Swift.print(
+                "Sample: \(picks.count) replies from \(strataDrawn) strata (seed \(seed)) in \(out)\(spotlight == nil ? "" : "/stratified")"
+                        + (spotlight == nil
+                            ? "" : ", and \(spotlit.count) drawn by risk in \(out)/spotlight (for review, not for statistics)")
                         + "; manifest.csv lists them\(configNote)")
         } else {
             // Agent names come from the emails: escaped on the way to the terminal.

@@ -67,18 +67,22 @@ final class AggregatorTests: XCTestCase {
     }
 
     func testStrengthsImprovementsAndMisspellingsComeWithTheAgentsOwnSentences() {
-        let typo = FindingSummary(rule: "spelling", category: .spelling, severity: .warning, text: "recieve", message: "“recieve” may be misspelled")
+        let typo = FindingSummary(rule: "spelling", category: .spelling, severity: .warning, text: "recieve",
+                                  message: "“recieve” may be misspelled")
         let blame = FindingSummary(rule: "blame", category: .patience, severity: .warning, text: "As I already told you",
                                    sentence: "As I already told you, it ships Monday.", message: "This blames the customer")
-        let warmth = EvidenceSummary(category: .empathy, text: "I'm so sorry", sentence: "I'm so sorry your pole snapped.", points: 40, note: nil)
-        var replies = (0..<5).map { _ in reply("Maya", "email", overall: 95, categories: ["patience": 100, "spelling": 100], evidence: [warmth]) }
+        let warmth = EvidenceSummary(category: .empathy, text: "I'm so sorry", sentence: "I'm so sorry your pole snapped.",
+                                     points: 40, note: nil)
+        var replies = (0..<5).map { _ in reply("Maya", "email", overall: 95, categories: ["patience": 100, "spelling": 100],
+                                               evidence: [warmth]) }
         replies += (0..<5).map { i in reply("Tom", "email", overall: 60, categories: ["patience": 40, "spelling": i < 3 ? 80 : 100],
                                             findings: i < 3 ? [typo, blame] : [blame]) }
         replies[5].tone["empathy"] = 20
         let a = Aggregator(minimumSample: 5).aggregate(replies)
         let maya = a.agents[0], tom = a.agents[1]
         XCTAssertEqual(maya.strengths.first?.category, "empathy")
-        XCTAssertEqual(maya.strengths.first?.examples.map(\.sentence), ["I'm so sorry your pole snapped."], "the same sentence is shown once")
+        XCTAssertEqual(maya.strengths.first?.examples.map(\.sentence), ["I'm so sorry your pole snapped."],
+                       "the same sentence is shown once")
         XCTAssertEqual(maya.strengths.first?.examples.first?.phrase, "I'm so sorry")
         XCTAssertEqual(maya.strengths.first?.examples.first?.note, "earns 40.0 points of empathy")
         XCTAssertEqual(maya.improvements, [])
@@ -94,8 +98,10 @@ final class AggregatorTests: XCTestCase {
     func testImprovementAreasRestOnFindingsAtWarningOrAbove() {
         // "Please find attached" cost politeness points through a cue, and an info hint was made:
         // neither is coaching material, however low the category's mean.
-        let cue = EvidenceSummary(category: .politeness, text: "Please find attached", sentence: "Please find attached the label.", points: -8, note: nil)
-        let hint = FindingSummary(rule: "long-sentence", category: .clarity, severity: .info, text: "We checked...", message: "This sentence is long")
+        let cue = EvidenceSummary(category: .politeness, text: "Please find attached", sentence: "Please find attached the label.",
+                                  points: -8, note: nil)
+        let hint = FindingSummary(rule: "long-sentence", category: .clarity, severity: .info, text: "We checked...",
+                                  message: "This sentence is long")
         let replies = (0..<5).map { _ in reply("Maya", "email", overall: 85, categories: ["politeness": 50, "clarity": 60],
                                                findings: [hint], evidence: [cue]) }
         let maya = Aggregator(minimumSample: 5).aggregate(replies).agents[0]

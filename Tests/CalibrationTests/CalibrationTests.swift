@@ -33,7 +33,8 @@ final class AgreementStatisticsTests: XCTestCase {
 final class CalibratorTests: XCTestCase {
     /// Replies r0..r(n-1) with ReplyQA scores spread over 0-100, and a reviewer who copies
     /// ReplyQA's rating with probability `q` and otherwise rates at random: the expected kappa is q.
-    func generated(n: Int, q: Double, passFail: Bool, seed: UInt64, reviewer: String = "ana") -> ([HumanRating], [String: [String: Double]]) {
+    func generated(n: Int, q: Double, passFail: Bool, seed: UInt64, reviewer: String = "ana") -> ([HumanRating],
+                                                                                                  [String: [String: Double]]) {
         var rng = SeededRandom(seed: seed)
         func uniform() -> Double { Double(rng.next() >> 11) / Double(1 << 53) }
         var machine: [String: [String: Double]] = [:]
@@ -48,7 +49,8 @@ final class CalibratorTests: XCTestCase {
             } else {
                 mine = uniform() < q ? score : (uniform() * 101).rounded(.down)
             }
-            ratings.append(HumanRating(reply: "r\(i)", reviewer: reviewer, category: "empathy", value: mine, scale: passFail ? .passFail : .score))
+            ratings.append(HumanRating(reply: "r\(i)", reviewer: reviewer, category: "empathy", value: mine, scale: passFail
+                ? .passFail : .score))
         }
         return (ratings, machine)
     }
@@ -58,7 +60,8 @@ final class CalibratorTests: XCTestCase {
         let report = Calibrator(passMark: 50, resamples: 400, seed: 7).calibrate(ratings, replyqa: machine)
         let a = try XCTUnwrap(report.categories.first { $0.category == "empathy" }?.replyqa, file: file, line: line)
         let low = try XCTUnwrap(a.low, file: file, line: line), high = try XCTUnwrap(a.high, file: file, line: line)
-        XCTAssertTrue(low <= expected && expected <= high, "\(a.statistic) \(a.value ?? .nan) [\(low), \(high)] should hold \(expected)", file: file, line: line)
+        XCTAssertTrue(low <= expected && expected <= high, "\(a.statistic) \(a.value ?? .nan) [\(low), \(high)] should hold \(expected)",
+                      file: file, line: line)
         XCTAssertLessThan(high - low, 0.15, "1500 replies give a narrow interval", file: file, line: line)
         XCTAssertEqual(a.replies, 1500, file: file, line: line)
         XCTAssertEqual(a.ratings, 1500, file: file, line: line)
@@ -81,7 +84,8 @@ final class CalibratorTests: XCTestCase {
         var covered = 0
         for k in 0..<40 {
             let (ratings, machine) = generated(n: 300, q: 0.6, passFail: k % 2 == 0, seed: 1000 + UInt64(k))
-            let a = try XCTUnwrap(Calibrator(passMark: 50, resamples: 200, seed: UInt64(k)).calibrate(ratings, replyqa: machine).categories.first?.replyqa)
+            let a = try XCTUnwrap(Calibrator(passMark: 50, resamples: 200, seed: UInt64(k)).calibrate(ratings, replyqa: machine)
+                .categories.first?.replyqa)
             if let low = a.low, let high = a.high, low <= 0.6, 0.6 <= high { covered += 1 }
         }
         XCTAssertGreaterThanOrEqual(covered, 34)
@@ -130,7 +134,8 @@ final class CalibratorTests: XCTestCase {
         var ratings: [HumanRating] = []
         for (coder, row) in table.enumerated() {
             for (unit, v) in row.enumerated() {
-                if let v { ratings.append(HumanRating(reply: "u\(unit)", reviewer: "coder\(coder)", category: "clarity", value: v, scale: .score)) }
+                if let v { ratings.append(HumanRating(reply: "u\(unit)", reviewer: "coder\(coder)", category: "clarity", value: v,
+                                                      scale: .score)) }
             }
         }
         let machine = Dictionary(uniqueKeysWithValues: (0..<12).map { ("u\($0)", ["clarity": 3.0]) })
@@ -160,7 +165,8 @@ final class HumanReviewsTests: XCTestCase {
     }
 
     func testEveryBadRowIsNamedByLine() {
-        let csv = "reply,reviewer,category,score\nr1,Ana,empathy,180\nr2,,empathy,50\nr3,Ana,empaty,50\nr1,Ana,empathy,70\nr1,Ana,empathy,60\n"
+        let csv =
+            "reply,reviewer,category,score\nr1,Ana,empathy,180\nr2,,empathy,50\nr3,Ana,empaty,50\nr1,Ana,empathy,70\nr1,Ana,empathy,60\n"
         XCTAssertThrowsError(try HumanReviews.parse(csv: csv, name: "human.csv", categories: ["empathy"])) { error in
             let text = "\(error)"
             XCTAssertTrue(text.contains("human.csv:2: error: score"), text)
@@ -168,7 +174,8 @@ final class HumanReviewsTests: XCTestCase {
             XCTAssertTrue(text.contains("human.csv:4: error: category"), text)
             XCTAssertTrue(text.contains("human.csv:6: error: Ana rated empathy of r1 already on line 5"), text)
         }
-        XCTAssertThrowsError(try HumanReviews.parse(csv: "reply,reviewer,category,score\nC01:2,S,Ana,empathy,50\n", name: "h.csv", categories: ["empathy"])) {
+        XCTAssertThrowsError(try HumanReviews.parse(csv: "reply,reviewer,category,score\nC01:2,S,Ana,empathy,50\n", name: "h.csv",
+                                                    categories: ["empathy"])) {
             XCTAssertTrue("\($0)".contains("h.csv:2: error: 5 fields, but the header names 4"), "\($0)")
         }
         XCTAssertThrowsError(try HumanReviews.parse(csv: "reply,who,category,score\n", name: "h.csv", categories: [])) {

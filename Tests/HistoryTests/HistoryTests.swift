@@ -16,13 +16,15 @@ final class HistoryTests: XCTestCase {
     func testRerunningTheSameBatchDoesNotCountTwiceAndTrendsFollowTheWeeks() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("history-\(UUID()).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let week46 = (0..<6).map { summary("a\($0)", "Maya", overall: 70 + $0 % 2, week: 46) } + [summary("t1", "Tom", overall: 60, week: 46)]
+        let week46 = (0..<6).map { summary("a\($0)", "Maya", overall: 70 + $0 % 2, week: 46) }
+            + [summary("t1", "Tom", overall: 60, week: 46)]
         let store = try HistoryStore(path: path)
         let first = try store.record(week46, inputs: ["batch46"], at: Date(timeIntervalSince1970: 1_794_900_000))
         XCTAssertEqual(first.newReplies, 7)
         let again = try store.record(week46, inputs: ["batch46"], at: Date(timeIntervalSince1970: 1_794_900_100))
         XCTAssertEqual(again.newReplies, 0, "the same replies are not counted twice")
-        let week47 = (0..<6).map { summary("b\($0)", "Maya", overall: 90 + $0 % 2, week: 47) } + [summary("t2", "Tom", overall: 65, week: 47)]
+        let week47 = (0..<6).map { summary("b\($0)", "Maya", overall: 90 + $0 % 2, week: 47) }
+            + [summary("t2", "Tom", overall: 65, week: 47)]
         try store.record(week47, inputs: ["batch47"], at: Date(timeIntervalSince1970: 1_795_500_000))
 
         // A second handle on the same file sees everything.
@@ -71,7 +73,8 @@ final class HistoryTests: XCTestCase {
         try old.close()
         let store = try HistoryStore(path: path)
         XCTAssertEqual(try store.runs().map(\.inputs), ["batch46"])
-        try store.record([summary("b0", "Maya", overall: 90, week: 47)], inputs: ["batch47"], at: Date(timeIntervalSince1970: 1_795_500_000))
+        try store.record([summary("b0", "Maya", overall: 90, week: 47)], inputs: ["batch47"],
+                         at: Date(timeIntervalSince1970: 1_795_500_000))
         XCTAssertEqual(try store.trends()["Maya"]?.weeks.map(\.week), ["2026-W46", "2026-W47"])
         XCTAssertEqual(try store.db.read { try Int.fetchOne($0, sql: "PRAGMA user_version") }, HistoryStore.schemaVersion)
         XCTAssertEqual(try store.db.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }, "wal")
@@ -81,7 +84,8 @@ final class HistoryTests: XCTestCase {
     func testDamagedRowsAreListedNotTrapped() throws {
         let path = temporaryHistory()
         let store = try HistoryStore(path: path)
-        try store.record((0..<3).map { summary("a\($0)", "Maya", overall: 70, week: 46) }, inputs: ["batch46"], at: Date(timeIntervalSince1970: 1_794_900_000))
+        try store.record((0..<3).map { summary("a\($0)", "Maya", overall: 70, week: 46) }, inputs: ["batch46"],
+                         at: Date(timeIntervalSince1970: 1_794_900_000))
         try store.db.write { db in
             try db.execute(sql: "UPDATE replies SET overall = 'seventy' WHERE id = 'a0'")
             try db.execute(sql: "UPDATE replies SET overall = 7000 WHERE id = 'a1'")
@@ -102,12 +106,16 @@ final class HistoryTests: XCTestCase {
     func testANewerSchemaIsRefusedUntouched() throws {
         let path = temporaryHistory()
         let newer = try DatabaseQueue(path: path)
-        try newer.write { try $0.execute(sql: "CREATE TABLE runs (id INTEGER PRIMARY KEY); PRAGMA user_version = \(HistoryStore.schemaVersion + 1)") }
+        try newer.write { try $0.execute(
+            sql: "CREATE TABLE runs (id INTEGER PRIMARY KEY); PRAGMA user_version = \(HistoryStore.schemaVersion + 1)") }
         try newer.close()
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         for readOnly in [false, true] {
             XCTAssertThrowsError(try HistoryStore(path: path, readOnly: readOnly)) {
-                XCTAssertTrue("\($0)".contains("written by a newer ReplyQA (history schema \(HistoryStore.schemaVersion + 1); this version reads schema \(HistoryStore.schemaVersion))"), "\($0)")
+                XCTAssertTrue(
+                    "\($0)".contains(
+                        "written by a newer ReplyQA (history schema " +
+                            "\(HistoryStore.schemaVersion + 1); this version reads schema \(HistoryStore.schemaVersion))"), "\($0)")
             }
         }
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before)

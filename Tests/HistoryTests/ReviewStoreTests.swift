@@ -23,12 +23,16 @@ final class ReviewStoreTests: XCTestCase {
     let tricky: [Review] = [
         Review(reply: "0d683b42e73c9f73d7e7b45926d7ff6f", rule: "spelling", text: "recieve", verdict: .disputed, reviewer: "Ana Lima",
                note: "brand name, \"Recieve\" is our app", date: "2026-11-24", file: "chat/cur/1794872820.C01:2,S", agent: "Priya Raman"),
-        Review(reply: "*", rule: "spelling", text: "Northwind", verdict: .disputed, reviewer: "Ben", note: "line one\nline two\r\nthree", date: "2026-11-24"),
-        Review(reply: "7e149a37ef499365eda2a86b9144d2f8", rule: "card-number", text: "•••• •••• •••• 1111", verdict: .upheld, reviewer: "=HYPERLINK(\"x\")",
+        Review(reply: "*", rule: "spelling", text: "Northwind", verdict: .disputed, reviewer: "Ben", note: "line one\nline two\r\nthree",
+               date: "2026-11-24"),
+        Review(reply: "7e149a37ef499365eda2a86b9144d2f8", rule: "card-number", text: "•••• •••• •••• 1111", verdict: .upheld,
+               reviewer: "=HYPERLINK(\"x\")",
                note: "'quoted", date: "2026-11-25T10:00:00Z", file: "email/T11-reply.eml", agent: "Sam Patel"),
-        Review(reply: "2a247059e6096a6d9b644c1499deb991", category: "empathy", verdict: .rescored, score: 40, reviewer: "-5", note: "@cold \u{202E}txt",
+        Review(reply: "2a247059e6096a6d9b644c1499deb991", category: "empathy", verdict: .rescored, score: 40, reviewer: "-5",
+               note: "@cold \u{202E}txt",
                date: "2026-11-25", file: "email/T14, reply.eml", agent: "Jürgen Weber"),
-        Review(reply: "fae852b4ef3603edcc703b4eecd88e88", rule: "missing-greeting", text: "As I already told you, orders ship within 5 to 7 business days.",
+        Review(reply: "fae852b4ef3603edcc703b4eecd88e88", rule: "missing-greeting",
+               text: "As I already told you, orders ship within 5 to 7 business days.",
                verdict: .disputed, reviewer: "", note: "", date: "", file: "", agent: ""),
     ]
 
@@ -36,7 +40,8 @@ final class ReviewStoreTests: XCTestCase {
         let store = try HistoryStore(path: temporaryHistory())
         XCTAssertEqual(try store.save(reviews: tricky), ReviewsSaved(added: 5, replaced: 0, unchanged: 0))
         XCTAssertEqual(try store.reviews(), ReviewSet(tricky).reviews)
-        XCTAssertEqual(try store.save(reviews: tricky), ReviewsSaved(added: 0, replaced: 0, unchanged: 5), "saving the same again changes nothing")
+        XCTAssertEqual(try store.save(reviews: tricky), ReviewsSaved(added: 0, replaced: 0, unchanged: 5),
+                       "saving the same again changes nothing")
         var changed = tricky[0]
         changed.verdict = .upheld
         changed.note = "on second thought, a typo"
@@ -66,7 +71,8 @@ final class ReviewStoreTests: XCTestCase {
                 XCTAssertEqual(try again.reviews(), try store.reviews(), "\(format) → \(other)")
                 let second = temporaryFile("second.\(other)")
                 try ReviewFile.write(try again.reviews(), to: second)
-                XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: exported)), try Data(contentsOf: URL(fileURLWithPath: second)), "\(format) → \(other)")
+                XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: exported)), try Data(contentsOf: URL(fileURLWithPath: second)),
+                               "\(format) → \(other)")
             }
         }
     }
@@ -78,8 +84,10 @@ final class ReviewStoreTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("r.csv:3: error: category"), "\(error)")
             XCTAssertTrue("\(error)".contains("r.csv:3: error: score"), "\(error)")
         }
-        let good = try ReviewFile.parse(csv: "Verdict,Rule,Text,Reply,Reviewer,Note\r\ndisputed,spelling,Northwind,*,Ana,\"brand, ours\"\r\n")
-        XCTAssertEqual(good, [Review(reply: "*", rule: "spelling", text: "Northwind", verdict: .disputed, reviewer: "Ana", note: "brand, ours")])
+        let good =
+            try ReviewFile.parse(csv: "Verdict,Rule,Text,Reply,Reviewer,Note\r\ndisputed,spelling,Northwind,*,Ana,\"brand, ours\"\r\n")
+        XCTAssertEqual(good, [Review(reply: "*", rule: "spelling", text: "Northwind", verdict: .disputed, reviewer: "Ana",
+                                     note: "brand, ours")])
     }
 
     /// Every bad row is named with its line; a file with any bad row imports nothing.
@@ -150,7 +158,9 @@ final class ReviewStoreTests: XCTestCase {
         let path = temporaryHistory()
         let store = try HistoryStore(path: path)
         try store.save(reviews: [tricky[0], tricky[3]])
-        try store.db.write { try $0.execute(sql: "UPDATE reviews SET verdict = 'maybe' WHERE rule = 'spelling'; UPDATE reviews SET score = 400 WHERE category = 'empathy'") }
+        try store.db.write { try $0.execute(
+            sql: "UPDATE reviews SET verdict = 'maybe' WHERE rule = 'spelling'; UPDATE reviews SET score = 400 WHERE category = " +
+                "'empathy'") }
         let snapshot = try store.reviewSnapshot()
         XCTAssertEqual(snapshot.reviews, [])
         XCTAssertEqual(snapshot.damaged.map(\.description).sorted(), [

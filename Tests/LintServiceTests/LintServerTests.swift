@@ -23,7 +23,8 @@ final class InProcessServer: Sendable {
         if let e = engines[key] { return e }
         var config = try ConfigurationFile.load(path: repositoryRoot.appendingPathComponent("Samples/replyqa.yml").path).configuration
         if let maxMessageBytes { config.limits.maxMessageBytes = maxMessageBytes }
-        let engine = LintEngine(config: config, checkers: try StandardCheckers.make(config: config, suggestionsPerRun: .max), version: "test")
+        let engine = LintEngine(config: config, checkers: try StandardCheckers.make(config: config, suggestionsPerRun: .max),
+                                version: "test")
         engines[key] = engine
         return engine
     }
@@ -81,24 +82,35 @@ final class LintServerTests: XCTestCase {
         assertRefused(try await http(p, "POST", "/lint", contentType: json, body: #"["Hi"]"#), 400, saying: "must be an object")
         assertRefused(try await http(p, "POST", "/lint", contentType: json, body: #"{"channel": "chat"}"#), 400, saying: "no “text”")
         assertRefused(try await http(p, "POST", "/lint", contentType: json, body: #"{"text": ""}"#), 400, saying: "“text” is empty")
-        assertRefused(try await http(p, "POST", "/lint", contentType: json, body: #"{"text": "Hi", "chanel": "chat"}"#), 400, saying: "unknown JSON key “chanel”")
+        assertRefused(try await http(p, "POST", "/lint", contentType: json, body: #"{"text": "Hi", "chanel": "chat"}"#), 400,
+                      saying: "unknown JSON key “chanel”")
         assertRefused(try await http(p, "POST", "/lint", contentType: json, body: #"{"text": 42}"#), 400, saying: "“text” must be a string")
-        assertRefused(try await http(p, "POST", "/lint?channel=chat", contentType: json, body: #"{"text": "Hi", "channel": "email"}"#), 400, saying: "given both")
+        assertRefused(try await http(p, "POST", "/lint?channel=chat", contentType: json, body: #"{"text": "Hi", "channel": "email"}"#),
+                      400, saying: "given both")
         assertRefused(try await http(p, "POST", "/lint", contentType: "text/plain", body: Data()), 400, saying: "empty")
-        assertRefused(try await http(p, "POST", "/lint", contentType: "text/plain", body: Data([0x48, 0x69, 0x00, 0x01, 0x02, 0xFF])), 400, saying: "binary data")
-        assertRefused(try await http(p, "POST", "/lint", contentType: json, body: #"{"text": "Hi\u0000there"}"#), 400, saying: "binary data")
+        assertRefused(try await http(p, "POST", "/lint", contentType: "text/plain", body: Data([0x48, 0x69, 0x00, 0x01, 0x02, 0xFF])), 400,
+                      saying: "binary data")
+        assertRefused(try await http(p, "POST", "/lint", contentType: json, body: #"{"text": "Hi\u0000there"}"#), 400,
+                      saying: "binary data")
         let mbox = try Data(contentsOf: repositoryRoot.appendingPathComponent("Samples/social/direct-messages.mbox"))
-        assertRefused(try await http(p, "POST", "/lint", contentType: "message/rfc822", body: mbox), 400, saying: "an mbox file holds many messages")
-        assertRefused(try await http(p, "POST", "/lint", contentType: "application/pdf", body: "%PDF-1.4"), 415, saying: "application/pdf is not read")
+        assertRefused(try await http(p, "POST", "/lint", contentType: "message/rfc822", body: mbox), 400,
+                      saying: "an mbox file holds many messages")
+        assertRefused(try await http(p, "POST", "/lint", contentType: "application/pdf", body: "%PDF-1.4"), 415,
+                      saying: "application/pdf is not read")
         assertRefused(try await http(p, "POST", "/lint", body: "Hi Linda"), 415, saying: "no Content-Type")
-        assertRefused(try await http(p, "POST", "/lint?fail-on=warning", contentType: "text/plain", body: "Hi"), 400, saying: "unknown query parameter “fail-on”")
-        assertRefused(try await http(p, "POST", "/lint?format=xml", contentType: "text/plain", body: "Hi"), 400, saying: "format must be json, sarif or text")
-        assertRefused(try await http(p, "POST", "/lint?fail_on=fatal", contentType: "text/plain", body: "Hi"), 400, saying: "fail_on must be")
-        assertRefused(try await http(p, "POST", "/lint?format=json&format=sarif", contentType: "text/plain", body: "Hi"), 400, saying: "given twice")
+        assertRefused(try await http(p, "POST", "/lint?fail-on=warning", contentType: "text/plain", body: "Hi"), 400,
+                      saying: "unknown query parameter “fail-on”")
+        assertRefused(try await http(p, "POST", "/lint?format=xml", contentType: "text/plain", body: "Hi"), 400,
+                      saying: "format must be json, sarif or text")
+        assertRefused(try await http(p, "POST", "/lint?fail_on=fatal", contentType: "text/plain", body: "Hi"), 400,
+                      saying: "fail_on must be")
+        assertRefused(try await http(p, "POST", "/lint?format=json&format=sarif", contentType: "text/plain", body: "Hi"), 400,
+                      saying: "given twice")
         assertRefused(try await http(p, "GET", "/lint"), 405, saying: "use POST")
         assertRefused(try await http(p, "GET", "/lint/extra"), 404, saying: "no such endpoint")
         // After all of that the service still answers.
-        let ok = try await http(p, "POST", "/lint", contentType: "text/plain; charset=utf-8", body: "Hi Linda,\n\nYour order shipped today.\n\nBest,\nMaya")
+        let ok = try await http(p, "POST", "/lint", contentType: "text/plain; charset=utf-8",
+                                body: "Hi Linda,\n\nYour order shipped today.\n\nBest,\nMaya")
         XCTAssertEqual(ok.status, 200, ok.text)
         XCTAssertEqual(ok.headers["x-replyqa-result"], "pass")
         try await server.stop()
@@ -112,8 +124,10 @@ final class LintServerTests: XCTestCase {
         let atLimit = try await http(p, "POST", "/lint", contentType: "text/plain", body: fits)
         XCTAssertEqual(atLimit.status, 200, atLimit.text)
         let over = fits + Data("!".utf8)
-        assertRefused(try await http(p, "POST", "/lint", contentType: "text/plain", body: over), 413, saying: "over the limit of 2000 bytes (limits.max_message_bytes)")
-        assertRefused(try await http(p, "POST", "/lint", contentType: "application/json", body: try JSONSerialization.data(withJSONObject: ["text": String(decoding: fits, as: UTF8.self)])),
+        assertRefused(try await http(p, "POST", "/lint", contentType: "text/plain", body: over), 413,
+                      saying: "over the limit of 2000 bytes (limits.max_message_bytes)")
+        assertRefused(try await http(p, "POST", "/lint", contentType: "application/json",
+                                     body: try JSONSerialization.data(withJSONObject: ["text": String(decoding: fits, as: UTF8.self)])),
                       413, saying: "over the limit")
         // A chunked body says no length: it is cut off one chunk past the limit.
         var chunked = Data()
@@ -122,14 +136,16 @@ final class LintServerTests: XCTestCase {
             chunked += Data("\(String(part.count, radix: 16))\r\n".utf8) + part + Data("\r\n".utf8)
         }
         chunked += Data("0\r\n\r\n".utf8)
-        assertRefused(try await http(p, "POST", "/lint", contentType: "text/plain", body: chunked, extraHeaders: ["Transfer-Encoding: chunked"]),
+        assertRefused(try await http(p, "POST", "/lint", contentType: "text/plain", body: chunked,
+                                     extraHeaders: ["Transfer-Encoding: chunked"]),
                       413, saying: "over the limit")
         // A length announced far past the limit is refused before any of the body is read.
         let announced: HTTPReply = try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 do {
                     let c = try RawConnection(port: p)
-                    c.send("POST /lint HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: 10000000\r\n\r\n")
+                    c.send("POST /lint HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: " +
+                        "10000000\r\n\r\n")
                     continuation.resume(returning: try c.readReply())
                 } catch { continuation.resume(throwing: error) }
             }
@@ -155,7 +171,8 @@ final class LintServerTests: XCTestCase {
         let concurrent = try await withThrowingTaskGroup(of: (Int, String).self) { group in
             for round in 0..<3 {
                 for (i, (f, b)) in zip(files, bodies).enumerated() {
-                    group.addTask { (i, try await http(port, "POST", "/lint?name=\(queryValue(f))", contentType: "message/rfc822", body: b).text + "#\(round)") }
+                    group.addTask { (i, try await http(port, "POST", "/lint?name=\(queryValue(f))", contentType: "message/rfc822", body: b)
+                        .text + "#\(round)") }
                 }
             }
             var out: [Int: [String]] = [:]
@@ -174,7 +191,9 @@ final class LintServerTests: XCTestCase {
         let server = try await InProcessServer()
         let body = Data("Hi Linda,\n\nYour order shiped today and arrives on Friday.\n\nBest regards,\nMaya".utf8)
         let connection = try RawConnection(port: server.port)
-        connection.send("POST /lint?format=sarif HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: \(body.count)\r\n\r\n")
+        connection.send(
+            "POST /lint?format=sarif HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: " +
+                "\(body.count)\r\n\r\n")
         connection.send(body.prefix(20))
         try await Task.sleep(for: .milliseconds(200))
         let stopping = Task { try await server.stop() }

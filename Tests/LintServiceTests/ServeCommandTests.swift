@@ -17,7 +17,8 @@ final class ServeCommandTests: XCTestCase {
             let lint = try runReplyQA(["lint", "--config", "Samples/replyqa.yml", "--format", "json", "--fail-on", "warning", file])
             XCTAssertTrue([0, 1].contains(lint.status), "\(file): \(lint.stderr)")
             let body = try Data(contentsOf: repositoryRoot.appendingPathComponent(file))
-            let served = try await http(serve.port, "POST", "/lint?fail_on=warning&name=\(queryValue(file))", contentType: "message/rfc822", body: body)
+            let served = try await http(serve.port, "POST", "/lint?fail_on=warning&name=\(queryValue(file))",
+                                        contentType: "message/rfc822", body: body)
             XCTAssertEqual(served.status, 200, "\(file): \(served.text)")
             XCTAssertEqual(served.text, String(decoding: lint.stdout, as: UTF8.self), file)
             XCTAssertEqual(served.headers["x-replyqa-result"], lint.status == 1 ? "fail" : "pass", file)
@@ -36,7 +37,8 @@ final class ServeCommandTests: XCTestCase {
             let body = try Data(contentsOf: repositoryRoot.appendingPathComponent(file))
             for format in ["sarif", "text"] {
                 let lint = try runReplyQA(["lint", "--config", "Samples/replyqa.yml", "--format", format, "--color", "never", file])
-                let served = try await http(serve.port, "POST", "/lint?format=\(format)&name=\(queryValue(file))", contentType: "message/rfc822", body: body)
+                let served = try await http(serve.port, "POST", "/lint?format=\(format)&name=\(queryValue(file))",
+                                            contentType: "message/rfc822", body: body)
                 XCTAssertEqual(served.status, 200)
                 XCTAssertEqual(served.text, String(decoding: lint.stdout, as: UTF8.self), "\(file) as \(format)")
             }
@@ -44,12 +46,14 @@ final class ServeCommandTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("replyqa-serve-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let reply = "Hi Ann,\n\nSorry for the wait! Your refund of $40 was sent today; it reaches your card in 3 to 5 days.\n\nThanks,\nMaya"
+        let reply =
+            "Hi Ann,\n\nSorry for the wait! Your refund of $40 was sent today; it reaches your card in 3 to 5 days.\n\nThanks,\nMaya"
         let question = "Hello, I returned the boots two weeks ago. Where is my refund?\n\nAnn"
         try Data(reply.utf8).write(to: dir.appendingPathComponent("reply.txt"))
         try Data(question.utf8).write(to: dir.appendingPathComponent("question.txt"))
         let replyPath = dir.appendingPathComponent("reply.txt").path, questionPath = dir.appendingPathComponent("question.txt").path
-        let lint = try runReplyQA(["lint", "--config", "Samples/replyqa.yml", "--format", "json", "--channel", "chat", "--agent", "Maya Chen",
+        let lint = try runReplyQA(["lint", "--config", "Samples/replyqa.yml", "--format", "json", "--channel", "chat",
+                                   "--agent", "Maya Chen",
                                    "--question", questionPath, replyPath])
         let request = try JSONSerialization.data(withJSONObject: ["text": reply, "channel": "chat", "agent": "Maya Chen",
                                                                   "customer_message": question, "name": replyPath])
@@ -76,7 +80,8 @@ final class ServeCommandTests: XCTestCase {
         var expected: [String] = []
         for draft in drafts {
             try Data(draft.utf8).write(to: URL(fileURLWithPath: path))
-            expected.append(String(decoding: try runReplyQA(["lint", "--config", "Samples/replyqa.yml", "--format", "json", path]).stdout, as: UTF8.self))
+            expected.append(String(decoding: try runReplyQA(["lint", "--config", "Samples/replyqa.yml", "--format", "json", path])
+                .stdout, as: UTF8.self))
         }
         XCTAssertNotEqual(expected[0], expected[1], "the two drafts read differently")
         let serve = try ServeProcess()
@@ -93,7 +98,9 @@ final class ServeCommandTests: XCTestCase {
         let serve = try ServeProcess()
         let body = Data("Hi Linda,\n\nYour order shiped today and arrives on Friday.\n\nBest regards,\nMaya".utf8)
         let connection = try RawConnection(port: serve.port)
-        connection.send("POST /lint HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: \(body.count)\r\n\r\n")
+        connection.send(
+            "POST /lint HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: " +
+                "\(body.count)\r\n\r\n")
         connection.send(body.prefix(20))
         try await Task.sleep(for: .milliseconds(200))
         kill(serve.process.processIdentifier, SIGTERM)

@@ -71,7 +71,8 @@ final class RawConnection {
 extension HTTPReply {
     init(parsing data: Data) throws {
         guard let split = data.range(of: Data("\r\n\r\n".utf8)) else {
-            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "no HTTP response: \(String(decoding: data, as: UTF8.self))"])
+            throw CocoaError(.fileReadCorruptFile,
+                             userInfo: [NSLocalizedDescriptionKey: "no HTTP response: \(String(decoding: data, as: UTF8.self))"])
         }
         let head = String(decoding: data[..<split.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
         let statusLine = head[0].split(separator: " ")
@@ -109,7 +110,8 @@ func http(_ port: Int, _ method: String, _ target: String, contentType: String? 
                 let connection = try RawConnection(port: port)
                 var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
                 if let contentType { head += "Content-Type: \(contentType)\r\n" }
-                if !extraHeaders.contains(where: { $0.lowercased().hasPrefix("transfer-encoding") }) { head += "Content-Length: \(body.count)\r\n" }
+                if !extraHeaders.contains(where: { $0.lowercased()
+                    .hasPrefix("transfer-encoding") }) { head += "Content-Length: \(body.count)\r\n" }
                 for h in extraHeaders { head += "\(h)\r\n" }
                 connection.send(head + "\r\n")
                 connection.send(body)

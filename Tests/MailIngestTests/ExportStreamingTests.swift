@@ -7,7 +7,8 @@ import ReplyQACore
 final class ExportStreamingTests: XCTestCase {
     func ticket(_ n: Int, padding: Int) -> String {
         let long = String(repeating: "Your parcel left the warehouse today. ", count: padding / 38)
-        return #"{"id": \#(n), "requester_id": 1, "comments": [{"author_id": 1, "plain_body": "Where is parcel \#(n)?"}, {"author_id": 2, "plain_body": "Parcel \#(n): \#(long)"}]}"#
+        return #"{"id": \#(n), "requester_id": 1, "comments": [{"author_id": 1, "plain_body": "Where is parcel \#(n)?"}, "#
+            + #"{"author_id": 2, "plain_body": "Parcel \#(n): \#(long)"}]}"#
     }
 
     func testTheScanReportsWhatItHasReadAndReadsEveryRecordOfALargeFile() throws {
@@ -48,7 +49,8 @@ final class ExportStreamingTests: XCTestCase {
         var rows: [[String]] = []
         var offsets: [Int] = []
         Data(text.utf8).withUnsafeBytes { raw in
-            CSVRows.scan(raw.bindMemory(to: UInt8.self), consumed: { offsets.append($0) }, row: { rows.append($0); return true }, onError: { XCTFail($0) })
+            CSVRows.scan(raw.bindMemory(to: UInt8.self), consumed: { offsets.append($0) }, row: { rows.append($0); return true },
+                         onError: { XCTFail($0) })
         }
         // A quoted field keeps its line break as written (the body is normalised later).
         XCTAssertEqual(rows, [["id", "body"], ["1", "Grüße, \"Jürgen\"\r\nzweite Zeile"], ["2", "naïve café ☕"], ["3", ""], ["4", "last"]])

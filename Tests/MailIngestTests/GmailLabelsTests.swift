@@ -3,7 +3,8 @@ import XCTest
 
 final class GmailLabelsTests: XCTestCase {
     func testLabelsAreSplitOnCommasOutsideQuotes() {
-        XCTAssertEqual(GmailLabels.parse(#"Inbox,"Returns, EU",Support/Shipping , Opened"#), ["Inbox", "Returns, EU", "Support/Shipping", "Opened"])
+        XCTAssertEqual(GmailLabels.parse(#"Inbox,"Returns, EU",Support/Shipping , Opened"#),
+                       ["Inbox", "Returns, EU", "Support/Shipping", "Opened"])
         XCTAssertEqual(GmailLabels.parse(#""Say \"hi\"",Sent"#), [#"Say "hi""#, "Sent"])
         XCTAssertEqual(GmailLabels.parse(""), [])
         XCTAssertEqual(GmailLabels.parse(",,Inbox,"), ["Inbox"])

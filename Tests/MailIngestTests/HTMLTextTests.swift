@@ -11,25 +11,35 @@ final class HTMLTextTests: XCTestCase {
     }
 
     func testOutlookParagraphsAreLines() {
-        let html = "<p class=MsoNormal>Hi.<o:p></o:p></p><p class=MsoNormal><o:p>&nbsp;</o:p></p><p class=MsoNormal>Thanks,<o:p></o:p></p><p class=MsoNormal>Alex<o:p></o:p></p>"
+        let html =
+            "<p class=MsoNormal>Hi.<o:p></o:p></p><p class=MsoNormal><o:p>&nbsp;</o:p></p><p class=MsoNormal>Thanks,<o:p></o:p></p><p " +
+                "class=MsoNormal>Alex<o:p></o:p></p>"
         XCTAssertEqual(text(html), "Hi.\n\nThanks,\nAlex")
     }
 
     func testListsLinksAndTables() {
-        XCTAssertEqual(text("<p>Steps:</p><ol><li>Open <a href=\"https://x.example\">settings</a></li><li>Save</li></ol><ul><li>a<ul><li>b</li></ul></li></ul>"),
+        XCTAssertEqual(
+            text("<p>Steps:</p><ol><li>Open <a " +
+                "href=\"https://x.example\">settings</a></li><li>Save</li></ol><ul><li>a<ul><li>b</li></ul></li></ul>"),
                        "Steps:\n\n1. Open settings\n2. Save\n\n- a\n  - b")
-        XCTAssertEqual(text("<table><tr><td>Order</td><td>50317</td></tr><tr><td>Total</td><td>$10</td></tr></table>"), "Order 50317\nTotal $10")
+        XCTAssertEqual(text("<table><tr><td>Order</td><td>50317</td></tr><tr><td>Total</td><td>$10</td></tr></table>"),
+                       "Order 50317\nTotal $10")
     }
 
     func testDropsScriptsStylesAndHead() {
-        XCTAssertEqual(text("<html><head><title>T</title><style>p{}</style></head><body><script>alert(1)</script><p>Body</p></body></html>"), "Body")
+        XCTAssertEqual(
+            text("<html><head><title>T</title><style>p{}</style></head><body><script>alert(1)</script><p>Body</p></body></html>"), "Body")
     }
 
     func testBlockquotesArePrefixedAndQuoteContainersMarked() {
-        let r = HTMLText.convert("<div>Reply</div><div class=\"gmail_quote\">On Mon, A wrote:<blockquote><div>Question?</div><blockquote>Older</blockquote></blockquote></div>")
+        let r = HTMLText.convert(
+            "<div>Reply</div><div class=\"gmail_quote\">On Mon, A " +
+                "wrote:<blockquote><div>Question?</div><blockquote>Older</blockquote></blockquote></div>")
         XCTAssertEqual(r.text, "Reply\nOn Mon, A wrote:\n> Question?\n>> Older")
         XCTAssertEqual(r.quoteStartLine, 1)
-        let moz = HTMLText.convert("Answer<br><div class=\"moz-cite-prefix\">On 1.2.2026, B wrote:<br></div><blockquote type=\"cite\">Q</blockquote>")
+        let moz =
+            HTMLText.convert(
+                "Answer<br><div class=\"moz-cite-prefix\">On 1.2.2026, B wrote:<br></div><blockquote type=\"cite\">Q</blockquote>")
         // libxml2 wraps the leading bare text in an implied <p>, hence the blank line.
         XCTAssertEqual(moz.text, "Answer\n\nOn 1.2.2026, B wrote:\n> Q")
         XCTAssertEqual(moz.quoteStartLine, 2)

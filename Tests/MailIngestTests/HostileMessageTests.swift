@@ -39,7 +39,8 @@ final class HostileMessageTests: XCTestCase {
         XCTAssertEqual(m.body, "Hi Ann,\nthanks.")
         XCTAssertEqual(m.warnings, ["the body text held 2 NUL characters, dropped"])
         // Encoded NULs are dropped the same way.
-        let encoded = message(["From: a@example.com", "Content-Type: text/plain", "Content-Transfer-Encoding: quoted-printable"], "Hi=00 Ann")
+        let encoded = message(["From: a@example.com", "Content-Type: text/plain",
+                               "Content-Transfer-Encoding: quoted-printable"], "Hi=00 Ann")
         XCTAssertEqual(try parser.parseMessage(encoded, path: "qp.eml").body, "Hi Ann")
         XCTAssertThrowsError(try parser.parseMessage(message(["From: a@example.com", "Subject: a\u{0}b"], "Hi"), path: "h.eml")) {
             XCTAssertEqual(($0 as? IngestError)?.reason, "binary data, not an email (NUL bytes in the header area)")

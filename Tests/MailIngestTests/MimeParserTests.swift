@@ -87,7 +87,8 @@ final class MimeParserTests: XCTestCase {
         Content-Type: text/html; charset=utf-8
         Content-Transfer-Encoding: quoted-printable
 
-        <div>Hi there,</div><div><br></div><div>Fixed =E2=80=94 done.</div><div class=3D"gmail_quote">On Mon, Bob wrote:<blockquote>Help</blockquote></div>
+        <div>Hi there,</div><div><br></div><div>Fixed =E2=80=94 done.</div>\
+        <div class=3D"gmail_quote">On Mon, Bob wrote:<blockquote>Help</blockquote></div>
         --alt--
         """)
         let m = try parser.parseMessage(raw, path: "x.eml")
@@ -178,7 +179,8 @@ final class MimeParserTests: XCTestCase {
         }
         body += "--b8\nContent-Type: text/plain\n\ndeep text\n--b8--\n"
         headers.append("X-Test: nested")
-        let m = try MimeParser(limits: { var l = Limits(); l.maxMimeDepth = 5; return l }()).parseMessage(message(headers, body), path: "deep")
+        let m = try MimeParser(limits: { var l = Limits(); l.maxMimeDepth = 5; return l }())
+            .parseMessage(message(headers, body), path: "deep")
         XCTAssertEqual(m.body, "")
         XCTAssertTrue(m.warnings.contains { $0.contains("deeper than 5") }, "\(m.warnings)")
     }

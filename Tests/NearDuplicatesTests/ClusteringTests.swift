@@ -13,7 +13,9 @@ final class ClusteringTests: XCTestCase {
     }
 
     func testNormalizationRemovesWhatChangesBetweenSends() {
-        XCTAssertEqual(normalizer.words("Hi Linda,\n\nOrder 50317 ships on 2026-11-20, see https://x.example/t/1 or call +1 555 010 2040.\n\nBest,", names: ["linda"]),
+        XCTAssertEqual(
+            normalizer.words("Hi Linda,\n\nOrder 50317 ships on 2026-11-20, see https://x.example/t/1 or call +1 555 010 2040.\n\nBest,",
+                             names: ["linda"]),
                        ["order", "#", "ships", "on", "<date>", "see", "<url>", "or", "call", "<phone>"])
     }
 
@@ -39,7 +41,9 @@ final class ClusteringTests: XCTestCase {
     }
 
     func testSameMacroToDifferentCustomersClustersAndOtherTextsDoNot() {
-        let macro = "To reset your password, open the app, choose Sign in, then Forgot password, and follow the link we email you. The link is valid for 24 hours."
+        let macro =
+            "To reset your password, open the app, choose Sign in, then Forgot password, and follow the link we email you. The link is " +
+                "valid for 24 hours."
         let texts = [
             "Hi Linda,\n\n" + macro + "\n\nBest,",
             "Hello Omar,\n\n" + macro + "\n\nThanks,",
@@ -62,7 +66,8 @@ final class ClusteringTests: XCTestCase {
     }
 
     func testShortTextsAreNotSwallowedByContainment() {
-        let long = signature("Thanks for waiting, your refund for the damaged tent has been approved and will reach your card in three days.")
+        let long =
+            signature("Thanks for waiting, your refund for the damaged tent has been approved and will reach your card in three days.")
         let short = signature("Thanks for waiting.")
         XCTAssertEqual(NearDuplicateClusterer().clusters([long.0, short.0], sizes: [long.1, short.1]), [])
     }

@@ -13,8 +13,11 @@ final class RelevanceRuleTests: XCTestCase {
     }
 
     func testEvidenceNamesTheMacroAndWhatIsMissing() throws {
-        let r = try run("[question: I returned the stove from order 48213 two weeks ago. When will I get my refund? | macro: password-reset] «To reset your password, open the app, choose Sign in, then Forgot password.»")
+        let r = try run(
+            "[question: I returned the stove from order 48213 two weeks ago. When will I get my refund? | macro: password-reset] «To " +
+                "reset your password, open the app, choose Sign in, then Forgot password.»")
         XCTAssertEqual(r.found.first?.message,
-                       "The customer asked about 48213 and order; the reply is macro “password-reset” and mentions none of: 48213, order, refund, returned.")
+                       "The customer asked about 48213 and order; the reply is macro “password-reset” and mentions none of: 48213, " +
+                           "order, refund, returned.")
     }
 }

@@ -3,7 +3,8 @@ import ReplyQACore
 import Relevance
 
 final class RelevanceScorerTests: XCTestCase {
-    static let scorer = RelevanceScorer(extractor: TermExtractor(lexicon: try! RelevanceLexicon.load(locator: DictionaryLocator(config: Configuration()))))
+    static let scorer = RelevanceScorer(extractor: TermExtractor(
+        lexicon: try! RelevanceLexicon.load(locator: DictionaryLocator(config: Configuration()))))
     var scorer: RelevanceScorer { Self.scorer }
 
     func stats(_ texts: [String]) -> TermStatistics {
@@ -23,19 +24,25 @@ final class RelevanceScorerTests: XCTestCase {
     }
 
     func testErrorMessagesAreEntities() {
-        XCTAssertEqual(scorer.extractor.quotedEntities("The app says “Payment declined” and then error E-1042 appears."), ["payment declined", "e-1042"])
+        XCTAssertEqual(scorer.extractor.quotedEntities("The app says “Payment declined” and then error E-1042 appears."),
+                       ["payment declined", "e-1042"])
         XCTAssertEqual(scorer.extractor.quotedEntities("It shows \"Invalid card number\" every time"), ["invalid card number"])
         XCTAssertEqual(scorer.extractor.quotedEntities("I don't know which email I used, it can't be found."), [])
     }
 
     func testAnswerTypesOfQuestions() {
-        let asks = scorer.asks(in: "When will my refund arrive? How much is shipping to Canada? How do I reset my password? Why was I charged twice?")
+        let asks =
+            scorer.asks(
+                in: "When will my refund arrive? How much is shipping to Canada? How do I reset my password? Why was I charged twice?")
         XCTAssertEqual(asks.map(\.type), [.time, .amount, .steps, .reason])
     }
 
     func testRelevantReplyOutscoresACannedOneAndNamesWhatIsMissing() {
-        let question = "Hello, I returned the camping stove from order 48213 two weeks ago and I still have not received my refund. When will I get my money back?"
-        let fitting = "Hi Sofia, I checked order 48213: your refund for the stove was issued today and reaches your card within 3 business days."
+        let question =
+            "Hello, I returned the camping stove from order 48213 two weeks ago and I still have not received my refund. When will I " +
+                "get my money back?"
+        let fitting =
+            "Hi Sofia, I checked order 48213: your refund for the stove was issued today and reaches your card within 3 business days."
         let canned = "To reset your password, open the app, choose Sign in, then Forgot password, and follow the link we email you."
         let s = stats([question, fitting, canned])
         let good = scorer.score(reply: fitting, question: question, stats: s)

@@ -18,7 +18,8 @@ final class SemanticRelevanceTests: XCTestCase {
     func testHandlesAddressesAndSignOffsCarryNoMeaning() {
         XCTAssertEqual(MeaningModel.meaningfulText("@TNicki28 Please email help@brand.example and we will assist. ^AS"),
                        "Please email and we will assist.")
-        XCTAssertEqual(MeaningModel.meaningfulText("@dana Thanks for waiting! Here's how: https://help.example.com/articles/refunds -Steve"),
+        XCTAssertEqual(MeaningModel.meaningfulText(
+            "@dana Thanks for waiting! Here's how: https://help.example.com/articles/refunds -Steve"),
                        "Thanks for waiting! Here's how: https://help.example.com/articles/refunds")
         // A word that only looks like a sign-off stays when it is not the last one.
         XCTAssertEqual(MeaningModel.meaningfulText("Use the -Verbose flag to see more"), "Use the -Verbose flag to see more")
@@ -28,7 +29,10 @@ final class SemanticRelevanceTests: XCTestCase {
     func testAReplyAboutTheIssueScoresAboveOneAboutAnother() throws {
         let asked = "My package from order 48213 never arrived and the tracking page has not changed for a week. Where is it?"
         let right = try analyze("[question: \(asked)] The parcel for order 48213 is held at the depot; it will be delivered tomorrow.").0
-        let wrong = try analyze("[question: \(asked)] Our Summit hiking boots are waterproof up to the ankle and come with a two-year warranty against sole separation.").0
+        let wrong =
+            try analyze(
+                "[question: \(asked)] Our Summit hiking boots are waterproof up to the ankle and come with a two-year warranty against " +
+                    "sole separation.").0
         let r = try XCTUnwrap(right), w = try XCTUnwrap(wrong)
         XCTAssertNotNil(r.similarity)
         XCTAssertGreaterThan(r.similarity ?? 0, (w.similarity ?? 0) + 0.2)
@@ -38,7 +42,8 @@ final class SemanticRelevanceTests: XCTestCase {
 
     func testAWrongMacroSaysWhatWasAskedAndWhatItIsAbout() throws {
         let (result, findings) = try analyze(
-            "[question: I returned the stove from order 48213 on March 3. When will I get my refund? | macro: change-email] To change the email address on your account, open Settings, choose Profile, then Email, and confirm the code we send you.")
+            "[question: I returned the stove from order 48213 on March 3. When will I get my refund? | macro: change-email] To change " +
+                "the email address on your account, open Settings, choose Profile, then Email, and confirm the code we send you.")
         let f = try XCTUnwrap(findings.first { $0.rule == "ignores-question" })
         XCTAssertEqual(f.severity, .error)
         XCTAssertTrue(f.message.contains("macro “change-email”"), f.message)
@@ -52,7 +57,9 @@ final class SemanticRelevanceTests: XCTestCase {
     }
 
     func testAGenericHandOffIsItsOwnRuleWithItsSeverityPerChannel() throws {
-        let example = "[channel: email | question: The Summit boots I bought last week have a split sole after two hikes. Can I get them replaced?] Please send us a DM with more details and we'll take a look."
+        let example =
+            "[channel: email | question: The Summit boots I bought last week have a split sole after two hikes. Can I get them " +
+                "replaced?] Please send us a DM with more details and we'll take a look."
         let (result, findings) = try analyze(example)
         XCTAssertEqual(findings.map(\.rule), ["generic-reply"])
         XCTAssertEqual(findings.first?.severity, .info)
@@ -61,7 +68,8 @@ final class SemanticRelevanceTests: XCTestCase {
         config.relevance.genericReplyChannels = ["email": .warning]
         XCTAssertEqual(try analyze(example, config: config).1.first?.severity, .warning)
         config.relevance.genericReply = .error
-        XCTAssertEqual(try analyze(example.replacingOccurrences(of: "channel: email", with: "channel: social"), config: config).1.first?.severity, .error)
+        XCTAssertEqual(try analyze(example.replacingOccurrences(of: "channel: email", with: "channel: social"),
+                                   config: config).1.first?.severity, .error)
     }
 
     func testWithoutMeaningTheWordOverlapScoreStands() throws {
@@ -83,7 +91,8 @@ final class SemanticRelevanceTests: XCTestCase {
             """
         let settings = try DataFile.decode(SemanticSettings.self, from: good, file: "semantic.yml")
         XCTAssertEqual(settings.answers.overlap, 0)
-        XCTAssertEqual(settings.answers.chance(SemanticFeatures(similarity: 0.25, overlap: 0, handoffLikeness: 0, logWords: 0)), 0.5, accuracy: 1e-9)
+        XCTAssertEqual(settings.answers.chance(SemanticFeatures(similarity: 0.25, overlap: 0, handoffLikeness: 0, logWords: 0)),
+                       0.5, accuracy: 1e-9)
         let misspelt = good.replacingOccurrences(of: "similarity: 4}", with: "similarty: 4}")
         XCTAssertThrowsError(try DataFile.decode(SemanticSettings.self, from: misspelt, file: "semantic.yml")) { error in
             // The loader's own rejection: the place (file:line:col) and the key it most likely meant.
@@ -95,11 +104,13 @@ final class SemanticRelevanceTests: XCTestCase {
             XCTAssertTrue("\(error)".hasPrefix("semantic.yml:6:1:"), "\(error)")
             XCTAssertTrue("\(error)".contains("did you mean “wrong_below”?"), "\(error)")
         }
-        XCTAssertThrowsError(try DataFile.decode(SemanticSettings.self, from: good.replacingOccurrences(of: "[DM us.]", with: "[]"), file: "s.yml"))
+        XCTAssertThrowsError(try DataFile.decode(SemanticSettings.self,
+                                                 from: good.replacingOccurrences(of: "[DM us.]", with: "[]"), file: "s.yml"))
     }
 
     func testTheConfigurationReadsGenericReplySeverities() throws {
-        let config = try Configuration.parse(yaml: "relevance:\n  semantic: false\n  generic_reply: {default: warning, channels: {Email: error}}\n")
+        let config =
+            try Configuration.parse(yaml: "relevance:\n  semantic: false\n  generic_reply: {default: warning, channels: {Email: error}}\n")
         XCTAssertFalse(config.relevance.semantic)
         XCTAssertEqual(config.relevance.genericReplySeverity(channel: "email"), .error)
         XCTAssertEqual(config.relevance.genericReplySeverity(channel: "chat"), .warning)

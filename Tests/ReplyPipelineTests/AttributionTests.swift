@@ -20,7 +20,8 @@ final class AttributionTests: XCTestCase {
         """)
         let a = Attribution(config: config)
         XCTAssertEqual(a.agent(of: msg(MailAddress(name: "Someone", address: "tom.b@example.com"), id: "1")), "Tom Becker")
-        XCTAssertEqual(a.agent(of: msg(MailAddress(name: "Support", address: "help@example.com"), id: "2", headers: ["x-agent": "Maya Chen"])), "Maya Chen")
+        XCTAssertEqual(a.agent(of: msg(MailAddress(name: "Support", address: "help@example.com"), id: "2",
+                                       headers: ["x-agent": "Maya Chen"])), "Maya Chen")
         XCTAssertEqual(a.agent(of: msg(MailAddress(name: "Sam Patel", address: "sam@example.com"), id: "3")), "Sam Patel")
         XCTAssertEqual(a.agent(of: msg(MailAddress(name: nil, address: "x@example.com"), id: "4")), "x@example.com")
         XCTAssertTrue(a.isAgentMessage(msg(MailAddress(name: nil, address: "x@mail.example.com"), id: "5")))

@@ -16,14 +16,17 @@ final class BadInputTests: XCTestCase {
         try write("empty.eml", [])
         try write("binary.eml", (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919) })
         try write("truncated.eml", head.replacingOccurrences(of: "%@", with: "trunc") +
-                  "Content-Type: multipart/alternative; boundary=b\n\n--b\nContent-Type: text/plain\n\nThe reply text survives\n--b\nContent-Type: text/html\n\n<p>cut he")
+                  "Content-Type: multipart/alternative; boundary=b\n\n--b\nContent-Type: text/plain\n\nThe reply text " +
+                      "survives\n--b\nContent-Type: text/html\n\n<p>cut he")
         try write("unknown-charset.eml", head.replacingOccurrences(of: "%@", with: "charset") +
                   "Content-Type: text/plain; charset=x-klingon\nContent-Transfer-Encoding: 8bit\n\nQapla\u{E9} and ok")
         var nested = head.replacingOccurrences(of: "%@", with: "nested") + "Content-Type: multipart/mixed; boundary=b0\n\n"
         for level in 0..<50 { nested += "--b\(level)\nContent-Type: multipart/mixed; boundary=b\(level + 1)\n\n" }
         nested += "--b50\nContent-Type: text/plain\n\ndeep\n--b50--\n"
         try write("nested-50.eml", nested)
-        var big = head.replacingOccurrences(of: "%@", with: "big") + "Content-Type: multipart/mixed; boundary=big\n\n--big\nContent-Type: text/plain\n\nSee the attached log.\n--big\nContent-Type: application/octet-stream; name=log.bin\nContent-Transfer-Encoding: base64\n\n"
+        var big = head.replacingOccurrences(of: "%@", with: "big")
+            + "Content-Type: multipart/mixed; boundary=big\n\n--big\nContent-Type: text/plain\n\nSee the attached " +
+                "log.\n--big\nContent-Type: application/octet-stream; name=log.bin\nContent-Transfer-Encoding: base64\n\n"
         let line = String(repeating: "QUJDRA==", count: 9) + "\n"
         big += String(repeating: line, count: 20 * 1024 * 1024 / line.utf8.count) + "--big--\n"
         try write("big-20mb.eml", big)
@@ -70,7 +73,8 @@ final class FuzzInputTests: XCTestCase {
         --b--\n
         """
         let base = Array(seed.utf8)
-        let pieces: [[UInt8]] = ["--b\n", "<div>", "</blockquote>", "=\n", "=C3", "\0", ">>>", "On Mon, X wrote:\n", "Content-Type: multipart/mixed; boundary=b\n"].map { Array($0.utf8) }
+        let pieces: [[UInt8]] = ["--b\n", "<div>", "</blockquote>", "=\n", "=C3", "\0", ">>>", "On Mon, X wrote:\n",
+                                 "Content-Type: multipart/mixed; boundary=b\n"].map { Array($0.utf8) }
         for n in 0..<150 {
             var bytes = base
             for _ in 0..<Int.random(in: 1...12, using: &rng) {

@@ -12,7 +12,8 @@ func replyqaBinary() throws -> URL {
 }
 
 /// Runs `replyqa` as a user would: arguments, standard input, exit status and both outputs.
-func runReplyQA(_ args: [String], stdin: String? = nil, environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+func runReplyQA(_ args: [String], stdin: String? = nil, environment: [String: String]? = nil) throws -> (status: Int32, stdout: String,
+                                                                                                         stderr: String) {
     let process = Process()
     process.executableURL = try replyqaBinary()
     process.arguments = args
@@ -41,7 +42,9 @@ final class CommandLineTests: XCTestCase {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data().write(to: dir.appendingPathComponent("a-empty.eml"))
-        try Data("From: Maya <maya@acme.example>\nX-Agent: Maya Chen\nSubject: Re: hi\nMessage-ID: <m1@acme.example>\n\nHi Ann,\n\nDone.\n\nOn Mon, Ann <ann@home.example> wrote:\n> Can you fix it?\n".utf8)
+        try Data(
+            "From: Maya <maya@acme.example>\nX-Agent: Maya Chen\nSubject: Re: hi\nMessage-ID: <m1@acme.example>\n\nHi " +
+                "Ann,\n\nDone.\n\nOn Mon, Ann <ann@home.example> wrote:\n> Can you fix it?\n".utf8)
             .write(to: dir.appendingPathComponent("b-reply.eml"))
         let run = try replyqa(["extract", "--format", "json", dir.path])
         XCTAssertEqual(run.status, 1, run.stderr)
@@ -103,11 +106,13 @@ final class CommandLineTests: XCTestCase {
         let findings = try XCTUnwrap((json["replies"] as? [[String: Any]])?.first?["findings"] as? [[String: Any]])
         let rules = findings.compactMap { $0["rule"] as? String }
         XCTAssertTrue(rules.contains("missing-greeting"), "\(rules)")
-        XCTAssertEqual(findings.filter { $0["rule"] as? String == "spelling" }.compactMap { $0["text"] as? String }, ["definately", "tomorow"])
+        XCTAssertEqual(findings.filter { $0["rule"] as? String == "spelling" }.compactMap { $0["text"] as? String },
+                       ["definately", "tomorow"])
         // A rule about the very same word still replaces the spelling finding ("alot").
         let alot = try replyqa(["lint", "--format", "json", "-"], stdin: "Hi Linda,\nThanks alot for waiting.\nBest,\nMaya\n")
         let alotJSON = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(alot.stdout.utf8)) as? [String: Any])
-        let alotRules = ((alotJSON["replies"] as? [[String: Any]])?.first?["findings"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }
+        let alotRules = ((alotJSON["replies"] as? [[String: Any]])?.first?["findings"] as? [[String: Any]] ?? [])
+            .compactMap { $0["rule"] as? String }
         XCTAssertEqual(alotRules, ["joined-words"], alot.stdout)
     }
 
@@ -194,10 +199,14 @@ final class CommandLineTests: XCTestCase {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let reply = dir.appendingPathComponent("reply.eml"), question = dir.appendingPathComponent("question.eml")
-        try "From: Maya <maya@acme.example>\nTo: support@acme.example\nSubject: Re: order\nContent-Type: text/plain; charset=utf-8\n\nHi Karen,\n\nIt ships today.\n".write(to: reply, atomically: true, encoding: .utf8)
-        try "From: Linda Park <linda@home.example>\nSubject: order\n\nWhere is my order?\n".write(to: question, atomically: true, encoding: .utf8)
+        try "From: Maya <maya@acme.example>\nTo: support@acme.example\nSubject: Re: order\nContent-Type: text/plain; " +
+            "charset=utf-8\n\nHi Karen,\n\nIt ships today.\n".write(to: reply, atomically: true, encoding: .utf8)
+        try "From: Linda Park <linda@home.example>\nSubject: order\n\nWhere is my order?\n".write(to: question, atomically: true,
+                                                                                                  encoding: .utf8)
         let run = try replyqa(["lint", "--color", "never", "--question", question.path, reply.path])
         XCTAssertEqual(run.status, 1, run.stdout + run.stderr)
-        XCTAssertTrue(run.stdout.contains("reply.eml:1:4: error: The greeting names “Karen”, but the customer is Linda Park. [wrong-name]"), run.stdout)
+        XCTAssertTrue(
+            run.stdout.contains(
+                "reply.eml:1:4: error: The greeting names “Karen”, but the customer is Linda Park. [wrong-name]"), run.stdout)
     }
 }

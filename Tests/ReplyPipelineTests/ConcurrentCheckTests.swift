@@ -34,7 +34,8 @@ final class ConcurrentCheckTests: XCTestCase {
         }
         let serial = try json([dir.path], config: Configuration(), threads: 1)
         XCTAssertTrue(serial.contains("\"suggestion\""))
-        for threads in [2, 8] { XCTAssertEqual(try json([dir.path], config: Configuration(), threads: threads), serial, "\(threads) threads") }
+        for threads in [2, 8] { XCTAssertEqual(try json([dir.path], config: Configuration(), threads: threads), serial,
+                                               "\(threads) threads") }
     }
 
     func testCheckTakesAThreadCountAndRefusesNone() throws {

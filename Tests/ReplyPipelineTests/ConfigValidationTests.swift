@@ -42,7 +42,8 @@ final class ConfigValidationTests: XCTestCase {
         ])
         // Nothing close: the keys valid at that level are listed.
         XCTAssertEqual(problems("limits: {frobnicate: 1}"), [
-            "replyqa.yml:1:10: error: unknown key “frobnicate” in “limits”; expected one of: max_html_bytes, max_message_bytes, max_mime_depth",
+            "replyqa.yml:1:10: error: unknown key “frobnicate” in “limits”; expected one of: max_html_bytes, max_message_bytes, " +
+                "max_mime_depth",
         ])
     }
 
@@ -63,15 +64,18 @@ final class ConfigValidationTests: XCTestCase {
               default: {emoji: sometimes}
             """)
         XCTAssertEqual(found, [
-            "replyqa.yml:1:17: error: disabled_rules: expected a list of rule ids, e.g. [long-sentence]; found “spelling” (write [spelling] for a list of one)",
+            "replyqa.yml:1:17: error: disabled_rules: expected a list of rule ids, e.g. [long-sentence]; found “spelling” (write " +
+                "[spelling] for a list of one)",
             "replyqa.yml:2:29: error: severities.long-sentence: expected one of: error, warning, info; found “high”",
             "replyqa.yml:2:45: error: severities.spelling: unknown value “Warning”; did you mean “warning”?",
             "replyqa.yml:4:15: error: scorecard.min_sample: expected a whole number of at least 1; found “five”",
             "replyqa.yml:5:22: error: scorecard.penalties.error: expected a number; found “lots”",
             "replyqa.yml:6:13: error: scorecard.weights: unknown category “privcy”; did you mean “privacy”?",
             "replyqa.yml:8:20: error: spelling.detect_language: expected true or false; found “maybe”",
-            "replyqa.yml:9:10: error: spelling.words: expected a list of names, e.g. [Northwind, TrailMate]; found a group of “key: value” settings",
-            "replyqa.yml:10:26: error: limits.max_mime_depth: expected a whole number of at least 1; found “20” in quotes, which makes it text",
+            "replyqa.yml:9:10: error: spelling.words: expected a list of names, e.g. [Northwind, TrailMate]; found a group of “key: " +
+                "value” settings",
+            "replyqa.yml:10:26: error: limits.max_mime_depth: expected a whole number of at least 1; found “20” in quotes, which makes " +
+                "it text",
             "replyqa.yml:10:48: error: limits.max_html_bytes: expected a whole number of at least 1; found “0”",
             "replyqa.yml:11:9: error: agents: expected a group of settings (addresses, header); found “X-Agent”",
             "replyqa.yml:13:20: error: tone.default.emoji: expected one of: allowed, forbidden; found “sometimes”",
@@ -128,9 +132,12 @@ final class ConfigValidationTests: XCTestCase {
               channels: {uk-email: en_GB}
             """)
         XCTAssertEqual(file.warnings.map(\.description), [
-            "replyqa.yml:4:19: warning: no channel rule or default_channel assigns the channel “socail”, so this setting applies only to `lint --channel socail`; did you mean “social”?",
-            "replyqa.yml:7:5: warning: no channel rule or default_channel assigns the channel “chta”, so this setting applies only to `lint --channel chta`; did you mean “chat”?",
-            "replyqa.yml:9:14: warning: no channel rule or default_channel assigns the channel “uk-email”, so this setting applies only to `lint --channel uk-email`",
+            "replyqa.yml:4:19: warning: no channel rule or default_channel assigns the channel “socail”, so this setting applies only " +
+                "to `lint --channel socail`; did you mean “social”?",
+            "replyqa.yml:7:5: warning: no channel rule or default_channel assigns the channel “chta”, so this setting applies only to " +
+                "`lint --channel chta`; did you mean “chat”?",
+            "replyqa.yml:9:14: warning: no channel rule or default_channel assigns the channel “uk-email”, so this setting applies only " +
+                "to `lint --channel uk-email`",
         ])
         XCTAssertEqual(file.configuration.handleChannels, ["socail", "social"], "channels are compared lower-cased")
         // A header rule without `channel` makes any header value a channel: nothing to compare with.
@@ -148,9 +155,11 @@ final class ConfigValidationTests: XCTestCase {
             """), [
             "replyqa.yml:6:24: error: unknown key “lable” in “channels”; did you mean “label”?",
             "replyqa.yml:2:5: error: channels: a channel rule needs one of header, address, folder or label to match on",
-            "replyqa.yml:3:5: error: channels: a channel rule matches on one of header, address, folder or label, not header and folder; write one rule for each",
+            "replyqa.yml:3:5: error: channels: a channel rule matches on one of header, address, folder or label, not header and " +
+                "folder; write one rule for each",
             "replyqa.yml:4:39: error: channels: “equals” compares a header's value, so the rule needs a “header”",
-            "replyqa.yml:5:5: error: channels: a channel rule matches on one of header, address, folder or label, not address and label; write one rule for each",
+            "replyqa.yml:5:5: error: channels: a channel rule matches on one of header, address, folder or label, not address and " +
+                "label; write one rule for each",
             "replyqa.yml:6:5: error: channels: a channel rule needs one of header, address, folder or label to match on",
         ])
     }
@@ -209,7 +218,10 @@ final class ConfigValidationTests: XCTestCase {
         let samples = try ConfigurationFile.load(path: Self.root.appendingPathComponent("Samples/replyqa.yml").path)
         XCTAssertEqual(samples.warnings, [])
         XCTAssertEqual(samples.ruleProblems(knownRules: rules), [])
-        let batch = try ConfigurationFile.parse(yaml: "support_domains:\n  - adobecare.example\n  - delta.example\nchannels:\n  - {header: X-Channel}\nhandle_channels: [social]\n")
+        let batch =
+            try ConfigurationFile.parse(
+                yaml: "support_domains:\n  - adobecare.example\n  - delta.example\nchannels:\n  - {header: X-Channel}\nhandle_channels: " +
+                    "[social]\n")
         XCTAssertEqual(batch.warnings, [])
         XCTAssertEqual(batch.configuration.channels, [ChannelRule(channel: nil, header: "X-Channel")])
         let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)

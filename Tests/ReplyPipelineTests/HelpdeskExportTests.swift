@@ -61,7 +61,8 @@ final class HelpdeskExportTests: XCTestCase {
             ["Lena Park", "web", "I cannot log in since the update.",
              "Hi Cara,\n\nPlease reset your password from the sign-in page; the update logged everyone out.\n\nBest,"],
         ])
-        XCTAssertEqual(result.replies[0].reply.attachments, [Attachment(filename: "reset-steps.pdf", contentType: "application/pdf", size: 1200)])
+        XCTAssertEqual(result.replies[0].reply.attachments,
+                       [Attachment(filename: "reset-steps.pdf", contentType: "application/pdf", size: 1200)])
         XCTAssertEqual(result.failures.map(\.reason), [
             "record 2: ticket 2002: comments: expected a list, found text",
             "record 3: ticket 2003 has no comments",
@@ -78,7 +79,8 @@ final class HelpdeskExportTests: XCTestCase {
         try Data(#"{"name": "settings", "values": [1, 2]}"#.utf8).write(to: dir.appendingPathComponent("settings.json"))
         let result = BatchProcessor(config: Configuration()).run(paths: [dir.path])
         XCTAssertEqual(result.replies.map(\.reply.agent), ["Lena Park"])
-        XCTAssertTrue(result.skipped.contains { $0.path.hasSuffix("settings.json") && $0.reason == "not a mail file (.json)" }, "\(result.skipped)")
+        XCTAssertTrue(result.skipped.contains { $0.path.hasSuffix("settings.json") && $0.reason == "not a mail file (.json)" },
+                      "\(result.skipped)")
         // Forced to mail, the exports are documents again.
         let asMail = BatchProcessor(config: Configuration()).reading(.mail).run(paths: [dir.path])
         XCTAssertEqual(asMail.replies.count, 0)
@@ -96,7 +98,8 @@ final class HelpdeskExportTests: XCTestCase {
 
     func testPagesSavedOneAfterAnotherAreAllRead() throws {
         let page = try String(contentsOfFile: fixture("zendesk-incremental.json"), encoding: .utf8)
-        let second = page.replacingOccurrences(of: "\"id\": 1001", with: "\"id\": 3001").replacingOccurrences(of: "\"id\": 1002", with: "\"id\": 3002")
+        let second = page.replacingOccurrences(of: "\"id\": 1001", with: "\"id\": 3001")
+            .replacingOccurrences(of: "\"id\": 1002", with: "\"id\": 3002")
         let file = try tempDir().appendingPathComponent("pages.json")
         try Data((page + second).utf8).write(to: file)
         let result = BatchProcessor(config: Configuration()).run(paths: [file.path])
@@ -106,7 +109,8 @@ final class HelpdeskExportTests: XCTestCase {
     }
 
     func testMappedChannelsAreKnownToTheConfigurationCheck() throws {
-        let file = try ConfigurationFile.parse(yaml: "helpdesk: {channels: {web: portal}}\ntone: {channels: {portal: {formality: casual}}}\n")
+        let file =
+            try ConfigurationFile.parse(yaml: "helpdesk: {channels: {web: portal}}\ntone: {channels: {portal: {formality: casual}}}\n")
         XCTAssertEqual(file.warnings.map(\.message), [])
         let unmapped = try ConfigurationFile.parse(yaml: "tone: {channels: {portal: {formality: casual}}}\n")
         XCTAssertEqual(unmapped.warnings.count, 1)
@@ -118,7 +122,8 @@ final class HelpdeskExportTests: XCTestCase {
         {"id": 1, "requester_id": 5, "comments": [{"author_id": 5, "public": "yes", "plain_body": "hi"}]}
         {"id": 2, "requester_id": 5, "comments": [{"author_id": 5, "plain_body": 42}]}
         ["not", "a", "ticket"]
-        {"id": 3, "requester_id": 5, "unknown_field": {"x": 1}, "comments": [{"author_id": 5, "plain_body": "Where is my order?"}, {"author_id": 7, "plain_body": "Hi, it ships today."}]}
+        {"id": 3, "requester_id": 5, "unknown_field": {"x": 1}, "comments": [{"author_id": 5, "plain_body": "Where is my order?"}, \
+        {"author_id": 7, "plain_body": "Hi, it ships today."}]}
 
         """.utf8).write(to: file)
         let result = BatchProcessor(config: Configuration()).reading(.zendesk).run(paths: [file.path])
@@ -134,13 +139,18 @@ final class HelpdeskExportTests: XCTestCase {
 
     func testHostileNestingAndBinaryAreBadRecordsNotCrashes() throws {
         let dir = try tempDir()
-        let ticket = #"{"id": 1, "requester_id": 1, "comments": [{"author_id": 1, "plain_body": "Is it in stock?"}, {"author_id": 2, "plain_body": "Yes, it ships today."}]}"#
+        let ticket =
+            #"{"id": 1, "requester_id": 1, "comments": [{"author_id": 1, "plain_body": "Is it in stock?"}, "#
+            + #"{"author_id": 2, "plain_body": "Yes, it ships today."}]}"#
         try Data((String(repeating: "[", count: 200_000) + "\n" + ticket + "\n").utf8).write(to: dir.appendingPathComponent("deep.jsonl"))
-        try Data(("{\"tickets\": [" + String(repeating: "[", count: 200_000) + String(repeating: "]", count: 200_000) + ", " + ticket + "]}").utf8)
+        try Data(("{\"tickets\": [" + String(repeating: "[", count: 200_000) + String(repeating: "]", count: 200_000) + ", "
+            + ticket + "]}").utf8)
             .write(to: dir.appendingPathComponent("deep.json"))
         try Data((0..<2560).map { UInt8($0 % 256) }).write(to: dir.appendingPathComponent("binary.json"))
-        let result = BatchProcessor(config: Configuration()).reading(.zendesk).run(paths: ["deep.jsonl", "deep.json", "binary.json"].map { dir.appendingPathComponent($0).path })
-        XCTAssertEqual(result.replies.map(\.reply.authored), ["Yes, it ships today.", "Yes, it ships today."], "the ticket after the bad record is read")
+        let result = BatchProcessor(config: Configuration()).reading(.zendesk)
+            .run(paths: ["deep.jsonl", "deep.json", "binary.json"].map { dir.appendingPathComponent($0).path })
+        XCTAssertEqual(result.replies.map(\.reply.authored), ["Yes, it ships today.", "Yes, it ships today."],
+                       "the ticket after the bad record is read")
         XCTAssertEqual(result.failures.map { "\(($0.path as NSString).lastPathComponent): \($0.reason)" }, [
             "deep.jsonl: record 1: truncated JSON: the line ends inside the record",
             "deep.json: record 1: invalid JSON",
@@ -153,7 +163,12 @@ final class HelpdeskExportTests: XCTestCase {
         XCTAssertEqual(without.replies.map(\.reply.agent), ["zendesk-user-603"])
         XCTAssertNil(without.replies[0].reply.question?.customerName, "an id is not a name")
         let file = try tempDir().appendingPathComponent("email.jsonl")
-        try Data(#"{"id": 5, "requester_id": 8, "via": {"channel": "email", "source": {"from": {"address": "ann@home.example", "name": "Ann Lee"}}}, "comments": [{"author_id": 8, "plain_body": "Is it in stock?"}, {"author_id": 9, "plain_body": "Hi Ann, yes."}]}"#.utf8).write(to: file)
+        try Data(
+            (#"{"id": 5, "requester_id": 8, "#
+                + #""via": {"channel": "email", "source": {"from": {"address": "ann@home.example", "name": "Ann Lee"}}}, "#
+                + #""comments": [{"author_id": 8, "plain_body": "Is it in stock?"}, {"author_id": 9, "plain_body": "Hi Ann, yes."}]}"#)
+                .utf8)
+            .write(to: file)
         let result = BatchProcessor(config: Configuration()).run(paths: [file.path])
         XCTAssertEqual(result.replies.first?.reply.question?.customerName, "Ann Lee")
         XCTAssertEqual(result.replies.first?.reply.recipients, ["Ann Lee <ann@home.example>"])
@@ -199,8 +214,10 @@ final class HelpdeskOtherFormatsTests: XCTestCase {
         XCTAssertEqual(summary(result), [
             ["Sam Rivera", "email", "I ordered the jacket in M but got an XL.",
              "Hi Dana,\n\nSorry about the mix-up. A size M is on its way and the return is free.\n\nBest regards,"],
-            ["Sam Rivera", "email", "Thanks! Do I need to print the label?", "Hi Dana,\nYes, please print it and stick it on the box.\nThanks,"],
-            ["Priya Nair", "chat", "My discount code SAVE10 is rejected.", "Hi there,\n\nSAVE10 expired last week; SAVE15 works until Friday.\n\nThanks,"],
+            ["Sam Rivera", "email", "Thanks! Do I need to print the label?",
+             "Hi Dana,\nYes, please print it and stick it on the box.\nThanks,"],
+            ["Priya Nair", "chat", "My discount code SAVE10 is rejected.",
+             "Hi there,\n\nSAVE10 expired last week; SAVE15 works until Friday.\n\nThanks,"],
         ])
         XCTAssertEqual(result.replies[0].reply.question?.customerName, "Dana Wu")
         XCTAssertEqual(result.replies[0].reply.attachments.map(\.filename), ["return-label.pdf"])
@@ -277,10 +294,13 @@ final class HelpdeskOtherFormatsTests: XCTestCase {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("export.csv")
-        try Data("\u{FEFF}conversation_id,author_role,author_name,body\r\n1,customer,Ann,Where is my order?\r\n,agent,Maya,No conversation\r\n1,agent,Maya,\"Hi Ann, it ships today.\"\r\n2,customer,Ben,\"Unfinished quote\r\n".utf8).write(to: file)
+        try Data(
+            "\u{FEFF}conversation_id,author_role,author_name,body\r\n1,customer,Ann,Where is my order?\r\n,agent,Maya,No " +
+                "conversation\r\n1,agent,Maya,\"Hi Ann, it ships today.\"\r\n2,customer,Ben,\"Unfinished quote\r\n".utf8).write(to: file)
         let result = BatchProcessor(config: Configuration()).run(paths: [dir.path])
         XCTAssertEqual(summary(result), [["Maya", "email", "Where is my order?", "Hi Ann, it ships today."]])
-        XCTAssertEqual(result.failures.map(\.reason), ["record 2: no conversation id (column “conversation_id”)", "record 4: the file ends inside a quoted field"])
+        XCTAssertEqual(result.failures.map(\.reason),
+                       ["record 2: no conversation id (column “conversation_id”)", "record 4: the file ends inside a quoted field"])
     }
 
     func testConfigurationReadsTheHelpdeskSection() throws {
@@ -318,7 +338,9 @@ final class HelpdeskOtherFormatsTests: XCTestCase {
     func testLintRefusesAnExport() throws {
         let run = try runReplyQA(["lint", fixture("zendesk-tickets.jsonl")])
         XCTAssertEqual(run.status, 2)
-        XCTAssertTrue(run.stderr.contains("a zendesk export holds many replies; lint checks one reply (use `replyqa check` for an export)"), run.stderr)
+        XCTAssertTrue(
+            run.stderr.contains(
+                "a zendesk export holds many replies; lint checks one reply (use `replyqa check` for an export)"), run.stderr)
     }
 
     func testCommandLineForcesTheFormat() throws {

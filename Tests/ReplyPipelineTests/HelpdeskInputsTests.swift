@@ -24,19 +24,25 @@ final class TakeoutLabelTests: XCTestCase {
             ["Tom Becker", "shipping", "My parcel has not moved for a week. Where is it?"],
             ["Tom Becker", "returns", "Could you send me a return label for the boots?"],
             ["Maya Chen", "email", "-"],
-        ], "a label rule matches the label, case-insensitively, a quoted label with a comma, and labels nested under it; no match is the default channel")
+        ], "a label rule matches the label, case-insensitively, a quoted label with a comma, and labels nested under it; no match is " +
+            "the default channel")
         XCTAssertEqual(result.replies[0].reply.authored,
-                       "Hi Ann,\n\nI'm sorry about the double charge. I've refunded the second payment today; it reaches your card within five days.\n\nBest regards,")
+                       "Hi Ann,\n\nI'm sorry about the double charge. I've refunded the second payment today; it reaches your card " +
+                           "within five days.\n\nBest regards,")
     }
 
     func testALabelRuleWithoutAChannelNamesTheChannelAfterTheLabel() throws {
-        let config = try Configuration.parse(yaml: "support_domains: [northwind.example]\nchannels: [{label: \"Returns, EU\"}, {label: Sent}]\n")
+        let config =
+            try Configuration.parse(yaml: "support_domains: [northwind.example]\nchannels: [{label: \"Returns, EU\"}, {label: Sent}]\n")
         let result = BatchProcessor(config: config).run(paths: [Self.fixture])
         XCTAssertEqual(result.replies.map(\.reply.channel), ["sent", "sent", "returns, eu", "sent"], "rules in order: the first match wins")
     }
 
     func testLabelRulesAreKnownToTheConfigurationCheck() throws {
-        let file = try ConfigurationFile.parse(yaml: "channels: [{channel: billing, label: Billing}, {label: Returns}]\ntone: {channels: {billing: {formality: formal}, returns: {formality: casual}}}\n")
+        let file =
+            try ConfigurationFile.parse(
+                yaml: "channels: [{channel: billing, label: Billing}, {label: Returns}]\ntone: {channels: {billing: {formality: " +
+                    "formal}, returns: {formality: casual}}}\n")
         XCTAssertEqual(file.warnings.map(\.message), [])
         XCTAssertEqual(file.configuration.channels.map(\.label), ["Billing", "Returns"])
     }
@@ -60,11 +66,13 @@ final class OutlookMessageTests: XCTestCase {
         XCTAssertEqual(replies.map { ($0.file as NSString).lastPathComponent }, ["charset.msg", "plain_jpeg_attached.msg"])
         XCTAssertEqual(replies.map(\.agent), ["Joseph Q Bloggs", "Matijs van Zuijlen"])
         XCTAssertEqual(replies.map(\.subject), ["PST Export - Embedded Email Test", "test"])
-        XCTAssertEqual(replies.map(\.authored), ["This email contains an email… Email-ception!!!", "test"], "Windows-1252 HTML and plain text")
+        XCTAssertEqual(replies.map(\.authored), ["This email contains an email… Email-ception!!!", "test"],
+                       "Windows-1252 HTML and plain text")
         XCTAssertEqual(replies.map(\.messageID), ["ME2PR01MB44198426BA1B46A2296E6727E5950@ME2PR01MB4419.ausprd01.prod.outlook.com",
                                                  "20070924132803.GB10141@matijs.net"])
         XCTAssertEqual(replies[1].date, ISO8601DateFormatter().date(from: "2007-09-24T13:28:03Z"))
-        XCTAssertTrue(replies[1].attachments.contains(Attachment(filename: "test.jpg", contentType: "image/jpeg", size: 7681)), "\(replies[1].attachments)")
+        XCTAssertTrue(replies[1].attachments.contains(Attachment(filename: "test.jpg", contentType: "image/jpeg", size: 7681)),
+                      "\(replies[1].attachments)")
     }
 
     func testDamagedOutlookFilesFailWithTheConvertersReason() throws {
@@ -90,7 +98,8 @@ final class OutlookMessageTests: XCTestCase {
             chmod(path, 0o755)
             return path
         }
-        XCTAssertThrowsError(try OutlookMessage.mime(bytes, name: "a.msg", limits: Limits(), converter: try converter("echo 'cannot parse' >&2; exit 3"))) {
+        XCTAssertThrowsError(try OutlookMessage.mime(bytes, name: "a.msg", limits: Limits(),
+                                                     converter: try converter("echo 'cannot parse' >&2; exit 3"))) {
             XCTAssertEqual(($0 as? IngestError)?.reason, "msgconvert could not convert it: cannot parse")
         }
         var small = Limits()
@@ -99,7 +108,8 @@ final class OutlookMessageTests: XCTestCase {
             XCTAssertEqual(($0 as? IngestError)?.reason, "the converted message is over 0 MB (twice limits.max_message_bytes)")
         }
         let started = Date()
-        XCTAssertThrowsError(try OutlookMessage.mime(bytes, name: "a.msg", limits: Limits(), converter: try converter("exec sleep 30"), timeoutSeconds: 1)) {
+        XCTAssertThrowsError(try OutlookMessage.mime(bytes, name: "a.msg", limits: Limits(), converter: try converter("exec sleep 30"),
+                                                     timeoutSeconds: 1)) {
             XCTAssertEqual(($0 as? IngestError)?.reason, "msgconvert did not finish within 1 seconds")
         }
         XCTAssertLessThan(Date().timeIntervalSince(started), 10)
@@ -113,15 +123,18 @@ final class OutlookMessageTests: XCTestCase {
     func testLintAndSampleReadAnOutlookFile() throws {
         let lint = try runReplyQA(["lint", "--color", "never", "--format", "json", fixture("plain_jpeg_attached.msg")])
         XCTAssertNotEqual(lint.status, 2, lint.stderr)
-        let record = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any])?["replies"] as? [[String: Any]]).first
+        let record = try XCTUnwrap((try JSONSerialization.jsonObject(
+            with: Data(lint.stdout.utf8)) as? [String: Any])?["replies"] as? [[String: Any]]).first
         XCTAssertEqual(record?["authored"] as? String, "test")
         XCTAssertEqual(record?["agent"] as? String, "Matijs van Zuijlen")
 
         let out = try scratchFolder(self, "outlook-sample").appendingPathComponent("sample")
         let sample = try runReplyQA(["sample", Self.folder.path, "--per-agent", "1", "--out", out.path])
         XCTAssertEqual(sample.status, 0, sample.stderr)
-        let copy = try String(contentsOf: out.appendingPathComponent("replies/matijs-van-zuijlen/plain_jpeg_attached.msg.eml"), encoding: .utf8)
-        XCTAssertTrue(copy.contains("Message-Id: <20070924132803.GB10141@matijs.net>"), "the copy is the MIME message, not the Outlook file")
+        let copy = try String(contentsOf: out.appendingPathComponent("replies/matijs-van-zuijlen/plain_jpeg_attached.msg.eml"),
+                              encoding: .utf8)
+        XCTAssertTrue(copy.contains("Message-Id: <20070924132803.GB10141@matijs.net>"),
+                      "the copy is the MIME message, not the Outlook file")
         let again = BatchProcessor(config: Configuration()).run(paths: [out.path])
         XCTAssertEqual(Set(again.replies.map(\.reply.authored)), ["test", "This email contains an email… Email-ception!!!"])
     }
@@ -142,7 +155,8 @@ final class ZendeskSideConversationTests: XCTestCase {
     func fixture(_ name: String) -> String { HelpdeskExportTests.fixtures.appendingPathComponent(name).path }
 
     func testSideConversationsAreLeftOutAndCountedByDefault() {
-        let result = BatchProcessor(config: Configuration()).run(paths: ["zendesk-incremental.json", "zendesk-side-conversations.json"].map(fixture))
+        let result = BatchProcessor(config: Configuration())
+            .run(paths: ["zendesk-incremental.json", "zendesk-side-conversations.json"].map(fixture))
         XCTAssertEqual(result.failures, [])
         XCTAssertEqual(result.replies.map(\.reply.channel), ["web", "chat", "chat"], "only the replies to customers")
         XCTAssertEqual(result.customerMessages, 3)
@@ -159,9 +173,11 @@ final class ZendeskSideConversationTests: XCTestCase {
         let side = result.replies.filter { $0.reply.channel == "side_conversation" }.map(\.reply)
         XCTAssertEqual(side.map { [$0.agent, $0.question?.text ?? "-", $0.authored] }, [
             ["Maya Chen", "-", "Hello,\n\nCould you send a replacement rain fly for batch 12 to our customer today?\n\nThanks,"],
-            ["Maya Chen", "Yes, it leaves this afternoon. Do you need the tracking number?", "Yes please, send it to me and I will pass it on.\n\nThanks,"],
+            ["Maya Chen", "Yes, it leaves this afternoon. Do you need the tracking number?",
+             "Yes please, send it to me and I will pass it on.\n\nThanks,"],
         ])
-        XCTAssertEqual(side.map(\.recipients), [["TrailMate Warehouse <warehouse@trailmate.example>"], ["TrailMate Warehouse <warehouse@trailmate.example>"]])
+        XCTAssertEqual(side.map(\.recipients), [["TrailMate Warehouse <warehouse@trailmate.example>"],
+                                                ["TrailMate Warehouse <warehouse@trailmate.example>"]])
         XCTAssertEqual(side[1].question?.customerName, "TrailMate Warehouse")
         XCTAssertEqual(side.map(\.subject), ["Replacement rain fly for order 4471", "Replacement rain fly for order 4471"])
         XCTAssertEqual(side[0].attachments.map(\.filename), ["torn-fly.jpg"])
@@ -170,17 +186,22 @@ final class ZendeskSideConversationTests: XCTestCase {
 
         var mapped = config
         mapped.helpdesk.channels = ["side_conversation": "internal"]
-        XCTAssertEqual(BatchProcessor(config: mapped).run(paths: [fixture("zendesk-side-conversations.json")]).replies.map(\.reply.channel), ["internal", "internal"])
-        let file = try ConfigurationFile.parse(yaml: "helpdesk: {side_conversations: score}\ntone: {channels: {side_conversation: {greeting: optional}}}\n")
+        XCTAssertEqual(BatchProcessor(config: mapped).run(paths: [fixture("zendesk-side-conversations.json")])
+            .replies.map(\.reply.channel), ["internal", "internal"])
+        let file =
+            try ConfigurationFile.parse(
+                yaml: "helpdesk: {side_conversations: score}\ntone: {channels: {side_conversation: {greeting: optional}}}\n")
         XCTAssertEqual(file.warnings.map(\.message), [], "the channel is known to the configuration check when scored")
         XCTAssertThrowsError(try Configuration.parse(yaml: "helpdesk: {side_conversations: maybe}"))
     }
 
     func testEventsAloneInTimeOrderAndBadEventsByRecord() throws {
         // The events endpoint of one side conversation, as JSON lines, newest first, with bad records.
-        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixture("zendesk-side-conversations.json")))) as? [String: Any])
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: fixture("zendesk-side-conversations.json")))) as? [String: Any])
         let events = try XCTUnwrap(document["events"] as? [[String: Any]])
-        var lines = try events.reversed().map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) }
+        var lines = try events.reversed().map { String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]),
+                                                       as: UTF8.self) }
         lines.insert(#"{"id": "x1", "side_conversation_id": "8566255a-ece5-11e8-857d-493066fa7b17", "message": "hello"}"#, at: 1)
         // Without its side conversation's id, a record is not known as an event.
         lines.append(#"{"id": "x2", "type": "reply", "message": {"body": "who am I?"}}"#)
@@ -193,9 +214,12 @@ final class ZendeskSideConversationTests: XCTestCase {
             "record 2: side conversation event x1: message: expected an object, found text",
             "record 6: ticket x2 has no comments",
         ])
-        XCTAssertEqual(result.replies.map(\.reply.authored), ["Hello,\n\nCould you send a replacement rain fly for batch 12 to our customer today?\n\nThanks,",
-                                                              "Yes please, send it to me and I will pass it on.\n\nThanks,"], "put in time order")
-        XCTAssertEqual(result.replies.map(\.reply.subject), ["Replacement rain fly for order 4471", "Replacement rain fly for order 4471"], "from the first message, without Re:")
+        XCTAssertEqual(result.replies.map(\.reply.authored),
+                       ["Hello,\n\nCould you send a replacement rain fly for batch 12 to our customer today?\n\nThanks,",
+                                                              "Yes please, send it to me and I will pass it on.\n\nThanks,"],
+                                                              "put in time order")
+        XCTAssertEqual(result.replies.map(\.reply.subject), ["Replacement rain fly for order 4471", "Replacement rain fly for order 4471"],
+                       "from the first message, without Re:")
     }
 }
 
@@ -203,7 +227,9 @@ final class ZendeskSideConversationTests: XCTestCase {
 /// after it are read, also when the broken record is in the middle of a JSON document.
 final class MalformedExportTests: XCTestCase {
     static func ticket(_ id: Int, _ question: String, _ answer: String) -> String {
-        #"{"id": \#(id), "subject": "Order \#(id)", "requester_id": 5, "via": {"channel": "email"}, "comments": [{"id": \#(id)1, "author_id": 5, "public": true, "plain_body": "\#(question)"}, {"id": \#(id)2, "author_id": 7, "public": true, "plain_body": "\#(answer)"}]}"#
+        #"{"id": \#(id), "subject": "Order \#(id)", "requester_id": 5, "via": {"channel": "email"}, "comments": ["#
+            + #"{"id": \#(id)1, "author_id": 5, "public": true, "plain_body": "\#(question)"}, "#
+            + #"{"id": \#(id)2, "author_id": 7, "public": true, "plain_body": "\#(answer)"}]}"#
     }
     static let good = [ticket(1, "Where is order 1?", "Order 1 ships today."), ticket(2, "Where is order 2?", "Order 2 ships today."),
                        ticket(3, "Where is order 3?", "Order 3 ships today."), ticket(4, "Where is order 4?", "Order 4 ships today.")]
@@ -226,7 +252,9 @@ final class MalformedExportTests: XCTestCase {
             var tickets = Self.good
             tickets[1] = tickets[1].replacingOccurrences(of: #""Where is order 2?""#, with: #""Where is order 2?"#)
             let result = try run(document(tickets, pretty: pretty))
-            XCTAssertEqual(result.failures.map(\.reason), ["record 2: invalid JSON: the record is broken (an unclosed quote or bracket?); reading resumes at the next record"], "pretty: \(pretty)")
+            XCTAssertEqual(result.failures.map(\.reason),
+                ["record 2: invalid JSON: the record is broken (an unclosed quote or bracket?); reading resumes at the next record"],
+                "pretty: \(pretty)")
             XCTAssertEqual(answers(result), ["Order 1 ships today.", "Order 3 ships today.", "Order 4 ships today."], "pretty: \(pretty)")
         }
     }
@@ -235,12 +263,14 @@ final class MalformedExportTests: XCTestCase {
         var unclosed = Self.good
         unclosed[1].removeLast()  // the ticket's closing brace
         let a = try run(document(unclosed, pretty: true))
-        XCTAssertEqual(a.failures.map(\.reason), ["record 2: invalid JSON: the record is broken (an unclosed quote or bracket?); reading resumes at the next record"])
+        XCTAssertEqual(a.failures.map(\.reason),
+                       ["record 2: invalid JSON: the record is broken (an unclosed quote or bracket?); reading resumes at the next record"])
         XCTAssertEqual(answers(a), ["Order 1 ships today.", "Order 3 ships today.", "Order 4 ships today."])
 
         let missingComma = "{\"tickets\": [" + Self.good[0] + ", " + Self.good[1] + " " + Self.good[2] + ", " + Self.good[3] + "]}"
         let b = try run(missingComma)
-        XCTAssertEqual(b.failures.map(\.reason), ["record 3: invalid JSON: expected , or ] after a record; reading resumes at the next record"])
+        XCTAssertEqual(b.failures.map(\.reason),
+                       ["record 3: invalid JSON: expected , or ] after a record; reading resumes at the next record"])
         XCTAssertEqual(answers(b), ["Order 1 ships today.", "Order 2 ships today.", "Order 3 ships today.", "Order 4 ships today."])
     }
 
@@ -255,8 +285,10 @@ final class MalformedExportTests: XCTestCase {
 
     func testWrongTypesUnknownFieldsAndTruncationInOneDocument() throws {
         var tickets = Self.good
-        tickets[0] = tickets[0].replacingOccurrences(of: #""subject": "Order 1""#, with: #""subject": "Order 1", "custom_fields": [{"id": 360, "value": null}], "x_unknown": {"deep": [1, 2, {"a": true}]}"#)
-        tickets[1] = tickets[1].replacingOccurrences(of: #""public": true, "plain_body": "Where is order 2?""#, with: #""public": "yes", "plain_body": "Where is order 2?""#)
+        tickets[0] = tickets[0].replacingOccurrences(of: #""subject": "Order 1""#,
+            with: #""subject": "Order 1", "custom_fields": [{"id": 360, "value": null}], "x_unknown": {"deep": [1, 2, {"a": true}]}"#)
+        tickets[1] = tickets[1].replacingOccurrences(of: #""public": true, "plain_body": "Where is order 2?""#,
+                                                     with: #""public": "yes", "plain_body": "Where is order 2?""#)
         tickets[2] = tickets[2].replacingOccurrences(of: #""comments": ["#, with: #""comments": 42, "was": ["#)
         let text = document(tickets, pretty: true)
         let cut = text.range(of: "Where is order 4?")!.lowerBound
@@ -278,7 +310,8 @@ final class MalformedExportTests: XCTestCase {
             let result = try run(text, name: name)
             XCTAssertEqual(result.failures.count, 1, name)
             XCTAssertTrue(result.failures.first?.reason.hasPrefix("record 2: a record of 53") == true, "\(name): \(result.failures)")
-            XCTAssertTrue(result.failures.first?.reason.hasSuffix("bytes is larger than limits.max_message_bytes") == true, "\(name): \(result.failures)")
+            XCTAssertTrue(result.failures.first?.reason.hasSuffix("bytes is larger than limits.max_message_bytes") == true,
+                          "\(name): \(result.failures)")
             XCTAssertEqual(answers(result), ["Order 1 ships today.", "Order 3 ships today."], name)
         }
     }

@@ -138,7 +138,8 @@ final class HostileInputFilesTests: XCTestCase {
         for (byte, id) in [(UInt8(0xFF), "ff"), (UInt8(0xFE), "fe")] {
             let name = Array("caf".utf8) + [byte] + Array(".eml".utf8)
             let path = Array(dir.path.utf8) + [UInt8(ascii: "/")] + name + [0]
-            let fd = path.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT | O_EXCL, 0o600) } }
+            let fd = path.withUnsafeBufferPointer { $0.withMemoryRebound(
+                to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT | O_EXCL, 0o600) } }
             XCTAssertGreaterThanOrEqual(fd, 0)
             let bytes = Array(Self.reply(id, body: "Hi Ann,\n\nReply \(id) is here.\n\nBest regards,\nMaya").utf8)
             XCTAssertEqual(bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }, bytes.count)
@@ -153,7 +154,8 @@ final class HostileInputFilesTests: XCTestCase {
         let replies = try XCTUnwrap(report["replies"] as? [[String: Any]])
         let files = Set(replies.compactMap { ($0["file"] as? String).map { ($0 as NSString).lastPathComponent } })
         XCTAssertEqual(files, ["reply1.eml", "reply2.eml", "reply3.eml", "caf\u{FFFD}.eml", "caf\\xFF.eml"])
-        XCTAssertEqual(Set(replies.compactMap { $0["message_id"] as? String }), ["plain1@acme.example", "plain2@acme.example", "plain3@acme.example",
+        XCTAssertEqual(Set(replies.compactMap { $0["message_id"] as? String }),
+                       ["plain1@acme.example", "plain2@acme.example", "plain3@acme.example",
                                                                                  "ff@acme.example", "fe@acme.example"],
                        "each file is read by its own bytes")
     }
@@ -216,7 +218,8 @@ final class HostileInputFilesTests: XCTestCase {
         try FileManager.default.createDirectory(at: mount, withIntermediateDirectories: true)
         // A tmpfs mounted in a private mount namespace: it vanishes with the shell, and needs no
         // privileges beyond a user namespace.
-        let probe = try run(["-rm", "sh", "-c", "mount -t tmpfs tmpfs '\(mount.path)'"], executable: URL(fileURLWithPath: "/usr/bin/unshare"))
+        let probe = try run(["-rm", "sh", "-c", "mount -t tmpfs tmpfs '\(mount.path)'"],
+                            executable: URL(fileURLWithPath: "/usr/bin/unshare"))
         guard probe.status == 0 else { throw XCTSkip("cannot mount a tmpfs here: \(probe.stderr)") }
         let binary = try replyqaBinary().path
         let script = """
@@ -230,7 +233,8 @@ final class HostileInputFilesTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
         XCTAssertFalse(run.stderr.contains("error 512"), run.stderr)
         let listed = run.stdout.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("Report:") && !$0.contains(" replies, ") }
-        XCTAssertEqual(Set(listed), [".replyqa-manifest", "agents", "agents.csv", "channels", "index.html", "replies.csv", "report.json", "summaries"])
+        XCTAssertEqual(Set(listed), [".replyqa-manifest", "agents", "agents.csv", "channels", "index.html", "replies.csv",
+                                     "report.json", "summaries"])
     }
 
     // MARK: - (11) HTML nested too deep
@@ -238,18 +242,22 @@ final class HostileInputFilesTests: XCTestCase {
     func testDeepHTMLFallsBackToThePlainPartOrFlatText() throws {
         let deep = String(repeating: "<div>", count: 300) + "We sent the refund today." + String(repeating: "</div>", count: 300)
         let head = "From: Maya Chen <maya@acme.example>\nTo: ann@home.example\nMIME-Version: 1.0\n"
-        try write(head + "Message-ID: <alt@acme.example>\nContent-Type: multipart/alternative; boundary=b\n\n--b\nContent-Type: text/plain\n\n"
+        try write(head
+            + "Message-ID: <alt@acme.example>\nContent-Type: multipart/alternative; boundary=b\n\n--b\nContent-Type: text/plain\n\n"
                   + "Hi Ann, the plain part.\n--b\nContent-Type: text/html\n\n<p>Hi Ann,</p>\(deep)\n--b--\n", "alternative.eml")
-        try write(head + "Message-ID: <html@acme.example>\nContent-Type: text/html\n\n<p>Hi Ann,</p>\(deep)<p>Best, Maya</p>\n", "html-only.eml")
+        try write(head + "Message-ID: <html@acme.example>\nContent-Type: text/html\n\n<p>Hi Ann,</p>\(deep)<p>Best, Maya</p>\n",
+                  "html-only.eml")
         let extract = try run(["extract", "--format", "json", dir.path])
         XCTAssertEqual(extract.status, 0, extract.stderr)
         let replies = try XCTUnwrap(try json(extract.stdout)["replies"] as? [[String: Any]])
         let byID = Dictionary(uniqueKeysWithValues: replies.map { ($0["message_id"] as? String ?? "", $0) })
         XCTAssertEqual(byID["alt@acme.example"]?["authored"] as? String, "Hi Ann, the plain part.")
-        XCTAssertEqual(byID["alt@acme.example"]?["warnings"] as? [String], ["HTML body is nested deeper than 256 levels; used the plain-text part"])
+        XCTAssertEqual(byID["alt@acme.example"]?["warnings"] as? [String],
+                       ["HTML body is nested deeper than 256 levels; used the plain-text part"])
         let flat = try XCTUnwrap(byID["html@acme.example"]?["authored"] as? String)
         XCTAssertTrue(flat.contains("Hi Ann,") && flat.contains("We sent the refund today.") && flat.contains("Best, Maya"), flat)
-        XCTAssertEqual(byID["html@acme.example"]?["warnings"] as? [String], ["HTML body is nested deeper than 256 levels; the deeper part was read as flat text"])
+        XCTAssertEqual(byID["html@acme.example"]?["warnings"] as? [String],
+                       ["HTML body is nested deeper than 256 levels; the deeper part was read as flat text"])
     }
 
     // MARK: - (14) Bidi controls, NUL bytes, empty replies
@@ -266,7 +274,8 @@ final class HostileInputFilesTests: XCTestCase {
         XCTAssertTrue(page.contains("Please open [U+202E]gnp.exe and [U+2067]this[U+2069] once."))
         for name in ["index.html", "agents/maya-chen.html", "channels/email.html"] {
             let html = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
-            XCTAssertFalse(html.unicodeScalars.contains { (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) }, name)
+            XCTAssertFalse(html.unicodeScalars.contains { (0x202A...0x202E).contains($0.value) || (0x2066...0x2069)
+                .contains($0.value) }, name)
         }
     }
 
@@ -280,7 +289,8 @@ final class HostileInputFilesTests: XCTestCase {
         XCTAssertEqual(reply["authored"] as? String, "Hi Ann,\n\nYour refund was sent today.\n\nBest regards,")
         XCTAssertEqual(reply["warnings"] as? [String], ["the body text held 1 NUL character, dropped"])
         let errors = try XCTUnwrap(doc["errors"] as? [[String: Any]])
-        XCTAssertEqual(errors.map { ($0["path"] as? String ?? "" as String) }.map { ($0 as NSString).lastPathComponent }, ["header-nul.eml"])
+        XCTAssertEqual(errors.map { ($0["path"] as? String ?? "" as String) }.map { ($0 as NSString).lastPathComponent },
+                       ["header-nul.eml"])
     }
 
     func testAnEmptyReplyScoresZero() throws {

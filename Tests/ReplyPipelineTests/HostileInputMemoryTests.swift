@@ -29,7 +29,8 @@ final class HostileInputMemoryTests: XCTestCase {
         let dir = try scratchFolder(self, "memory")
         func write(_ name: String, bytes: Int) throws -> String {
             // A card number at the very end: the privacy check reads the whole reply.
-            let body = "Hi Linda,\n\n" + HostileInputTimeTests.prose(bytes: bytes) + "\n\nYour card 4111 1111 1111 1111 is on file.\n\nBest regards,\nMaya\n"
+            let body = "Hi Linda,\n\n" + HostileInputTimeTests.prose(bytes: bytes)
+                + "\n\nYour card 4111 1111 1111 1111 is on file.\n\nBest regards,\nMaya\n"
             let message = "From: Maya Chen <maya@northwind.example>\nTo: Linda Park <linda@example.com>\nSubject: Re: order\n"
                 + "Message-ID: <\(name)@northwind.example>\nContent-Type: text/plain; charset=utf-8\n\n" + body
             let file = dir.appendingPathComponent("\(name).eml")
@@ -42,7 +43,8 @@ final class HostileInputMemoryTests: XCTestCase {
         let peak = try Self.peakBytes(["check", long, "--format", "json"])
         // What the long reply adds over a small one (process, dictionaries and rules are the same).
         let added = peak - base
-        XCTAssertLessThan(added, 10 * size, "a \(size / 1_000_000) MB reply added \(added / 1_048_576) MB over a small one (\(base / 1_048_576) MB)")
+        XCTAssertLessThan(added, 10 * size,
+                          "a \(size / 1_000_000) MB reply added \(added / 1_048_576) MB over a small one (\(base / 1_048_576) MB)")
         let out = dir.appendingPathComponent("report").path
         let reportPeak = try Self.peakBytes(["check", long, "--out", out, "--quiet"])
         XCTAssertLessThan(reportPeak - base, 10 * size, "writing the report added \((reportPeak - base) / 1_048_576) MB")

@@ -52,11 +52,13 @@ final class HostileInputStateTests: XCTestCase {
     }
 
     /// Runs `replyqa` to the end; a run that takes longer than `timeout` seconds is killed and fails the test.
-    func run(_ args: [String], in dir: URL, stdin: String? = nil, timeout: Double = 60) throws -> (status: Int32, signal: Bool, stdout: String, stderr: String) {
+    func run(_ args: [String], in dir: URL, stdin: String? = nil, timeout: Double = 60) throws -> (status: Int32, signal: Bool,
+                                                                                                   stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = try replyqaBinary()
         process.arguments = args
-        process.environment = ProcessInfo.processInfo.environment.merging(["XDG_CACHE_HOME": dir.appendingPathComponent("cache").path]) { $1 }
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["XDG_CACHE_HOME": dir.appendingPathComponent("cache").path]) { $1 }
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -96,7 +98,8 @@ final class HostileInputStateTests: XCTestCase {
         var runs: [(Process, Pipe, Pipe, String)] = []
         for k in 0..<5 {
             let out = Pipe(), err = Pipe(), report = dir.appendingPathComponent("report-\(k)").path
-            runs.append((try start(["check", input, "--history", history, "--out", report, "--quiet"], cache: cache, stdout: out, stderr: err), out, err, report))
+            runs.append((try start(["check", input, "--history", history, "--out", report, "--quiet"], cache: cache, stdout: out,
+                                   stderr: err), out, err, report))
         }
         for (process, out, err, report) in runs {
             _ = out.fileHandleForReading.readDataToEndOfFile()
@@ -119,11 +122,15 @@ final class HostileInputStateTests: XCTestCase {
         let dir = try folder()
         let input = try batch(in: dir)
         let history = dir.appendingPathComponent("history.sqlite").path
-        XCTAssertEqual(try run(["check", input, "--history", history, "--out", dir.appendingPathComponent("first").path, "--quiet"], in: dir).status, 0)
+        XCTAssertEqual(try run(["check", input, "--history", history, "--out", dir.appendingPathComponent("first").path, "--quiet"],
+                               in: dir).status, 0)
         // Another process holds the write lock until its standard input closes.
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = ["python3", "-c", "import sqlite3, sys\ncon = sqlite3.connect(sys.argv[1], isolation_level=None)\ncon.execute('BEGIN EXCLUSIVE')\nprint('locked', flush=True)\nsys.stdin.read()\n", history]
+        holder.arguments =
+            ["python3", "-c",
+                "import sqlite3, sys\ncon = sqlite3.connect(sys.argv[1], isolation_level=None)\ncon.execute('BEGIN " +
+                    "EXCLUSIVE')\nprint('locked', flush=True)\nsys.stdin.read()\n", history]
         let holderIn = Pipe(), holderOut = Pipe()
         holder.standardInput = holderIn
         holder.standardOutput = holderOut
@@ -153,8 +160,10 @@ final class HostileInputStateTests: XCTestCase {
         let dir = try folder()
         let input = try batch(in: dir)
         let history = dir.appendingPathComponent("history.sqlite").path
-        XCTAssertEqual(try run(["check", input, "--history", history, "--out", dir.appendingPathComponent("first").path, "--quiet"], in: dir).status, 0)
-        try sqlite(history, "UPDATE replies SET overall = 'abc'; INSERT INTO runs (recorded_at, inputs, replies, new_replies) VALUES (x'00ff', 'x', 1, 0);")
+        XCTAssertEqual(try run(["check", input, "--history", history, "--out", dir.appendingPathComponent("first").path, "--quiet"],
+                               in: dir).status, 0)
+        try sqlite(history,
+            "UPDATE replies SET overall = 'abc'; INSERT INTO runs (recorded_at, inputs, replies, new_replies) VALUES (x'00ff', 'x', 1, 0);")
 
         let listed = try run(["history", "--history", history], in: dir)
         XCTAssertFalse(listed.signal, "no crash: \(listed.stderr)")
@@ -169,14 +178,17 @@ final class HostileInputStateTests: XCTestCase {
         XCTAssertFalse(checked.signal, "no crash: \(checked.stderr)")
         XCTAssertEqual(checked.status, 1, checked.stderr)
         XCTAssertTrue(FileManager.default.fileExists(atPath: report + "/index.html"))
-        XCTAssertTrue(checked.stderr.contains("the report was written, but 2 damaged row(s) in the history were left out of the trends"), checked.stderr)
+        XCTAssertTrue(
+            checked.stderr.contains(
+                "the report was written, but 2 damaged row(s) in the history were left out of the trends"), checked.stderr)
     }
 
     func testAHistoryFromANewerVersionIsRefusedAndLeftUnchanged() throws {
         let dir = try folder()
         let input = try batch(in: dir)
         let history = dir.appendingPathComponent("history.sqlite").path
-        XCTAssertEqual(try run(["check", input, "--history", history, "--out", dir.appendingPathComponent("first").path, "--quiet"], in: dir).status, 0)
+        XCTAssertEqual(try run(["check", input, "--history", history, "--out", dir.appendingPathComponent("first").path, "--quiet"],
+                               in: dir).status, 0)
         try sqlite(history, "PRAGMA user_version = 7; PRAGMA journal_mode = DELETE;")
         let before = try Data(contentsOf: URL(fileURLWithPath: history))
 
@@ -217,7 +229,8 @@ final class HostileInputStateTests: XCTestCase {
     static let hostileLine = "Ok\u{1B}[2J\u{1B}]52;c;aGk=\u{07}\u{9B}1A\u{202E}evil\u{2066} The card 4111 1111 1111 1111 was declined."
     static var hostileReply: String {
         "From: Maya Chen <maya@acme.example>\nTo: Linda Park <linda@home.example>\nSubject: Re: \u{1B}[31mred\u{1B}]0;title\u{07}\n"
-            + "Message-ID: <h1@acme.example>\nContent-Type: text/plain; charset=utf-8\n\nHi Linda,\n\n\(hostileLine)\n\nBest regards,\nMaya\n"
+            + "Message-ID: <h1@acme.example>\nContent-Type: text/plain; charset=utf-8\n\nHi Linda,\n\n\(hostileLine)\n\nBest " +
+                "regards,\nMaya\n"
     }
 
     /// What the terminal would act on: ESC, BEL, the C1 CSI and the bidi controls.
@@ -257,7 +270,8 @@ final class HostileInputStateTests: XCTestCase {
         let colored = try run(["lint", "--color", "always", mail.path], in: dir)
         XCTAssertTrue(colored.stdout.contains("\u{1B}[1;31merror\u{1B}[0m"), colored.stdout)
         let ours = try NSRegularExpression(pattern: "\u{1B}\\[[0-9;]*m")
-        let stripped = ours.stringByReplacingMatches(in: colored.stdout, range: NSRange(colored.stdout.startIndex..., in: colored.stdout), withTemplate: "")
+        let stripped = ours.stringByReplacingMatches(in: colored.stdout, range: NSRange(colored.stdout.startIndex..., in: colored.stdout),
+                                                     withTemplate: "")
         assertInert(stripped, "lint --color always")
         XCTAssertTrue(stripped.contains(shown), stripped)
     }
@@ -275,16 +289,24 @@ final class HostileInputStateTests: XCTestCase {
         let draft = dir.appendingPathComponent("draft.txt")
         try Data("Hi Linda,\n\nYour order shipped today.\n\nBest regards,\nMaya\n".utf8).write(to: draft)
         let cases: [(String, String)] = [
-            ("scorecard:\n  penalties: {error: .nan}\n", "c.yml:2:22: error: scorecard.penalties.error: expected a number from 0 to 100; found “.nan”"),
-            ("scorecard:\n  weights: {privacy: .inf}\n", "c.yml:2:22: error: scorecard.weights.privacy: expected a number from 0 to 100; found “.inf”"),
-            ("scorecard:\n  penalties: {warning: -100}\n", "c.yml:2:24: error: scorecard.penalties.warning: expected a number from 0 to 100; found “-100”"),
-            ("scorecard:\n  weights: {spelling: -2}\n", "c.yml:2:23: error: scorecard.weights.spelling: expected a number from 0 to 100; found “-2”"),
-            ("scorecard:\n  penalties: {info: 1e9}\n", "c.yml:2:21: error: scorecard.penalties.info: expected a number from 0 to 100; found “1e9”"),
-            ("limits: {max_message_bytes: -1}\n", "c.yml:1:29: error: limits.max_message_bytes: expected a whole number of at least 1; found “-1”"),
-            ("limits: {max_mime_depth: -3}\n", "c.yml:1:26: error: limits.max_mime_depth: expected a whole number of at least 1; found “-3”"),
+            ("scorecard:\n  penalties: {error: .nan}\n",
+             "c.yml:2:22: error: scorecard.penalties.error: expected a number from 0 to 100; found “.nan”"),
+            ("scorecard:\n  weights: {privacy: .inf}\n",
+             "c.yml:2:22: error: scorecard.weights.privacy: expected a number from 0 to 100; found “.inf”"),
+            ("scorecard:\n  penalties: {warning: -100}\n",
+             "c.yml:2:24: error: scorecard.penalties.warning: expected a number from 0 to 100; found “-100”"),
+            ("scorecard:\n  weights: {spelling: -2}\n",
+             "c.yml:2:23: error: scorecard.weights.spelling: expected a number from 0 to 100; found “-2”"),
+            ("scorecard:\n  penalties: {info: 1e9}\n",
+             "c.yml:2:21: error: scorecard.penalties.info: expected a number from 0 to 100; found “1e9”"),
+            ("limits: {max_message_bytes: -1}\n",
+             "c.yml:1:29: error: limits.max_message_bytes: expected a whole number of at least 1; found “-1”"),
+            ("limits: {max_mime_depth: -3}\n",
+             "c.yml:1:26: error: limits.max_mime_depth: expected a whole number of at least 1; found “-3”"),
             ("templates: macros\n", "c.yml:1:12: error: templates: no folder “macros” (looked for \(dir.path)/macros)"),
             ("dictionaries: ./nowhere\n", "c.yml:1:15: error: dictionaries: no folder “./nowhere” (looked for \(dir.path)/./nowhere)"),
-            ("templates: draft.txt\n", "c.yml:1:12: error: templates: “draft.txt” is a file, not a folder (looked for \(dir.path)/draft.txt)"),
+            ("templates: draft.txt\n",
+             "c.yml:1:12: error: templates: “draft.txt” is a file, not a folder (looked for \(dir.path)/draft.txt)"),
         ]
         for (yaml, expected) in cases {
             try Data(yaml.utf8).write(to: dir.appendingPathComponent("c.yml"))
@@ -294,7 +316,8 @@ final class HostileInputStateTests: XCTestCase {
             XCTAssertEqual(r.stderr, dir.path + "/" + expected + "\n", yaml)
         }
         // The range's ends are allowed.
-        try Data("scorecard:\n  penalties: {error: 100, warning: 0}\n  weights: {privacy: 0}\n".utf8).write(to: dir.appendingPathComponent("c.yml"))
+        try Data("scorecard:\n  penalties: {error: 100, warning: 0}\n  weights: {privacy: 0}\n".utf8)
+            .write(to: dir.appendingPathComponent("c.yml"))
         XCTAssertEqual(try run(["lint", "--config", dir.appendingPathComponent("c.yml").path, draft.path], in: dir).status, 0)
     }
 
@@ -332,7 +355,9 @@ final class HostileInputStateTests: XCTestCase {
             """)
         XCTAssertEqual(c.agentHeader, "X-Rep")
         XCTAssertEqual(c.agentAddresses, ["shared@acme.example": "Team"])
-        let d = try Configuration.parse(yaml: "agents:\n  addresses:\n    Tom@acme.example: Old Name\n    tom@acme.example: Tom Becker\n    MAYA@acme.example: Maya Chen\n")
+        let d = try Configuration.parse(
+            yaml: "agents:\n  addresses:\n    Tom@acme.example: Old Name\n    tom@acme.example: Tom Becker\n    MAYA@acme.example: Maya " +
+                "Chen\n")
         XCTAssertEqual(d.agentAddresses, ["tom@acme.example": "Tom Becker", "maya@acme.example": "Maya Chen"])
     }
 
@@ -358,12 +383,15 @@ final class HostileInputStateTests: XCTestCase {
         let tone = dictionaries.appendingPathComponent("tone/en.yml")
         let text = try String(contentsOf: tone, encoding: .utf8)
         XCTAssertTrue(text.contains("\ncues:\n"))
-        let cue = "\ncues:\n  - id: runaway\n    dimension: empathy\n    points: 5\n    description: x\n    patterns: ['(?:\\w+\\s?)+;']\n    examples: {trigger: [], pass: []}\n"
+        let cue =
+            "\ncues:\n  - id: runaway\n    dimension: empathy\n    points: 5\n    description: x\n    patterns: ['(?:\\w+\\s?)+;']\n    " +
+                "examples: {trigger: [], pass: []}\n"
         try Data(text.replacingOccurrences(of: "\ncues:\n", with: cue).utf8).write(to: tone)
         try Data("dictionaries: Dictionaries\n".utf8).write(to: dir.appendingPathComponent("c.yml"))
         let started = Date()
         let r = try run(["lint", "--config", dir.appendingPathComponent("c.yml").path, "-"], in: dir,
-                        stdin: "Hi Linda,\n\nYour order shipped today.\n\n" + String(repeating: "a", count: 30) + "!\n\nThe pole arrives on Friday.\n\nBest regards,\nMaya\n",
+                        stdin: "Hi Linda,\n\nYour order shipped today.\n\n" + String(repeating: "a", count: 30)
+                            + "!\n\nThe pole arrives on Friday.\n\nBest regards,\nMaya\n",
                         timeout: 30)
         XCTAssertLessThan(Date().timeIntervalSince(started), 20)
         XCTAssertEqual(r.status, 2, r.stderr)

@@ -105,13 +105,17 @@ final class HostileInputTimeTests: XCTestCase {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
         let base64 = (0..<30).map { _ in String((0..<76).map { _ in alphabet[Int(rng.next() % 64)] }) }.joined(separator: "\n") + "\nQUJD=="
         let hex = (0..<20).map { row in
-            String(format: "%08x  ", row * 16) + (0..<16).map { _ in String(format: "%02x", Int(rng.next() % 256)) }.joined(separator: " ") + "  |................|"
+            String(format: "%08x  ", row * 16) + (0..<16).map { _ in String(format: "%02x", Int(rng.next() % 256)) }.joined(separator: " ")
+                + "  |................|"
         }.joined(separator: "\n")
-        let draft = "Hi Linda,\n\nHere is the file you asked for:\n\n\(base64)\n\nAnd the log:\n\n\(hex)\n\nWe will recieve it Friday.\n\nBest regards,\nMaya"
+        let draft =
+            "Hi Linda,\n\nHere is the file you asked for:\n\n\(base64)\n\nAnd the log:\n\n\(hex)\n\nWe will recieve it Friday.\n\nBest " +
+                "regards,\nMaya"
         let (findings, seconds) = try lintFindings(draft)
         XCTAssertLessThan(seconds, 30)
         let notLanguage = findings.filter { $0["rule"] as? String == "not-language" }
-        XCTAssertEqual(notLanguage.compactMap { $0["message"] as? String }.map { $0.contains("base64") ? "base64" : $0.contains("hex dump") ? "hex" : $0 },
+        XCTAssertEqual(notLanguage.compactMap { $0["message"] as? String }
+            .map { $0.contains("base64") ? "base64" : $0.contains("hex dump") ? "hex" : $0 },
                        ["base64", "hex"])
         XCTAssertEqual(findings.filter { $0["rule"] as? String == "spelling" }.compactMap { $0["text"] as? String }, ["recieve"],
                        "nothing inside the data is spell-checked")
@@ -161,7 +165,8 @@ final class HostileInputTimeTests: XCTestCase {
         }
         XCTAssertFalse(run.timedOut, "lint read and checked all of standard input")
         XCTAssertEqual(run.status, 2, run.stderr)
-        XCTAssertTrue(run.stderr.contains("replyqa lint: <stdin>: message is over the limit of 1 MB (limits.max_message_bytes)"), run.stderr)
+        XCTAssertTrue(
+            run.stderr.contains("replyqa lint: <stdin>: message is over the limit of 1 MB (limits.max_message_bytes)"), run.stderr)
         XCTAssertLessThan(written.value, 8 * 1_048_576, "lint stopped reading past the limit")
         XCTAssertLessThan(run.seconds, 30)
     }
@@ -175,10 +180,13 @@ final class HostileInputTimeTests: XCTestCase {
         let run = try run(["lint", "--config", config.path, draft.path], timeout: 60)
         XCTAssertFalse(run.timedOut, "lint checked a file over the limit")
         XCTAssertEqual(run.status, 2, run.stderr)
-        XCTAssertTrue(run.stderr.contains("replyqa lint: \(draft.path): message is 2 MB, over the limit of 1 MB (limits.max_message_bytes)"), run.stderr)
+        XCTAssertTrue(
+            run.stderr.contains(
+                "replyqa lint: \(draft.path): message is 2 MB, over the limit of 1 MB (limits.max_message_bytes)"), run.stderr)
         // The same file is refused by `check` with the same reason.
         let check = try runReplyQA(["check", "--config", config.path, draft.path])
-        XCTAssertTrue(check.stderr.contains("over the limit of 1 MB") || check.stdout.contains("over the limit of 1 MB"), check.stderr + check.stdout)
+        XCTAssertTrue(check.stderr.contains("over the limit of 1 MB") || check.stdout.contains("over the limit of 1 MB"),
+                      check.stderr + check.stdout)
     }
 }
 

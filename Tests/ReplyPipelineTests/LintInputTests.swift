@@ -41,7 +41,9 @@ final class LintInputTests: XCTestCase {
             return url.path
         }
         let cases: [(path: String, reason: String)] = [
-            (try file("reply.msg", outlookBytes), "Outlook .msg file: msgconvert is not installed (Debian package libemail-outlook-message-perl); install it, or save the message as .eml"),
+            (try file("reply.msg", outlookBytes),
+                "Outlook .msg file: msgconvert is not installed (Debian package libemail-outlook-message-perl); install it, or save the " +
+                    "message as .eml"),
             (try file("saved-from-outlook", outlookBytes), "Outlook .msg file: msgconvert is not installed"),
             (try file("week.mbox", Array(Self.mbox.utf8)), "an mbox file holds many messages"),
             (try file("export", Array(Self.mbox.utf8)), "an mbox file holds many messages"),
@@ -62,7 +64,8 @@ final class LintInputTests: XCTestCase {
         let binary = try runReplyQA(["lint", "-"], stdin: "Hi Ann,\u{0}\u{0}\u{1}thanks")
         XCTAssertEqual(binary.status, 2)
         XCTAssertTrue(binary.stderr.contains("<stdin>: binary data"), binary.stderr)
-        let question = try runReplyQA(["lint", "--question", cases[0].path, "-"], stdin: CommandLineTests.clean, environment: withoutMsgconvert)
+        let question = try runReplyQA(["lint", "--question", cases[0].path, "-"], stdin: CommandLineTests.clean,
+                                      environment: withoutMsgconvert)
         XCTAssertEqual(question.status, 2)
         XCTAssertTrue(question.stderr.contains("reply.msg: Outlook .msg file: msgconvert is not installed"), question.stderr)
     }
@@ -78,11 +81,15 @@ final class LintInputTests: XCTestCase {
         let dir = try scratchFolder(self, "check-input")
         let msg = dir.appendingPathComponent("reply.msg").path, reply = dir.appendingPathComponent("reply.eml").path
         try Data(outlookBytes).write(to: URL(fileURLWithPath: msg))
-        try Data("From: Maya <maya@acme.example>\nSubject: Re: hi\n\nHi Ann,\n\nDone.\n\nBest,\nMaya\n".utf8).write(to: URL(fileURLWithPath: reply))
+        try Data("From: Maya <maya@acme.example>\nSubject: Re: hi\n\nHi Ann,\n\nDone.\n\nBest,\nMaya\n".utf8)
+            .write(to: URL(fileURLWithPath: reply))
         // Without msgconvert, an Outlook file named on the command line fails with the advice; the reply is still read.
         let named = try runReplyQA(["check", msg, reply], environment: withoutMsgconvert)
         XCTAssertEqual(named.status, 1, named.stderr)
-        XCTAssertTrue(named.stderr.contains("\(msg): error: Outlook .msg file: msgconvert is not installed (Debian package libemail-outlook-message-perl); install it, or save the message as .eml"), named.stderr)
+        XCTAssertTrue(
+            named.stderr.contains(
+                "\(msg): error: Outlook .msg file: msgconvert is not installed (Debian package libemail-outlook-message-perl); install " +
+                    "it, or save the message as .eml"), named.stderr)
         XCTAssertTrue(named.stdout.contains("1 replies, 0 customer messages, 0 skipped, 1 failed"), named.stdout)
         // Inside a folder it is skipped with the same advice, also without its extension.
         try Data(outlookBytes).write(to: dir.appendingPathComponent("saved-from-outlook"))
@@ -113,7 +120,9 @@ func runReplyQA(_ args: [String], in directory: URL) throws -> (status: Int32, s
 /// Every command gives the same exit status for the same cause, and names configuration mistakes
 /// by file, line and column.
 final class ConfigCommandLineTests: XCTestCase {
-    static let reply = "From: Maya <maya@acme.example>\nSubject: Re: order\nMessage-ID: <r1@acme.example>\n\nHi Ann,\n\nYour order shipped today.\n\nBest regards,\nMaya\n"
+    static let reply =
+        "From: Maya <maya@acme.example>\nSubject: Re: order\nMessage-ID: <r1@acme.example>\n\nHi Ann,\n\nYour order shipped " +
+            "today.\n\nBest regards,\nMaya\n"
 
     func testBadUsageAndUnusableConfigurationExitTwoEverywhere() throws {
         let dir = try scratchFolder(self, "exit-codes")
@@ -128,10 +137,12 @@ final class ConfigCommandLineTests: XCTestCase {
         for command in commands {
             let unreadable = try runReplyQA(command + ["--config", missing], stdin: CommandLineTests.clean)
             XCTAssertEqual(unreadable.status, 2, "\(command) with a missing --config: \(unreadable.stderr)")
-            XCTAssertTrue(unreadable.stderr.contains("cannot read configuration file \(missing): no such file"), "\(command): \(unreadable.stderr)")
+            XCTAssertTrue(unreadable.stderr.contains("cannot read configuration file \(missing): no such file"),
+                          "\(command): \(unreadable.stderr)")
             let invalid = try runReplyQA(command + ["--config", typo.path], stdin: CommandLineTests.clean)
             XCTAssertEqual(invalid.status, 2, "\(command) with an invalid --config: \(invalid.stderr)")
-            XCTAssertTrue(invalid.stderr.contains("\(typo.path):2:1: error: unknown key “severites”; did you mean “severities”?"), "\(command): \(invalid.stderr)")
+            XCTAssertTrue(invalid.stderr.contains("\(typo.path):2:1: error: unknown key “severites”; did you mean “severities”?"),
+                          "\(command): \(invalid.stderr)")
             XCTAssertFalse(invalid.stderr.contains("Usage:"), "a configuration mistake is not a usage message: \(invalid.stderr)")
             let bogus = try runReplyQA(command + ["--bogus"], stdin: CommandLineTests.clean)
             XCTAssertEqual(bogus.status, 2, "\(command) --bogus")
@@ -151,22 +162,28 @@ final class ConfigCommandLineTests: XCTestCase {
         let dir = try scratchFolder(self, "rule-ids")
         try Data(Self.reply.utf8).write(to: dir.appendingPathComponent("reply.eml"))
         let config = dir.appendingPathComponent("replyqa.yml")
-        try "disabled_rules: [missing-greting]\nseverities:\n  long-sentence: info\n  card-numbr: warning\n".write(to: config, atomically: true, encoding: .utf8)
+        try "disabled_rules: [missing-greting]\nseverities:\n  long-sentence: info\n  card-numbr: warning\n".write(to: config,
+            atomically: true, encoding: .utf8)
         for command in [["check", dir.path], ["lint", "-"], ["rules"]] {
             let run = try runReplyQA(command + ["--config", config.path], stdin: CommandLineTests.clean)
             XCTAssertEqual(run.status, 2, "\(command): \(run.stdout)")
-            XCTAssertTrue(run.stderr.contains("\(config.path):1:18: error: unknown rule “missing-greting”; did you mean “missing-greeting”?"), "\(command): \(run.stderr)")
-            XCTAssertTrue(run.stderr.contains("\(config.path):4:3: error: unknown rule “card-numbr”; did you mean “card-number”?"), "\(command): \(run.stderr)")
+            XCTAssertTrue(
+                run.stderr.contains("\(config.path):1:18: error: unknown rule “missing-greting”; did you mean “missing-greeting”?"),
+                    "\(command): \(run.stderr)")
+            XCTAssertTrue(run.stderr.contains("\(config.path):4:3: error: unknown rule “card-numbr”; did you mean “card-number”?"),
+                          "\(command): \(run.stderr)")
         }
     }
 
     func testAChannelNoRuleAssignsIsAWarningAndTheRunGoesOn() throws {
         let dir = try scratchFolder(self, "channel-warning")
         let config = dir.appendingPathComponent("team.yml")
-        try "channels:\n  - {channel: social, folder: social}\ntone:\n  channels:\n    socail: {emoji: allowed}\n".write(to: config, atomically: true, encoding: .utf8)
+        try "channels:\n  - {channel: social, folder: social}\ntone:\n  channels:\n    socail: {emoji: allowed}\n".write(to: config,
+            atomically: true, encoding: .utf8)
         let run = try runReplyQA(["lint", "--config", config.path, "-"], stdin: CommandLineTests.clean)
         XCTAssertEqual(run.status, 0, run.stderr)
-        XCTAssertTrue(run.stderr.contains("\(config.path):5:5: warning: no channel rule or default_channel assigns the channel “socail”"), run.stderr)
+        XCTAssertTrue(
+            run.stderr.contains("\(config.path):5:5: warning: no channel rule or default_channel assigns the channel “socail”"), run.stderr)
         XCTAssertTrue(run.stderr.contains("did you mean “social”?"), run.stderr)
     }
 
@@ -178,7 +195,10 @@ final class ConfigCommandLineTests: XCTestCase {
         try "support_domains: [acme.example]\n".write(to: batch.appendingPathComponent("replyqa.yml"), atomically: true, encoding: .utf8)
         let forgotten = try runReplyQA(["check", "batch"], in: dir)
         XCTAssertEqual(forgotten.status, 0, forgotten.stderr)
-        XCTAssertTrue(forgotten.stderr.contains("replyqa: warning: batch/replyqa.yml is not used (no configuration is in effect); pass --config batch/replyqa.yml to use it"), forgotten.stderr)
+        XCTAssertTrue(
+            forgotten.stderr.contains(
+                "replyqa: warning: batch/replyqa.yml is not used (no configuration is in effect); pass --config batch/replyqa.yml to " +
+                    "use it"), forgotten.stderr)
         let other = try runReplyQA(["check", "batch", "--config", "/dev/null"], in: dir)
         XCTAssertTrue(other.stderr.contains("batch/replyqa.yml is not used (the configuration in effect is /dev/null)"), other.stderr)
         let used = try runReplyQA(["check", "batch", "--config", batch.appendingPathComponent("replyqa.yml").path], in: dir)
@@ -193,18 +213,21 @@ final class ConfigCommandLineTests: XCTestCase {
         let team = dir.appendingPathComponent("team")
         try FileManager.default.createDirectory(at: team.appendingPathComponent("macros"), withIntermediateDirectories: true)
         try "Your order has shipped.\n".write(to: team.appendingPathComponent("macros/shipped.txt"), atomically: true, encoding: .utf8)
-        let text = "# Team settings\nsupport_domains: [acme.example]\ntemplates: macros   # approved macros\nseverities: {long-sentence: info}\n"
+        let text =
+            "# Team settings\nsupport_domains: [acme.example]\ntemplates: macros   # approved macros\nseverities: {long-sentence: info}\n"
         try text.write(to: team.appendingPathComponent("replyqa.yml"), atomically: true, encoding: .utf8)
         let batch = dir.appendingPathComponent("batch")
         try FileManager.default.createDirectory(at: batch, withIntermediateDirectories: true)
         try Data(Self.reply.utf8).write(to: batch.appendingPathComponent("reply.eml"))
         let out = dir.appendingPathComponent("sample").path
-        let run = try runReplyQA(["sample", batch.path, "--per-agent", "1", "--config", team.appendingPathComponent("replyqa.yml").path, "--out", out])
+        let run = try runReplyQA(["sample", batch.path, "--per-agent", "1", "--config", team.appendingPathComponent("replyqa.yml")
+            .path, "--out", out])
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertTrue(run.stdout.contains("replyqa.yml is the configuration used"), run.stdout)
         let copy = try String(contentsOfFile: out + "/replyqa.yml", encoding: .utf8)
         let macros = team.appendingPathComponent("macros").standardizedFileURL.path
-        XCTAssertTrue(copy.contains("templates: \"\(macros)\"   # approved macros"), "the macro folder is found from the copy too:\n\(copy)")
+        XCTAssertTrue(copy.contains("templates: \"\(macros)\"   # approved macros"),
+                      "the macro folder is found from the copy too:\n\(copy)")
         XCTAssertTrue(copy.contains("# Team settings\nsupport_domains: [acme.example]\n"), copy)
         XCTAssertTrue(copy.contains("severities: {long-sentence: info}"), copy)
         let rechecked = try runReplyQA(["check", out, "--config", out + "/replyqa.yml", "--format", "json"])

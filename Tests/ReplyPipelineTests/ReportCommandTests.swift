@@ -46,7 +46,8 @@ final class ReportCommandTests: XCTestCase {
         let before = try Data(contentsOf: URL(fileURLWithPath: out + "/report.json"))
         // A larger batch, so the run is still going when it is killed.
         let big = dir.appendingPathComponent("big")
-        for k in 0..<12 { try FileManager.default.copyItem(atPath: Self.samples + "/email", toPath: big.appendingPathComponent("e\(k)").path) }
+        for k in 0..<12 { try FileManager.default.copyItem(atPath: Self.samples + "/email",
+                                                           toPath: big.appendingPathComponent("e\(k)").path) }
         for delay in [0.3, 0.9] {
             let process = Process()
             process.executableURL = try replyqaBinary()
@@ -66,10 +67,12 @@ final class ReportCommandTests: XCTestCase {
     func testHistoryCountsEachReplyOnceAndShowsTrends() throws {
         let dir = try temporaryFolder()
         let history = dir.appendingPathComponent("history.sqlite").path
-        let first = try runReplyQA(["check", Self.samples, "--config", config, "--history", history, "--out", dir.appendingPathComponent("r").path])
+        let first = try runReplyQA(["check", Self.samples, "--config", config, "--history", history, "--out",
+                                    dir.appendingPathComponent("r").path])
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertTrue(first.stderr.contains("recorded 31 new of 31 replies"), first.stderr)
-        let second = try runReplyQA(["check", Self.samples, "--config", config, "--history", history, "--out", dir.appendingPathComponent("r").path])
+        let second = try runReplyQA(["check", Self.samples, "--config", config, "--history", history, "--out",
+                                     dir.appendingPathComponent("r").path])
         XCTAssertTrue(second.stderr.contains("recorded 0 new of 31 replies"), second.stderr)
         let listed = try runReplyQA(["history", "--history", history, "--format", "json"])
         XCTAssertEqual(listed.status, 0, listed.stderr)
@@ -89,7 +92,8 @@ final class ReportCommandTests: XCTestCase {
         let first = try runReplyQA(["sample", Self.samples, "--config", config, "--per-agent", "2", "--seed", "7", "--out", a])
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertTrue(first.stdout.contains("12 replies from 6 strata"), first.stdout)
-        XCTAssertEqual(try runReplyQA(["sample", Self.samples, "--config", config, "--per-agent", "2", "--seed", "7", "--out", b]).status, 0)
+        XCTAssertEqual(try runReplyQA(["sample", Self.samples, "--config", config, "--per-agent", "2", "--seed", "7",
+                                       "--out", b]).status, 0)
         let manifest = try String(contentsOfFile: a + "/manifest.csv", encoding: .utf8)
         XCTAssertEqual(manifest, try String(contentsOfFile: b + "/manifest.csv", encoding: .utf8), "same seed, same sample")
         let listed = try runReplyQA(["sample", Self.samples, "--config", config, "--per-agent", "2", "--seed", "7"])
@@ -108,7 +112,8 @@ final class ReportCommandTests: XCTestCase {
         XCTAssertEqual(Set(replies.compactMap { $0["message_id"] as? String }), sampledIDs)
         XCTAssertTrue(replies.contains { $0["channel"] as? String == "social" })
         XCTAssertTrue(replies.allSatisfy { ($0["question"] as? [String: Any])?["source"] as? String != nil })
-        XCTAssertEqual(Dictionary(grouping: replies, by: { $0["agent"] as? String ?? "" }).mapValues(\.count).values.sorted(), [2, 2, 2, 2, 2, 2])
+        XCTAssertEqual(Dictionary(grouping: replies, by: { $0["agent"] as? String ?? "" }).mapValues(\.count).values.sorted(),
+                       [2, 2, 2, 2, 2, 2])
 
         let perChannel = try runReplyQA(["sample", Self.samples, "--config", config, "--per-agent", "1", "--per-channel", "--seed", "7"])
         XCTAssertTrue(perChannel.stdout.contains("Daniel Okafor / social"), perChannel.stdout)

@@ -14,7 +14,8 @@ final class ReviewsCommandTests: XCTestCase {
     }
 
     func replies(_ report: URL) throws -> [[String: Any]] {
-        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: report.appendingPathComponent("report.json"))) as? [String: Any])
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: report.appendingPathComponent("report.json"))) as? [String: Any])
         return try XCTUnwrap(json["replies"] as? [[String: Any]])
     }
 
@@ -25,12 +26,14 @@ final class ReviewsCommandTests: XCTestCase {
         let first = try runReplyQA(["check", Self.samples, "--config", config, "--out", report.path, "--history", history, "--quiet"])
         XCTAssertEqual(first.status, 0, first.stderr)
         let before = try replies(report)
-        let target = try XCTUnwrap(before.first { r in (r["findings"] as? [[String: Any]])?.contains { $0["rule"] as? String == "card-number" } == true })
+        let target = try XCTUnwrap(before.first { r in (
+            r["findings"] as? [[String: Any]])?.contains { $0["rule"] as? String == "card-number" } == true })
         let finding = try XCTUnwrap((target["findings"] as? [[String: Any]])?.first { $0["rule"] as? String == "card-number" })
         let fingerprint = try XCTUnwrap(finding["fingerprint"] as? String)
         XCTAssertEqual(target["overall"] as? Int, 0)
         XCTAssertTrue(try String(contentsOf: report.appendingPathComponent("agents/sam-patel.html"), encoding: .utf8)
-            .contains("replyqa reviews dispute \(fingerprint) --report \(report.path) --history \(history)"), "the page says how to dispute it")
+            .contains("replyqa reviews dispute \(fingerprint) --report \(report.path) --history \(history)"),
+            "the page says how to dispute it")
 
         let dispute = try runReplyQA(["reviews", "dispute", String(fingerprint.prefix(8)), "--report", report.path, "--history", history,
                                       "--reviewer", "Ana", "--note", "a test card from the docs", "--date", "2026-11-24"])
@@ -75,7 +78,8 @@ final class ReviewsCommandTests: XCTestCase {
     func testLintAcceptsWordsDisablesRulesAndHonoursTheTeamsReviews() throws {
         let dir = try folder()
         let draft = dir.appendingPathComponent("draft.txt")
-        try "Hi Sam,\n\nYour Trailflex order will arrive tomorow.\n\nThanks for your patience,\nAna\n".write(to: draft, atomically: true, encoding: .utf8)
+        try "Hi Sam,\n\nYour Trailflex order will arrive tomorow.\n\nThanks for your patience,\nAna\n".write(to: draft, atomically: true,
+                                                                                                             encoding: .utf8)
         let plain = try runReplyQA(["lint", "--fail-on", "warning", draft.path])
         XCTAssertEqual(plain.status, 1, plain.stdout)
         XCTAssertTrue(plain.stdout.contains("“tomorow”"), plain.stdout)
@@ -88,13 +92,15 @@ final class ReviewsCommandTests: XCTestCase {
         XCTAssertTrue(unknown.stderr.contains("did you mean"), unknown.stderr)
 
         // The team's reviews file, named in replyqa.yml: a disputed pattern is not reported.
-        try "reply,rule,text,verdict,reviewer\n*,spelling,tomorow,disputed,Ana\n".write(to: dir.appendingPathComponent("reviews.csv"), atomically: true, encoding: .utf8)
+        try "reply,rule,text,verdict,reviewer\n*,spelling,tomorow,disputed,Ana\n".write(to: dir.appendingPathComponent("reviews.csv"),
+                                                                                        atomically: true, encoding: .utf8)
         try "reviews: reviews.csv\n".write(to: dir.appendingPathComponent("replyqa.yml"), atomically: true, encoding: .utf8)
         let team = try runReplyQA(["lint", "--config", dir.appendingPathComponent("replyqa.yml").path, draft.path])
         XCTAssertFalse(team.stdout.contains("“tomorow”"), team.stdout)
         XCTAssertTrue(team.stdout.contains("1 disputed finding left out"), team.stdout)
         // A reviews file that is not there is a configuration mistake with its line.
-        try "spelling:\n  words: [Trailflex]\nreviews: reviewz.csv\n".write(to: dir.appendingPathComponent("bad.yml"), atomically: true, encoding: .utf8)
+        try "spelling:\n  words: [Trailflex]\nreviews: reviewz.csv\n".write(to: dir.appendingPathComponent("bad.yml"), atomically: true,
+                                                                            encoding: .utf8)
         let missing = try runReplyQA(["lint", "--config", dir.appendingPathComponent("bad.yml").path, draft.path])
         XCTAssertEqual(missing.status, 2)
         XCTAssertTrue(missing.stderr.contains("bad.yml:3:10: error: reviews: no file “reviewz.csv”"), missing.stderr)

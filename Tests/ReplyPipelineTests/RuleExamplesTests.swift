@@ -44,7 +44,8 @@ final class RuleExamplesTests: XCTestCase {
                                        [rule.category.rawValue, rule.severity.rawValue, "\(rule.sensitive)"], "\(rule.id) on “\(e.text)”")
                     }
                     if triggers {
-                        XCTAssertEqual(found, e.spans, "\(rule.id) on “\(e.text)”: found \(shown), expected \(e.spans.map { e.text.text(at: $0) })")
+                        XCTAssertEqual(found, e.spans,
+                                       "\(rule.id) on “\(e.text)”: found \(shown), expected \(e.spans.map { e.text.text(at: $0) })")
                     } else {
                         XCTAssertEqual(shown, [], "\(rule.id) must not trigger on “\(e.text)”")
                     }

@@ -39,13 +39,15 @@ final class SamplesEndToEndTests: XCTestCase {
         for e in expected {
             guard let r = byID[e.message_id] else { XCTFail("reply \(e.message_id) (\(e.file)) missing"); continue }
             let where_ = "\(e.message_id) in \(e.file)"
-            XCTAssertTrue(r.location.hasPrefix(Self.root.appendingPathComponent("Samples/" + e.file).path), "\(where_): read from \(r.location)")
+            XCTAssertTrue(r.location.hasPrefix(Self.root.appendingPathComponent("Samples/" + e.file).path),
+                          "\(where_): read from \(r.location)")
             XCTAssertEqual(r.reply.agent, e.agent, where_)
             XCTAssertEqual(r.reply.channel, e.channel, where_)
             XCTAssertEqual(r.reply.authored, e.authored, where_)
             XCTAssertEqual(r.reply.question?.source.rawValue, e.question.source, where_)
             if let id = e.question.message_id { XCTAssertEqual(r.reply.question?.messageID, id, where_) }
-            if let text = e.question.contains { XCTAssertTrue(r.reply.question?.text.contains(text) ?? false, "\(where_): question \(r.reply.question?.text ?? "none")") }
+            if let text = e.question.contains { XCTAssertTrue(r.reply.question?.text.contains(text) ?? false,
+                                                              "\(where_): question \(r.reply.question?.text ?? "none")") }
             if let sig = e.signature_first_line {
                 XCTAssertTrue(r.reply.signature?.contains(sig) ?? false, "\(where_): signature \(r.reply.signature ?? "none")")
             }
@@ -76,7 +78,8 @@ final class SamplesEndToEndTests: XCTestCase {
             "t04-r@northwind.example": ["missing-greeting: As I already told you, orders ship within 5 to 7 business days."],
             "t05-r@northwind.example": ["wrong-name: Karen"],
             "t08-r@northwind.example": ["template-placeholder: {{first_name}}"],
-            "t11-r@northwind.example": ["card-number: 4111 1111 1111 1111", "you-are-your: you're", "their-there: Their", "a-other: a other"],
+            "t11-r@northwind.example": ["card-number: 4111 1111 1111 1111", "you-are-your: you're", "their-there: Their",
+                                        "a-other: a other"],
             "t12-r@northwind.example": ["its-it-is: Its", "then-than: then"],
             "t14-r@northwind.example": ["attachment-missing: Please find attached", "spelling: recieve"],
             "t16-r@northwind.example": ["spelling: definately"],
@@ -117,7 +120,8 @@ final class SamplesEndToEndTests: XCTestCase {
         XCTAssertTrue(t13.contains("macro “shipping-times”") && t13.contains("waterproof"), t13)
         let handoff = try XCTUnwrap(try reply("s03-r@northwind.example").findings.first { $0.rule == "generic-reply" })
         XCTAssertTrue(handoff.message.contains("macro “dm-us”") && handoff.message.contains("store open on Saturday"), handoff.message)
-        let fits = ["t07-r@northwind.example", "t08-r@northwind.example", "t12-r@northwind.example", "c04-r@northwind.example", "s05-r@northwind.example"]
+        let fits = ["t07-r@northwind.example", "t08-r@northwind.example", "t12-r@northwind.example", "c04-r@northwind.example",
+                    "s05-r@northwind.example"]
         for id in fits { XCTAssertEqual(try reply(id).findings.filter { $0.category == .relevance }.map(\.rule), [], id) }
         let misfits = ["t09-r@northwind.example", "t10-r@northwind.example", "t13-r@northwind.example"]
         let worstFit = try fits.map { try XCTUnwrap(reply($0).relevance?.score) }.min() ?? 0
@@ -159,7 +163,8 @@ final class SamplesEndToEndTests: XCTestCase {
         XCTAssertEqual(t04.findings.filter { $0.rule == "blame" }.map { t04.reply.authored.text(at: $0.span) },
                        ["As I already told you", "You should have read", "Per our policy"])
         let t06 = try XCTUnwrap(result.replies.first { $0.reply.messageID == "t06-r@northwind.example" })
-        XCTAssertEqual(t06.findings.filter { $0.rule == "deflection" }.map { t06.reply.authored.text(at: $0.span) }, ["That’s not my department"])
+        XCTAssertEqual(t06.findings.filter { $0.rule == "deflection" }.map { t06.reply.authored.text(at: $0.span) },
+                       ["That’s not my department"])
     }
 
     func testSameInputGivesSameJSON() throws {

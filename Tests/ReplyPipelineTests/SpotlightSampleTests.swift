@@ -32,9 +32,11 @@ final class SpotlightSampleTests: XCTestCase {
         XCTAssertEqual(Array(header.suffix(2)), ["draw", "reason"])
         let draw = header.firstIndex(of: "draw")!, reason = header.firstIndex(of: "reason")!, id = header.firstIndex(of: "message_id")!
         let stratified = spot.dropFirst().filter { $0[draw] == "stratified" }, spotlit = spot.dropFirst().filter { $0[draw] == "spotlight" }
-        XCTAssertEqual(stratified.map { $0[id] }, plain.dropFirst().map { $0[id] }, "asking for a spotlight does not change the stratified sample")
+        XCTAssertEqual(stratified.map { $0[id] }, plain.dropFirst().map { $0[id] },
+                       "asking for a spotlight does not change the stratified sample")
         XCTAssertEqual(spotlit.count, 6)
-        XCTAssertTrue(Set(spotlit.map { $0[id] }).isDisjoint(with: stratified.map { $0[id] }), "the spotlight is drawn from what the stratified sample left")
+        XCTAssertTrue(Set(spotlit.map { $0[id] }).isDisjoint(with: stratified.map { $0[id] }),
+                      "the spotlight is drawn from what the stratified sample left")
         for row in stratified { XCTAssertTrue(row[reason].hasSuffix(", at random") && row[reason].contains(" of "), row[reason]) }
         let risks = ["auto-fail (", " error", "low relevance (", "ignores the question", "long thread (", "distressed customer"]
         for row in spotlit {
@@ -62,7 +64,8 @@ final class SpotlightSampleTests: XCTestCase {
                 available[row[id], default: 0] += 1
                 risk[row[id]] = Int(row[reason].components(separatedBy: "(risk ").last?.dropLast() ?? "") ?? 0
             }
-            for row in try sample(["--seed", String(seed), "--spotlight", "2"]).dropFirst() where row[draw] == "spotlight" { drawn[row[id], default: 0] += 1 }
+            for row in try sample(["--seed", String(seed), "--spotlight", "2"])
+                .dropFirst() where row[draw] == "spotlight" { drawn[row[id], default: 0] += 1 }
         }
         func rate(_ ids: [String]) -> Double {
             Double(ids.map { drawn[$0] ?? 0 }.reduce(0, +)) / Double(max(1, ids.map { available[$0] ?? 0 }.reduce(0, +)))
@@ -79,17 +82,22 @@ final class SpotlightSampleTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("replyqa-spotlight-\(UUID())")
         defer { try? FileManager.default.removeItem(at: dir) }
         let out = dir.appendingPathComponent("sample").path
-        let run = try runReplyQA(["sample", Self.samples, "--config", config, "--per-agent", "2", "--seed", "7", "--spotlight", "4", "--out", out])
+        let run = try runReplyQA(["sample", Self.samples, "--config", config, "--per-agent", "2", "--seed", "7", "--spotlight",
+                                  "4", "--out", out])
         XCTAssertEqual(run.status, 0, run.stderr)
-        XCTAssertTrue(run.stdout.contains("12 replies from 6 strata (seed 7) in \(out)/stratified, and 4 drawn by risk in \(out)/spotlight"), run.stdout)
+        XCTAssertTrue(
+            run.stdout.contains(
+                "12 replies from 6 strata (seed 7) in \(out)/stratified, and 4 drawn by risk in \(out)/spotlight"), run.stdout)
         for (share, count) in [("stratified", 12), ("spotlight", 4)] {
             let checked = try runReplyQA(["check", out + "/" + share, "--config", out + "/replyqa.yml", "--format", "json"])
             XCTAssertEqual(checked.status, 0, checked.stderr)
             let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(checked.stdout.utf8)) as? [String: Any])
             let replies = try XCTUnwrap(json["replies"] as? [[String: Any]])
             XCTAssertEqual(replies.count, count, share)
-            XCTAssertTrue(replies.allSatisfy { ($0["question"] as? [String: Any])?["source"] as? String != nil }, "\(share): with the customer's message")
+            XCTAssertTrue(replies.allSatisfy { ($0["question"] as? [String: Any])?["source"] as? String != nil },
+                          "\(share): with the customer's message")
         }
-        XCTAssertTrue(try String(contentsOfFile: out + "/replyqa.yml", encoding: .utf8).contains("/stratified --config"), "the copy says how to check each share")
+        XCTAssertTrue(try String(contentsOfFile: out + "/replyqa.yml", encoding: .utf8).contains("/stratified --config"),
+                      "the copy says how to check each share")
     }
 }

@@ -22,15 +22,21 @@ final class QuoteStyleTests: XCTestCase {
     }
 
     func testOutlookOriginalMessage() {
-        assertSplit("We refunded it.\n\n-----Original Message-----\nFrom: Ann <ann@example.com>\nSent: Monday, November 16, 2026 9:14 AM\nTo: support@example.com\nSubject: Refund\n\nWhere is my refund?",
+        assertSplit(
+            "We refunded it.\n\n-----Original Message-----\nFrom: Ann <ann@example.com>\nSent: Monday, November 16, 2026 9:14 AM\nTo: " +
+                "support@example.com\nSubject: Refund\n\nWhere is my refund?",
                     authored: "We refunded it.", question: "Where is my refund?")
     }
 
     func testOutlookHeaderBlockUnderSeparator() {
-        assertSplit("Done.\n\n________________________________\nFrom: Ann <ann@example.com>\nSent: Monday, November 16, 2026 9:14 AM\nTo: Support\nSubject: Help\n\nPlease help with my order.",
+        assertSplit(
+            "Done.\n\n________________________________\nFrom: Ann <ann@example.com>\nSent: Monday, November 16, 2026 9:14 AM\nTo: " +
+                "Support\nSubject: Help\n\nPlease help with my order.",
                     authored: "Done.", question: "Please help with my order.")
         // With bold markers, as Outlook's plain part renders them.
-        assertSplit("Outlook with a reply\n\n *From:* Team [mailto:a@example.com]\n*Sent:* Thursday, February 09, 2012 1:36 PM\n*To:* jow@example.com\n*Subject:* Updated\n\nBody",
+        assertSplit(
+            "Outlook with a reply\n\n *From:* Team [mailto:a@example.com]\n*Sent:* Thursday, February 09, 2012 1:36 PM\n*To:* " +
+                "jow@example.com\n*Subject:* Updated\n\nBody",
                     authored: "Outlook with a reply")
     }
 
@@ -41,9 +47,13 @@ final class QuoteStyleTests: XCTestCase {
                     authored: "Avec plaisir.", question: "Merci")
         assertSplit("Claro.\n\nEl vie, 20 nov 2026 a las 11:11, Olivia (<o@example.com>) escribió:\n> Hola",
                     authored: "Claro.", question: "Hola")
-        assertSplit("Erledigt.\n\n-----Ursprüngliche Nachricht-----\nVon: Anna <a@example.com>\nGesendet: Montag, 16. November 2026 10:02\nAn: support@example.com\nBetreff: Hilfe\n\nBitte helfen",
+        assertSplit(
+            "Erledigt.\n\n-----Ursprüngliche Nachricht-----\nVon: Anna <a@example.com>\nGesendet: Montag, 16. November 2026 10:02\nAn: " +
+                "support@example.com\nBetreff: Hilfe\n\nBitte helfen",
                     authored: "Erledigt.", question: "Bitte helfen")
-        assertSplit("Hecho.\n\nDe: Ana <a@example.com>\nEnviado: lunes, 16 de noviembre de 2026 10:02\nPara: soporte@example.com\nAsunto: Ayuda\n\nAyuda por favor",
+        assertSplit(
+            "Hecho.\n\nDe: Ana <a@example.com>\nEnviado: lunes, 16 de noviembre de 2026 10:02\nPara: soporte@example.com\nAsunto: " +
+                "Ayuda\n\nAyuda por favor",
                     authored: "Hecho.", question: "Ayuda por favor")
     }
 
@@ -53,13 +63,16 @@ final class QuoteStyleTests: XCTestCase {
     }
 
     func testSentenceStartingWithOnIsNotAHeader() {
-        let s = Segmenter.segment("On your remote host you can run:\n\n  telnet 127.0.0.1 52698\n\nOn 9 Jan 2014, at 2:47, George wrote:\n\n> odd issue")
+        let s = Segmenter.segment(
+            "On your remote host you can run:\n\n  telnet 127.0.0.1 52698\n\nOn 9 Jan 2014, at 2:47, George wrote:\n\n> odd issue")
         XCTAssertTrue(s.authored.hasPrefix("On your remote host you can run:"))
         XCTAssertEqual(s.quoteHeader, "On 9 Jan 2014, at 2:47, George wrote:")
     }
 
     func testInterleavedBottomPostedReply() {
-        let body = "On Tue, Apr 29, 2014 at 4:22 PM, Dev <dev@example.com> wrote:\n\n> first question?\n\nFirst answer.\n\n> second question?\n\nSecond answer.\n\n--\nMy signature"
+        let body =
+            "On Tue, Apr 29, 2014 at 4:22 PM, Dev <dev@example.com> wrote:\n\n> first question?\n\nFirst answer.\n\n> second " +
+                "question?\n\nSecond answer.\n\n--\nMy signature"
         let s = Segmenter.segment(body)
         XCTAssertEqual(s.authored, "First answer.\n\nSecond answer.")
         XCTAssertEqual(s.signature, "--\nMy signature")
@@ -117,10 +130,13 @@ final class SignatureAndFooterTests: XCTestCase {
     }
 
     func testLegalFooterAndListTrailer() {
-        let s = Segmenter.segment("Hi,\n\nAll done.\n\nTom\n\nThis email and any attachments are confidential and intended solely for the addressee.")
+        let s = Segmenter.segment(
+            "Hi,\n\nAll done.\n\nTom\n\nThis email and any attachments are confidential and intended solely for the addressee.")
         XCTAssertEqual(s.authored, "Hi,\n\nAll done.\n\nTom")
         XCTAssertEqual(s.footer, "This email and any attachments are confidential and intended solely for the addressee.")
-        let list = Segmenter.segment("Question here?\n\n_______________________________________________\nriak-users mailing list\nriak-users@lists.example.com")
+        let list =
+            Segmenter.segment(
+                "Question here?\n\n_______________________________________________\nriak-users mailing list\nriak-users@lists.example.com")
         XCTAssertEqual(list.authored, "Question here?")
         XCTAssertNotNil(list.footer)
         // The word alone in a sentence is not a footer.

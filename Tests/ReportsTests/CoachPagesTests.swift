@@ -20,16 +20,20 @@ final class CoachPagesTests: XCTestCase {
         let shop = ("Northwind", "support@northwind.example")
         let messages = [
             message("q1", from: ("Linda Park", "linda@home.example"), to: shop, body:
-                "My TrailMate tent pole snapped on the first night of camping <script>alert(1)</script>. Can a replacement pole reach me before Saturday? My card is 4111 1111 1111 1111."),
+                "My TrailMate tent pole snapped on the first night of camping <script>alert(1)</script>. Can a replacement pole reach " +
+                    "me before Saturday? My card is 4111 1111 1111 1111."),
             message("r1", from: ("Ana", "ana@northwind.example"), to: ("Linda Park", "linda@home.example"), inReplyTo: "q1", body:
                 "A replacement pole will ship today by express delivery and should arrive on Thursday.\n\nThanks for your patience,\nAna"),
             message("q2", from: ("Omar Haddad", "omar@home.example"), to: shop, body:
                 "The pole of my TrailMate tent snapped while camping last night. Could a replacement pole reach me before Saturday?"),
             message("r2", from: ("Ben", "ben@northwind.example"), to: ("Omar Haddad", "omar@home.example"), inReplyTo: "q2", body:
-                "Hi Omar,\n\nI'm so sorry the pole snapped on your trip. I've shipped a replacement pole by express delivery; it will arrive on Thursday, before Saturday.\n\nIs there anything else I can help with?\n\nBest,\nBen"),
-            message("q3", from: ("Jo Kim", "jo@home.example"), to: shop, body: "How do I change the email address on my account settings page?"),
+                "Hi Omar,\n\nI'm so sorry the pole snapped on your trip. I've shipped a replacement pole by express delivery; it will " +
+                    "arrive on Thursday, before Saturday.\n\nIs there anything else I can help with?\n\nBest,\nBen"),
+            message("q3", from: ("Jo Kim", "jo@home.example"), to: shop,
+                    body: "How do I change the email address on my account settings page?"),
             message("r3", from: ("Cara", "cara@northwind.example"), to: ("Jo Kim", "jo@home.example"), inReplyTo: "q3", body:
-                "Hi Jo,\n\nYou can change it under Settings, then Account, then Email address. I've sent you a link to the page as well.\n\nIs there anything else I can help with?\n\nBest,\nCara"),
+                "Hi Jo,\n\nYou can change it under Settings, then Account, then Email address. I've sent you a link to the page as " +
+                    "well.\n\nIs there anything else I can help with?\n\nBest,\nCara"),
         ]
         var config = Configuration()
         config.supportDomains = ["northwind.example"]
@@ -42,12 +46,14 @@ final class CoachPagesTests: XCTestCase {
         let model = try batch()
         let ana = try XCTUnwrap(model.aggregate.agents.first { $0.agent == "Ana" })
         let page = HTMLPages(m: model).agentPage(ana)
-        XCTAssertTrue(page.contains("<details class=\"customer\"><summary>Show the customer's message from Linda Park</summary>"), "collapsed: no open attribute")
+        XCTAssertTrue(page.contains("<details class=\"customer\"><summary>Show the customer's message from Linda Park</summary>"),
+                      "collapsed: no open attribute")
         XCTAssertTrue(page.contains("tent pole snapped on the first night of camping &lt;script&gt;alert(1)&lt;/script&gt;"))
         XCTAssertFalse(page.contains("<script>"))
         XCTAssertTrue(page.contains("•••• •••• •••• 1111"))
         XCTAssertFalse(page.contains("4111 1111 1111 1111"), "a card number in the customer's message is masked too")
-        XCTAssertEqual(HTMLPages.maskingCardNumbers("order 1234567890123 and 4242-4242-4242-4242"), "order 1234567890123 and ••••-••••-••••-4242",
+        XCTAssertEqual(HTMLPages.maskingCardNumbers("order 1234567890123 and 4242-4242-4242-4242"),
+                       "order 1234567890123 and ••••-••••-••••-4242",
                        "only numbers that pass the card check are masked")
     }
 
@@ -57,17 +63,21 @@ final class CoachPagesTests: XCTestCase {
             message("q1", from: ("Linda Park", "linda@home.example"), to: shop, body:
                 "My TrailMate tent pole snapped on the first night of camping. Can a replacement pole reach me before Saturday?"),
             message("r1", from: ("Ana", "ana@northwind.example"), to: ("Linda Park", "linda@home.example"), inReplyTo: "q1", body:
-                "Hi Linda,\n\nTo change the email address on your account, open Settings, choose Profile, then Email, and confirm the code we send you.\n\nBest,\nAna"),
+                "Hi Linda,\n\nTo change the email address on your account, open Settings, choose Profile, then Email, and confirm the " +
+                    "code we send you.\n\nBest,\nAna"),
         ]
         var config = Configuration()
         config.supportDomains = ["northwind.example"]
         let result = BatchProcessor(config: config, checkers: try StandardCheckers.make(config: config)).run(messages: messages)
-        let flagged = try XCTUnwrap(result.replies.first?.findings.first { $0.category == .relevance }, "\(result.replies.first?.findings.map(\.rule) ?? [])")
+        let flagged = try XCTUnwrap(result.replies.first?.findings.first { $0.category == .relevance },
+                                    "\(result.replies.first?.findings.map(\.rule) ?? [])")
         XCTAssertTrue(flagged.message.contains("The customer asked: “") && flagged.message.contains("pole"), flagged.message)
         let model = ReportModel(result: result, config: config)
         let ana = try XCTUnwrap(model.aggregate.agents.first { $0.agent == "Ana" })
         let page = HTMLPages(m: model).agentPage(ana)
-        XCTAssertTrue(page.contains("<details class=\"customer\" open=\"open\"><summary>Show the customer's message from Linda Park</summary>"), "open beside the reply")
+        XCTAssertTrue(
+            page.contains("<details class=\"customer\" open=\"open\"><summary>Show the customer's message from Linda Park</summary>"),
+                "open beside the reply")
     }
 
     func testAnImprovementAreaShowsATeammatesModelReplyToTheSameSituation() throws {
@@ -132,11 +142,13 @@ final class CoachPagesTests: XCTestCase {
         try html.write(to: page, atomically: true, encoding: .utf8)
         // Its own profile folder: several runs of Chromium at once must not share one.
         try run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-pdf-header-footer",
-                           "--user-data-dir=\(dir.appendingPathComponent("profile-\(name)").path)", "--print-to-pdf=\(pdf.path)", page.path])
+                           "--user-data-dir=\(dir.appendingPathComponent("profile-\(name)").path)",
+                           "--print-to-pdf=\(pdf.path)", page.path])
         guard FileManager.default.fileExists(atPath: pdf.path) else { XCTFail("Chromium printed no PDF for \(name)"); return 0 }
         let prefix = dir.appendingPathComponent("\(name)-page").path
         XCTAssertEqual(try run(pdftoppm, ["-png", "-r", "20", pdf.path, prefix]), 0)
-        let pngs = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("\(name)-page") && $0.hasSuffix(".png") }
+        let pngs = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+            .filter { $0.hasPrefix("\(name)-page") && $0.hasSuffix(".png") }
         return pngs.count
     }
 
@@ -153,9 +165,11 @@ final class CoachPagesTests: XCTestCase {
 
         let samples = ReportTests.root.appendingPathComponent("Samples").path
         let config = try Configuration.load(path: samples + "/replyqa.yml")
-        let model = ReportModel(result: BatchProcessor(config: config, checkers: try StandardCheckers.make(config: config)).run(paths: [samples]), config: config)
+        let model = ReportModel(result: BatchProcessor(config: config, checkers: try StandardCheckers.make(config: config))
+            .run(paths: [samples]), config: config)
         for a in model.aggregate.agents {
-            XCTAssertEqual(try printedPages(HTMLPages(m: model).summaryPage(a), in: dir, name: a.slug, chromium: chromium, pdftoppm: pdftoppm), 1, a.agent)
+            XCTAssertEqual(try printedPages(HTMLPages(m: model).summaryPage(a), in: dir, name: a.slug, chromium: chromium,
+                                            pdftoppm: pdftoppm), 1, a.agent)
         }
         // The crowded one: Ana of the tent-pole batch, whose three areas all have Ben's reply as a model.
         var crowdedModel = try batch()
@@ -164,7 +178,9 @@ final class CoachPagesTests: XCTestCase {
         let file = crowdedModel.summaries[agent.replies[0]].file
         let long = String(repeating: "We have looked into the order you placed and the delivery that went to the wrong address, ", count: 4)
         func area(_ c: String) -> Area {
-            Area(category: c, score: 55.5, team: 81.2, examples: [Area.Example(sentence: long, phrase: "the wrong address", note: String(repeating: "why it matters ", count: 12), file: file)])
+            Area(category: c, score: 55.5, team: 81.2,
+                examples: [Area.Example(sentence: long, phrase: "the wrong address",
+                                        note: String(repeating: "why it matters ", count: 12), file: file)])
         }
         agent.strengths = ["empathy", "ownership", "politeness"].map(area)
         agent.improvements = ["greeting", "closing", "clarity"].map(area)

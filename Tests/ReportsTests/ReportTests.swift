@@ -34,11 +34,13 @@ final class ReportTests: XCTestCase {
         try ReportWriter.write(model, to: dir.path)
         let agents = ["Daniel Okafor", "Lucía Fernández", "Maya Chen", "Priya Raman", "Sam Patel", "Tom Becker"]
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("agents").path).sorted(),
-                       ["daniel-okafor.html", "lucia-fernandez.html", "maya-chen.html", "priya-raman.html", "sam-patel.html", "tom-becker.html"])
+                       ["daniel-okafor.html", "lucia-fernandez.html", "maya-chen.html", "priya-raman.html", "sam-patel.html",
+                        "tom-becker.html"])
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("channels").path).sorted(),
                        ["chat.html", "email.html", "social.html"])
 
-        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("report.json"))) as? [String: Any])
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: dir.appendingPathComponent("report.json"))) as? [String: Any])
         XCTAssertEqual(json["schema"] as? String, "replyqa.report/1")
         XCTAssertNil(json["generated_at"], "no run time unless asked")
         let inputs = try XCTUnwrap(json["inputs"] as? [String: Any])
@@ -59,7 +61,9 @@ final class ReportTests: XCTestCase {
 
         let replies = try text(dir, "replies.csv").split(separator: "\r\n")
         XCTAssertEqual(replies.count, 1 + 31)
-        XCTAssertTrue(replies[0].hasPrefix("id,file,message_id,agent,channel,date,week,words,overall,auto_failed,tone,errors,warnings,infos,spelling"))
+        XCTAssertTrue(
+            replies[0].hasPrefix(
+                "id,file,message_id,agent,channel,date,week,words,overall,auto_failed,tone,errors,warnings,infos,spelling"))
         let agentRows = try text(dir, "agents.csv").split(separator: "\r\n").dropFirst()
         let totals = agentRows.filter { $0.split(separator: ",")[1] == "all" }
         XCTAssertEqual(totals.count, 6)
@@ -87,7 +91,8 @@ final class ReportTests: XCTestCase {
 
     /// Email text is shown as text: no markup from a reply reaches the page.
     func testEmailTextIsEscaped() throws {
-        let body = "Hi <b>Linda</b>,\n\nTry this: <script>alert(1)</script> and <img src=x onerror=alert(1)> \"quoted\" & done.\n\nThanks,\nMaya"
+        let body =
+            "Hi <b>Linda</b>,\n\nTry this: <script>alert(1)</script> and <img src=x onerror=alert(1)> \"quoted\" & done.\n\nThanks,\nMaya"
         let message = MailMessage(path: "/tmp/x<script>.eml", messageID: "x@acme.example",
                                   from: MailAddress(name: "<script>alert('agent')</script>", address: "maya@acme.example"),
                                   to: [MailAddress(name: "Linda", address: "linda@home.example")], subject: "<img src=x onerror=alert(2)>",
@@ -99,8 +104,10 @@ final class ReportTests: XCTestCase {
         let files = try ReportWriter.files(model)
         XCTAssertGreaterThan(files.count, 4)
         let allowed: Set<String> = ["html", "head", "meta", "title", "style", "body", "main", "nav", "footer", "h1", "h2", "h3", "p", "div",
-                                    "span", "b", "strong", "code", "small", "br", "a", "ul", "li", "table", "thead", "tbody", "tr", "th", "td",
-                                    "blockquote", "mark", "sup", "svg", "rect", "line", "text", "polyline", "circle", "details", "summary", "g"]
+                                    "span", "b", "strong", "code", "small", "br", "a", "ul", "li", "table", "thead", "tbody",
+                                    "tr", "th", "td",
+                                    "blockquote", "mark", "sup", "svg", "rect", "line", "text", "polyline", "circle",
+                                    "details", "summary", "g"]
         let tagPattern = try NSRegularExpression(pattern: "<([A-Za-z][A-Za-z0-9-]*)")
         let attributePattern = try NSRegularExpression(pattern: "<[^>]*\\s(?:on[a-z]+|src|href|content)=\"([^\"]*)\"")
         let hrefPattern = try NSRegularExpression(pattern: "href=\"([^\"]*)\"")
@@ -199,11 +206,14 @@ final class ReportTests: XCTestCase {
     func testAnInterruptedWriteLeavesThePreviousReport() throws {
         let parent = try temporaryFolder()
         let dir = parent.appendingPathComponent("report")
-        let old: [(String, Data)] = [("report.json", Data("{\"schema\" : \"replyqa.report/1\", \"run\": 1}".utf8)), ("index.html", Data("old".utf8))]
+        let old: [(String, Data)] = [("report.json", Data("{\"schema\" : \"replyqa.report/1\", \"run\": 1}".utf8)),
+                                     ("index.html", Data("old".utf8))]
         try ReportWriter.write(old, to: dir.path, marker: ("report.json", "\"replyqa.report/"))
         struct Interrupted: Error {}
-        let new: [(String, Data)] = [("report.json", Data("{\"schema\" : \"replyqa.report/1\", \"run\": 2}".utf8)), ("index.html", Data("new".utf8))]
-        XCTAssertThrowsError(try ReportWriter.write(new, to: dir.path, marker: ("report.json", "\"replyqa.report/"), beforeSwap: { throw Interrupted() }))
+        let new: [(String, Data)] = [("report.json", Data("{\"schema\" : \"replyqa.report/1\", \"run\": 2}".utf8)),
+                                     ("index.html", Data("new".utf8))]
+        XCTAssertThrowsError(try ReportWriter.write(new, to: dir.path, marker: ("report.json", "\"replyqa.report/"),
+                                                    beforeSwap: { throw Interrupted() }))
         XCTAssertEqual(try text(dir, "index.html"), "old")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: parent.path), ["report"], "no temporary folder is left behind")
         try ReportWriter.write(new, to: dir.path, marker: ("report.json", "\"replyqa.report/"))

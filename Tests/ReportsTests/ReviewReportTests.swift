@@ -31,13 +31,15 @@ final class ReviewReportTests: XCTestCase {
         var reviews: [Review] = []
         var matching = 0
         for s in firstModel.summaries {
-            for f in s.findings where ["card-number", "missing-greeting"].contains(f.rule) || (f.rule == "spelling" && f.text == "recieve") {
+            for f in s.findings where ["card-number", "missing-greeting"].contains(f.rule)
+                || (f.rule == "spelling" && f.text == "recieve") {
                 reviews.append(Review(reply: s.id, rule: f.rule, text: f.text, verdict: .disputed, reviewer: "Ana"))
                 matching += 1
             }
         }
         XCTAssertGreaterThanOrEqual(reviews.count, 4)
-        XCTAssertTrue(reviews.contains { $0.rule == "card-number" && $0.text.hasPrefix("••••") }, "the fingerprint holds the masked text, never the card number")
+        XCTAssertTrue(reviews.contains { $0.rule == "card-number" && $0.text.hasPrefix("••••") },
+                      "the fingerprint holds the masked text, never the card number")
         let set = ReviewSet(reviews)
         var scoresByOrder: [[String: Int]] = []
         for (result, config) in try twoOrders() {
@@ -80,7 +82,8 @@ final class ReviewReportTests: XCTestCase {
             let problems = Dictionary(uniqueKeysWithValues: model.aggregate.problems.map { ($0.rule, $0.count) })
             let all = ReportModel(result: result, config: config).aggregate.problems
             XCTAssertNil(problems["card-number"], "\(all.map(\.rule))")
-            XCTAssertEqual(model.aggregate.team.autoFail.count + 1, ReportModel(result: result, config: config).aggregate.team.autoFail.count)
+            XCTAssertEqual(model.aggregate.team.autoFail.count + 1, ReportModel(result: result, config: config)
+                .aggregate.team.autoFail.count)
             scoresByOrder.append(scores)
         }
         XCTAssertEqual(scoresByOrder[0], scoresByOrder[1], "the order of the batch changes no score")
@@ -96,7 +99,9 @@ final class ReviewReportTests: XCTestCase {
         let word = try XCTUnwrap(Dictionary(grouping: spelling, by: \.text).max { $0.value.count < $1.value.count }?.key)
         let times = spelling.filter { $0.text == word }.count
         XCTAssertGreaterThanOrEqual(times, 2, "a misspelling the batch repeats")
-        let model = ReportModel(result: result, config: config, reviews: ReviewSet([Review(reply: "*", rule: "spelling", text: word, verdict: .disputed, reviewer: "Ben", note: "our product's name")]),
+        let model = ReportModel(result: result, config: config,
+            reviews: ReviewSet([Review(reply: "*", rule: "spelling", text: word, verdict: .disputed, reviewer: "Ben",
+                                       note: "our product's name")]),
                                 reviewCommand: ReviewCommand(report: "report w47", history: "qa.sqlite"))
         let rate = try XCTUnwrap(model.reviewed.disputeRates.first { $0.rule == "spelling" })
         XCTAssertEqual(rate.disputed, times)
@@ -107,9 +112,12 @@ final class ReviewReportTests: XCTestCase {
         XCTAssertTrue(index.contains("Disputed findings by rule"))
         XCTAssertTrue(index.contains("<code>spelling</code>"))
         if rate.oftenDisputed { XCTAssertTrue(index.contains("often disputed")) }
-        let agent = try XCTUnwrap(model.aggregate.agents.first { a in a.replies.contains { model.summaries[$0].findings.contains { $0.text == word } } })
+        let agent =
+            try XCTUnwrap(
+                model.aggregate.agents.first { a in a.replies.contains { model.summaries[$0].findings.contains { $0.text == word } } })
         let page = pages.agentPage(agent)
-        XCTAssertTrue(page.contains("Disputed by Ben (in every reply): “our product's name”; left out of the scores."), "who disputed it and why")
+        XCTAssertTrue(page.contains("Disputed by Ben (in every reply): “our product's name”; left out of the scores."),
+                      "who disputed it and why")
         // One how-to line per finding, quoting the report folder as one shell word.
         let findings = agent.replies.map { model.summaries[$0].findings.count }.reduce(0, +)
         XCTAssertEqual(page.components(separatedBy: "class=\"how\"").count - 1, findings)
@@ -129,7 +137,9 @@ final class ReviewReportTests: XCTestCase {
         let i = try XCTUnwrap(plain.summaries.firstIndex { ($0.categories["empathy"] ?? 0) >= 60 && $0.autoFailed.isEmpty })
         let s = plain.summaries[i]
         let model = ReportModel(result: result, config: config,
-                                reviews: ReviewSet([Review(reply: s.id, category: "empathy", verdict: .rescored, score: 10, reviewer: "Ana", note: "cold")]))
+                                reviews: ReviewSet(
+                                    [Review(reply: s.id, category: "empathy", verdict: .rescored, score: 10, reviewer: "Ana",
+                                            note: "cold")]))
         XCTAssertEqual(model.summaries[i].categories["empathy"], 10)
         XCTAssertLessThan(model.summaries[i].overall, s.overall)
         XCTAssertEqual(model.reviewed.rescored[i]["empathy"]?.replyqa, s.categories["empathy"])
@@ -161,8 +171,10 @@ final class ReviewReportTests: XCTestCase {
         var ratings: [HumanRating] = []
         for (k, s) in plain.summaries.enumerated() {
             for reviewer in ["Ana", "<b>Ben</b>"] {
-                ratings.append(HumanRating(reply: s.id, reviewer: reviewer, category: "empathy", value: Double(s.categories["empathy"] ?? 0), scale: .score))
-                ratings.append(HumanRating(reply: s.id, reviewer: reviewer, category: "overall", value: (s.overall >= 70) != (k % 5 == 0) ? 1 : 0, scale: .passFail))
+                ratings.append(HumanRating(reply: s.id, reviewer: reviewer, category: "empathy",
+                                           value: Double(s.categories["empathy"] ?? 0), scale: .score))
+                ratings.append(HumanRating(reply: s.id, reviewer: reviewer, category: "overall", value: (s.overall >= 70) != (k % 5 == 0)
+                    ? 1 : 0, scale: .passFail))
             }
         }
         let calibration = Calibrator(resamples: 200).calibrate(ratings, replyqa: Dictionary(uniqueKeysWithValues: plain.summaries.map { s in

@@ -3,7 +3,8 @@ import ReplyQACore
 import Safety
 
 final class SafetyRuleTests: XCTestCase {
-    static let checker: SafetyChecker = try! SafetyChecker(lexicon: SafetyLexicon.load(language: "en", locator: DictionaryLocator(config: Configuration())))
+    static let checker: SafetyChecker = try! SafetyChecker(
+        lexicon: SafetyLexicon.load(language: "en", locator: DictionaryLocator(config: Configuration())))
     let context = CheckContext(config: Configuration())
 
     func testCustomerDataDeepInALongReplyIsFoundAtItsOffsetAndLinksStayExempt() {
@@ -33,7 +34,8 @@ final class SafetyRuleTests: XCTestCase {
         ben.question?.customerName = "Benjamin Hall"
         XCTAssertEqual(Self.checker.check(ben, in: context).filter { $0.rule == "wrong-name" }, [])
         var handle = SafetyChecker.exampleReply("Hi Kai! The tent fits two.")
-        handle.question = CustomerQuestion(text: "does it fit 3?", source: .thread, customerName: "@campwithkai", customerAddress: "campwithkai@dm.example")
+        handle.question = CustomerQuestion(text: "does it fit 3?", source: .thread, customerName: "@campwithkai",
+                                           customerAddress: "campwithkai@dm.example")
         XCTAssertEqual(Self.checker.check(handle, in: context).filter { $0.rule == "wrong-name" }, [])
     }
 
@@ -60,9 +62,11 @@ final class SafetyRuleTests: XCTestCase {
     }
 
     func testSuggestionsMaskData() {
-        let f = Self.checker.check(SafetyChecker.exampleReply("Card 4111 1111 1111 1111 failed."), in: context).first { $0.rule == "card-number" }
+        let f = Self.checker.check(SafetyChecker.exampleReply("Card 4111 1111 1111 1111 failed."), in: context)
+            .first { $0.rule == "card-number" }
         XCTAssertEqual(f?.suggestion, "•••• 1111")
-        let p = Self.checker.check(SafetyChecker.exampleReply("Hi {{first_name}},"), in: context).first { $0.rule == "template-placeholder" }
+        let p = Self.checker.check(SafetyChecker.exampleReply("Hi {{first_name}},"), in: context)
+            .first { $0.rule == "template-placeholder" }
         XCTAssertEqual(p?.suggestion, "Linda")
     }
 }

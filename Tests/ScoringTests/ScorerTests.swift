@@ -6,7 +6,8 @@ final class ScorerTests: XCTestCase {
     let rules = [RuleDescription(id: "spelling", category: .spelling, severity: .warning, summary: "", triggers: [], passes: []),
                  RuleDescription(id: "card-number", category: .privacy, severity: .error, summary: "", triggers: [], passes: [],
                                  autoFail: true)]
-    func f(_ rule: String, _ c: Category, _ s: Severity) -> Finding { Finding(category: c, rule: rule, severity: s, span: Span(start: 0, end: 1), message: "") }
+    func f(_ rule: String, _ c: Category, _ s: Severity) -> Finding { Finding(category: c, rule: rule, severity: s,
+                                                                              span: Span(start: 0, end: 1), message: "") }
 
     func testScoresOnlyCheckedCategoriesWithDiminishingRepeats() {
         let scorer = Scorer(options: ScorecardOptions(), rules: rules)

@@ -61,7 +61,8 @@ final class SpellingCheckerTests: XCTestCase {
         let r = reply("Northwind ships fast.")
         XCTAssertEqual(SpellingChecker(service: service).check(r, in: CheckContext(config: config)), [])
         config.spelling.language = "xx_XX"
-        XCTAssertThrowsError(try SpellingService(config: config)) { XCTAssertTrue("\($0)".contains("no Hunspell dictionary xx_XX"), "\($0)") }
+        XCTAssertThrowsError(try SpellingService(config: config)) { XCTAssertTrue(
+            "\($0)".contains("no Hunspell dictionary xx_XX"), "\($0)") }
     }
 
     func testLanguagePerAgentChannelAndDetection() throws {
@@ -146,7 +147,8 @@ final class SpellingLimitsTests: XCTestCase {
         var rng = SeededRandom(seed: 5)
         let letters = Array("bcdfghjklmnpqrstvwxz")
         let gibberish = (0..<2000).map { _ in String((0..<(3 + Int(rng.next() % 6))).map { _ in letters[Int(rng.next() % 20)] }) }
-        let base64 = (0..<40).map { _ in String((0..<76).map { _ in Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")[Int(rng.next() % 64)] }) }
+        let base64 = (0..<40).map { _ in String((0..<76)
+            .map { _ in Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")[Int(rng.next() % 64)] }) }
         for (name, blob, kind) in [("gibberish", gibberish.joined(separator: " "), "not in the en_US dictionary"),
                                    ("base64", base64.joined(separator: "\n"), "base64")] {
             let text = "Hi Linda,\n\nHere it is:\n\n\(blob)\n\nWe will recieve it Friday.\n\nBest regards,\nMaya"

@@ -16,7 +16,10 @@ final class TokenizerTests: XCTestCase {
     }
 
     func testSkipZones() {
-        let zones = skipped("See https://example.com/help?x=1, mail help@acme.example, ping @jo_runner #TrailLife, call +1 (555) 010-2040, order #50317, ticket TCK-1234, open /var/log/app.log or report.pdf, it's 2.5 GB, use 2FA, the API and `npm install` or fooBar(), signed ^LF")
+        let zones =
+            skipped("See https://example.com/help?x=1, mail help@acme.example, ping @jo_runner #TrailLife, call +1 (555) 010-2040, " +
+                "order #50317, ticket TCK-1234, open /var/log/app.log or report.pdf, it's 2.5 GB, use 2FA, the API and `npm install` or " +
+                    "fooBar(), signed ^LF")
         XCTAssertEqual(zones["https://example.com/help?x=1"], "url")
         XCTAssertEqual(zones["help@acme.example"], "email")
         XCTAssertEqual(zones["@jo_runner"], "handle")
@@ -39,7 +42,8 @@ final class TokenizerTests: XCTestCase {
     }
 
     func testAllCapsSkippingIsConfigurable() {
-        XCTAssertEqual(Tokenizer(options: TokenizerOptions(skipAllCaps: false)).tokenize("STILL late").filter(\.isWord).map(\.text), ["STILL", "late"])
+        XCTAssertEqual(Tokenizer(options: TokenizerOptions(skipAllCaps: false)).tokenize("STILL late").filter(\.isWord).map(\.text),
+                       ["STILL", "late"])
         XCTAssertEqual(words("STILL late"), ["late"])
     }
 
@@ -54,7 +58,8 @@ final class TokenizerTests: XCTestCase {
         let text = "Hi Linda,\n\nI'm sorry, e.g. the pole broke. It ships today! Does that work?\n- one item\n- another\nBest,"
         let tokens = tokenizer.tokenize(text)
         let sentences = SentenceSplitter.split(tokens).map { text.text(at: $0.span) }
-        XCTAssertEqual(sentences, ["Hi Linda,", "I'm sorry, e.g. the pole broke.", "It ships today!", "Does that work?", "- one item", "- another", "Best,"])
+        XCTAssertEqual(sentences, ["Hi Linda,", "I'm sorry, e.g. the pole broke.", "It ships today!", "Does that work?", "- one item",
+                                   "- another", "Best,"])
         let wrapped = "This line was wrapped\nby the client. Next one."
         XCTAssertEqual(SentenceSplitter.split(tokenizer.tokenize(wrapped)).count, 2)
     }

@@ -49,7 +49,8 @@ final class ToneAnalyzerTests: XCTestCase {
         XCTAssertTrue(evidence(analyze("No problem at all, the new pole ships today."), "negative-phrasing").isEmpty)
         XCTAssertEqual(evidence(analyze("We can't ship it."), "negative-phrasing").map(\.text), ["can't"])
         // Balanced by what can be done: the cost halves.
-        XCTAssertEqual(evidence(analyze("We can't ship it today, but I'll send it first thing tomorrow."), "negative-phrasing").first?.points, -6)
+        XCTAssertEqual(evidence(analyze("We can't ship it today, but I'll send it first thing tomorrow."), "negative-phrasing")
+            .first?.points, -6)
         // Questions are not commitments.
         XCTAssertTrue(evidence(analyze("Will I send it today?"), "commits-to-act").isEmpty)
     }
@@ -92,14 +93,18 @@ final class ToneAnalyzerTests: XCTestCase {
                 sms: {emoji: forbidden, greeting: optional}
             """)
         XCTAssertEqual(config.tone.policy(for: "email").emoji, .allowed)
-        XCTAssertEqual(config.tone.policy(for: "chat"), ChannelPolicy(emoji: .forbidden, formality: .formal, greeting: .required, closing: .optional))
-        XCTAssertEqual(config.tone.policy(for: "sms"), ChannelPolicy(emoji: .forbidden, formality: .neutral, greeting: .optional, closing: .required))
+        XCTAssertEqual(config.tone.policy(for: "chat"),
+                       ChannelPolicy(emoji: .forbidden, formality: .formal, greeting: .required, closing: .optional))
+        XCTAssertEqual(config.tone.policy(for: "sms"),
+                       ChannelPolicy(emoji: .forbidden, formality: .neutral, greeting: .optional, closing: .required))
         XCTAssertEqual(config.tone.policy(for: "social").emoji, .allowed)
         XCTAssertThrowsError(try Configuration.parse(yaml: "tone:\n  default: {emoji: sometimes}\n"))
     }
 
     func testLabels() {
-        let warm = analyze("Hi Linda,\n\nI'm so sorry your tent pole snapped on the first trip. I've sent a new pole today, and it arrives by Friday.\n\nIs there anything else I can help with?\n\nBest regards,", question: question)
+        let warm =
+            analyze("Hi Linda,\n\nI'm so sorry your tent pole snapped on the first trip. I've sent a new pole today, and it arrives by " +
+                "Friday.\n\nIs there anything else I can help with?\n\nBest regards,", question: question)
         XCTAssertEqual(warm.label, .warm, "\(warm.dimensions) \(warm.reasons)")
         let hostile = analyze("Calm down. As I already told you, it's your fault.", question: question)
         XCTAssertEqual(hostile.label, .hostile)
@@ -112,7 +117,9 @@ final class ToneAnalyzerTests: XCTestCase {
         XCTAssertNotEqual(social.label, .curt, "\(social.reasons)")
         XCTAssertFalse(social.reasons.contains { $0 == "no greeting" || $0 == "no closing" }, "\(social.reasons)")
         XCTAssertTrue(evidence(social, "missing-greeting").isEmpty && evidence(social, "missing-closing").isEmpty)
-        let robotic = analyze("Hi Linda,\nThank you for contacting us. We apologize for any inconvenience. Your email is important to us.\nRegards,", question: question)
+        let robotic =
+            analyze("Hi Linda,\nThank you for contacting us. We apologize for any inconvenience. Your email is important to us.\nRegards,",
+                    question: question)
         XCTAssertEqual(robotic.label, .robotic, "\(robotic.reasons)")
     }
 
@@ -142,7 +149,10 @@ final class ToneAnalyzerTests: XCTestCase {
         XCTAssertEqual(ToneAnalyzer.syllableCount("document"), 3)
         XCTAssertEqual(ToneAnalyzer.syllableCount("table"), 2)
         let easy = ToneAnalyzer.readability(["The pole ships today.", "It will be there soon."])
-        let hard = ToneAnalyzer.readability(["Notwithstanding the aforementioned considerations, reimbursement eligibility necessitates comprehensive documentation substantiating the manufacturing irregularity."])
+        let hard =
+            ToneAnalyzer.readability(
+                ["Notwithstanding the aforementioned considerations, reimbursement eligibility necessitates comprehensive documentation " +
+                    "substantiating the manufacturing irregularity."])
         XCTAssertGreaterThan(easy.fleschReadingEase, 80)
         XCTAssertLessThan(hard.fleschReadingEase, 0)
         XCTAssertGreaterThan(hard.gradeLevel, 18)
@@ -177,7 +187,8 @@ final class ToneAnalyzerTests: XCTestCase {
         var config = Configuration()
         config.dictionaries = dir.path
         let locator = DictionaryLocator(config: config, environment: [:])
-        XCTAssertThrowsError(try ToneLexicon.load(language: "en", locator: locator)) { XCTAssertTrue("\($0)".contains("no tone lexicon for en"), "\($0)") }
+        XCTAssertThrowsError(try ToneLexicon.load(language: "en", locator: locator)) { XCTAssertTrue(
+            "\($0)".contains("no tone lexicon for en"), "\($0)") }
         // The shipped lexicon up to its cues, with one cue of ours.
         let shipped = DictionaryLocator(config: Configuration())
         let tone = try String(contentsOf: shipped.file("tone/en.yml")!, encoding: .utf8)
@@ -192,7 +203,8 @@ final class ToneAnalyzerTests: XCTestCase {
         try common.write(to: dir.appendingPathComponent("common/en.yml"), atomically: true, encoding: .utf8)
         let lexicon = try ToneLexicon.load(language: "en", locator: locator)
         XCTAssertEqual(lexicon.common.greetings.first, "hi")
-        XCTAssertThrowsError(try ToneAnalyzer(lexicon: lexicon)) { XCTAssertTrue("\($0)".contains("tone cue x: bad regular expression"), "\($0)") }
+        XCTAssertThrowsError(try ToneAnalyzer(lexicon: lexicon)) { XCTAssertTrue(
+            "\($0)".contains("tone cue x: bad regular expression"), "\($0)") }
         let unknownDimension = cue.replacingOccurrences(of: "empathy", with: "kindness")
         try (base + "cues:\n" + unknownDimension).write(to: file, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try ToneLexicon.load(language: "en", locator: locator)) {

@@ -10,7 +10,8 @@ final class ToneLimitsTests: XCTestCase {
 
     func testTheLastWordsBeforeAMatchAreTheSameFromAWindow() {
         var rng = SeededRandom(seed: 9)
-        let words = ["I", "don't", "not", "never", "can't", "we", "are", "sorry", "Linda’s", "pole", "isn't", "x", "supercalifragilisticexpialidocious", "—", "😞"]
+        let words = ["I", "don't", "not", "never", "can't", "we", "are", "sorry", "Linda’s", "pole", "isn't", "x",
+                     "supercalifragilisticexpialidocious", "—", "😞"]
         var text = ""
         for _ in 0..<3000 { text += words[Int(rng.next() % UInt64(words.count))] + (rng.next() % 7 == 0 ? ", " : " ") }
         let ns = text as NSString
