@@ -22,13 +22,13 @@ struct CompiledRule: @unchecked Sendable {
         }
         for e in all {
             if let r = e.regex {
-                if let why = PatternCheck.backtrackingRisk(r) { throw GrammarError(description: "rule \(rule.id): regex \(r): \(why)") }
+                if let why = PatternCheck.backtrackingRisk(r) { throw DataFileError(description: "rule \(rule.id): regex \(r): \(why)") }
                 do { regexes[ObjectIdentifier(e)] = try NSRegularExpression(pattern: "^(?:\(r))$") }
-                catch { throw GrammarError(description: "rule \(rule.id): bad regex \(r)") }
+                catch { throw DataFileError(description: "rule \(rule.id): bad regex \(r)") }
             }
         }
         if let b = rule.builtin, !Builtins.names.contains(b) {
-            throw GrammarError(
+            throw DataFileError(
                 description: "rule \(rule.id): unknown builtin \(b) (known: \(Builtins.names.sorted().joined(separator: ", ")))")
         }
     }

@@ -11,7 +11,7 @@ public struct RuleSet: Sendable {
     /// Loads `grammar/<lang>.yml` and `grammar/<lang>-lexicon.yml` from the dictionaries folder.
     public static func load(language: String, locator: DictionaryLocator) throws -> RuleSet {
         guard let rulesURL = locator.file("grammar/\(language).yml") else {
-            throw GrammarError(
+            throw DataFileError(
                 description: "no grammar rules for \(language): expected \(locator.root?.path ?? "Dictionaries")/grammar/\(language).yml")
         }
         let lexiconURL = locator.file("grammar/\(language)-lexicon.yml")
@@ -20,14 +20,14 @@ public struct RuleSet: Sendable {
             return RuleSet(language: language, rules: cached.rules, lexicon: Lexicon(classes: cached.classes.mapValues(Set.init)))
         }
         let lexicon = try lexiconURL.map(Lexicon.load) ?? Lexicon(classes: [:])
-        let rules = try YAMLDecoding.decode([GrammarRule].self, from: String(contentsOf: rulesURL, encoding: .utf8),
+        let rules = try DataFile.decode([GrammarRule].self, from: String(contentsOf: rulesURL, encoding: .utf8),
                                             file: rulesURL.lastPathComponent)
         var seen = Set<String>()
         for r in rules {
-            guard seen.insert(r.id).inserted else { throw GrammarError(
+            guard seen.insert(r.id).inserted else { throw DataFileError(
                 description: "\(rulesURL.lastPathComponent): rule id \(r.id) is used twice") }
             for c in r.pattern.flatMap(Self.classes) where !["vowel-sound", "consonant-sound"].contains(c) && lexicon.classes[c] == nil {
-                throw GrammarError(description: "\(rulesURL.lastPathComponent): rule \(r.id) uses unknown word class \(c)")
+                throw DataFileError(description: "\(rulesURL.lastPathComponent): rule \(r.id) uses unknown word class \(c)")
             }
         }
         cache.write(RuleCache.Content(rules: rules, classes: lexicon.classes.mapValues { $0.sorted() }))

@@ -219,7 +219,7 @@ public struct Lexicon: Sendable {
 
     public static func load(_ url: URL) throws -> Lexicon {
         let text = try String(contentsOf: url, encoding: .utf8)
-        let raw = try YAMLDecoding.decode([String: [String]].self, from: text, file: url.lastPathComponent)
+        let raw = try DataFile.decode([String: [String]].self, from: text, file: url.lastPathComponent)
         return Lexicon(classes: raw.mapValues { Set($0.map { $0.lowercased().replacingOccurrences(of: "’", with: "'") }) })
     }
 }

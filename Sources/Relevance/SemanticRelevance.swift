@@ -77,10 +77,10 @@ public struct SemanticSettings: Codable, Sendable, Equatable {
     /// Reads `relevance/semantic.yml` of the dictionaries in use.
     public static func load(locator: DictionaryLocator) throws -> SemanticSettings {
         guard let url = locator.file("relevance/semantic.yml") else {
-            throw RelevanceError(description: "missing \(locator.root?.path ?? "Dictionaries")/relevance/semantic.yml")
+            throw DataFileError(description: "missing \(locator.root?.path ?? "Dictionaries")/relevance/semantic.yml")
         }
         do { return try DataFile.decode(SemanticSettings.self, from: String(contentsOf: url, encoding: .utf8), file: url.path) }
-        catch { throw RelevanceError(description: "\(error)") }
+        catch { throw DataFileError(description: "\(error)") }
     }
 }
 

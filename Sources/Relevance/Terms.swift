@@ -36,18 +36,18 @@ public struct RelevanceLexicon: Sendable {
     public static func load(locator: DictionaryLocator) throws -> RelevanceLexicon {
         func list(_ name: String) throws -> [String] {
             guard let url = locator.file("relevance/\(name)") else {
-                throw RelevanceError(description: "missing \(locator.root?.path ?? "Dictionaries")/relevance/\(name)")
+                throw DataFileError(description: "missing \(locator.root?.path ?? "Dictionaries")/relevance/\(name)")
             }
             return DictionaryLocator.wordList(url)
         }
         let groups = try list("synonyms.txt").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         guard let questions = locator.file("relevance/open-questions.yml") else {
-            throw RelevanceError(description: "missing \(locator.root?.path ?? "Dictionaries")/relevance/open-questions.yml")
+            throw DataFileError(description: "missing \(locator.root?.path ?? "Dictionaries")/relevance/open-questions.yml")
         }
         let open: OpenQuestionLexicon
         do { open = try DataFile.decode(OpenQuestionLexicon.self, from: String(contentsOf: questions, encoding: .utf8),
                                         file: questions.path) }
-        catch { throw RelevanceError(description: "\(error)") }
+        catch { throw DataFileError(description: "\(error)") }
         var lexicon = RelevanceLexicon(stopwords: Set(try list("stopwords.txt").map { $0.lowercased() }),
                                        common: Set(try list("common-words.txt").map { $0.lowercased() }), synonymGroups: groups,
                                        openQuestions: open)
@@ -66,9 +66,6 @@ public struct OpenQuestionLexicon: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey { case openers, leadIns = "lead_ins", rhetorical, referrals }
 }
-
-/// A word list that cannot be used.
-public struct RelevanceError: Error, CustomStringConvertible { public var description: String }
 
 /// Turns text into comparable terms: synonyms folded into their group, light stemming, no
 /// function words; and picks out entities (order numbers, ids, amounts, product names).

@@ -79,7 +79,8 @@ public enum DataFile {
     }
 }
 
-/// A data file (rules, lexicon, markers) that cannot be used.
+/// A data file that cannot be used: grammar rules, a lexicon, markers, word lists, settings (one error type
+/// for all of them; its description is the message users see).
 public struct DataFileError: Error, CustomStringConvertible {
     public var description: String
     public init(description: String) { self.description = description }

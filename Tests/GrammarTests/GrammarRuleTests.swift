@@ -55,7 +55,7 @@ final class RuleCacheTests: XCTestCase {
         let env = ["XDG_CACHE_HOME": dir.appendingPathComponent("cache").path]
         let cache = RuleCache(files: [rules], language: "en", environment: env)
         XCTAssertNil(cache.read())
-        let parsed = try YAMLDecoding.decode([GrammarRule].self, from: String(contentsOf: rules, encoding: .utf8), file: "en.yml")
+        let parsed = try DataFile.decode([GrammarRule].self, from: String(contentsOf: rules, encoding: .utf8), file: "en.yml")
         // YAML 1.1 booleans stay words.
         XCTAssertEqual(parsed[0].pattern[0].word, ["no", "on", "true"])
         cache.write(RuleCache.Content(rules: parsed, classes: ["x": ["y"]]))
