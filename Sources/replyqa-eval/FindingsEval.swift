@@ -19,11 +19,11 @@ struct FindingsEval: ParsableCommand {
     @Option(help: "The labels file.") var labels = "Tests/Evaluation/support-finding-labels.tsv"
     @Option(help: "Count findings at this severity or above: error, warning or info.") var severity = "warning"
     @Option(help: "Write the unlabelled findings to this TSV file (with their text) for labelling.") var draw: String?
-    @Option(help: "Write each rule's measured precision to this YAML file " +
-        "(Dictionaries/measured-precision.yml).") var writePrecision: String?
+    @Option(help: "Write each rule's measured precision to this YAML file (Dictionaries/measured-precision.yml).")
+    var writePrecision: String?
     @Option(help: "The replyqa binary (default: the one beside this program).") var replyqa: String?
-    @Option(help: "Read this saved `replyqa check --format json` output instead of running replyqa (e.g. an earlier " +
-        "version's).") var fromJSON: String?
+    @Option(help: "Read this saved `replyqa check --format json` output instead of running replyqa (e.g. an earlier version's).")
+    var fromJSON: String?
     @Flag(help: "List every false alarm.") var verbose = false
 
     /// Rules whose verdict depends on the customer's message: a finding is labelled per pair.

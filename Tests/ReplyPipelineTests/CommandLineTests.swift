@@ -43,8 +43,8 @@ final class CommandLineTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data().write(to: dir.appendingPathComponent("a-empty.eml"))
         try Data(
-            "From: Maya <maya@acme.example>\nX-Agent: Maya Chen\nSubject: Re: hi\nMessage-ID: <m1@acme.example>\n\nHi " +
-                "Ann,\n\nDone.\n\nOn Mon, Ann <ann@home.example> wrote:\n> Can you fix it?\n".utf8)
+            ("From: Maya <maya@acme.example>\nX-Agent: Maya Chen\nSubject: Re: hi\nMessage-ID: <m1@acme.example>\n\nHi " +
+                "Ann,\n\nDone.\n\nOn Mon, Ann <ann@home.example> wrote:\n> Can you fix it?\n").utf8)
             .write(to: dir.appendingPathComponent("b-reply.eml"))
         let run = try replyqa(["extract", "--format", "json", dir.path])
         XCTAssertEqual(run.status, 1, run.stderr)
@@ -199,8 +199,8 @@ final class CommandLineTests: XCTestCase {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let reply = dir.appendingPathComponent("reply.eml"), question = dir.appendingPathComponent("question.eml")
-        try "From: Maya <maya@acme.example>\nTo: support@acme.example\nSubject: Re: order\nContent-Type: text/plain; " +
-            "charset=utf-8\n\nHi Karen,\n\nIt ships today.\n".write(to: reply, atomically: true, encoding: .utf8)
+        try ("From: Maya <maya@acme.example>\nTo: support@acme.example\nSubject: Re: order\nContent-Type: text/plain; " +
+            "charset=utf-8\n\nHi Karen,\n\nIt ships today.\n").write(to: reply, atomically: true, encoding: .utf8)
         try "From: Linda Park <linda@home.example>\nSubject: order\n\nWhere is my order?\n".write(to: question, atomically: true,
                                                                                                   encoding: .utf8)
         let run = try replyqa(["lint", "--color", "never", "--question", question.path, reply.path])

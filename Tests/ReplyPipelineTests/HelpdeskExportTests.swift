@@ -295,8 +295,8 @@ final class HelpdeskOtherFormatsTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("export.csv")
         try Data(
-            "\u{FEFF}conversation_id,author_role,author_name,body\r\n1,customer,Ann,Where is my order?\r\n,agent,Maya,No " +
-                "conversation\r\n1,agent,Maya,\"Hi Ann, it ships today.\"\r\n2,customer,Ben,\"Unfinished quote\r\n".utf8).write(to: file)
+            ("\u{FEFF}conversation_id,author_role,author_name,body\r\n1,customer,Ann,Where is my order?\r\n,agent,Maya,No " +
+                "conversation\r\n1,agent,Maya,\"Hi Ann, it ships today.\"\r\n2,customer,Ben,\"Unfinished quote\r\n").utf8).write(to: file)
         let result = BatchProcessor(config: Configuration()).run(paths: [dir.path])
         XCTAssertEqual(summary(result), [["Maya", "email", "Where is my order?", "Hi Ann, it ships today."]])
         XCTAssertEqual(result.failures.map(\.reason),
