@@ -216,7 +216,8 @@ public enum ReportWriter {
             case S_IFDIR:
                 if !known.keys.contains(where: { $0.hasPrefix(item.path + "/") }) { foreign.append(item.path + "/") }
             case S_IFREG:
-                guard let candidates = known[item.path], let bytes = FileManager.default.contents(atPath: target.appendingPathComponent(item.path).path),
+                guard let candidates = known[item.path], let bytes =
+                    FileManager.default.contents(atPath: target.appendingPathComponent(item.path).path),
                       candidates.contains(where: { $0.size == bytes.count && $0.sha256 == SHA256.hex(bytes) }) else {
                     foreign.append(item.path); continue
                 }
@@ -242,7 +243,8 @@ public enum ReportWriter {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
             if name == Array(".".utf8) || name == Array("..".utf8) { continue }
             var info = stat()
-            let kind: mode_t = SystemPath.withCString(bytes + [UInt8(ascii: "/")] + name) { lstat($0, &info) } == 0 ? info.st_mode & S_IFMT : 0
+            let kind: mode_t = SystemPath.withCString(bytes + [UInt8(ascii: "/")] + name) { lstat($0, &info) } == 0
+                ? info.st_mode & S_IFMT : 0
             let shown = SystemPath.display(name)
             result.append((shown, Array(shown.utf8) == name, kind))
         }
@@ -277,7 +279,8 @@ public enum ReportWriter {
             return
         }
         if code == EBUSY || code == EXDEV { throw SwapBlocked() }
-        let old = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).old-\(UUID().uuidString.prefix(8))")
+        let old = target.deletingLastPathComponent()
+            .appendingPathComponent(".\(target.lastPathComponent).old-\(UUID().uuidString.prefix(8))")
         try rename(target, old)
         do { try rename(temp, target) }
         catch { try? rename(old, target); throw error }

@@ -69,14 +69,16 @@ struct SpellingBench: ParsableCommand {
     @Option(help: "Runs of each command.") var runs = 11
 
     func run() throws {
-        let configuration = try Configuration.load(path: config ?? (FileManager.default.fileExists(atPath: "\(path)/replyqa.yml") ? "\(path)/replyqa.yml" : nil))
+        let configuration = try Configuration.load(path: config
+            ?? (FileManager.default.fileExists(atPath: "\(path)/replyqa.yml") ? "\(path)/replyqa.yml" : nil))
         let result = BatchProcessor(config: configuration).run(paths: [path])
         let text = result.replies.map(\.reply.authored).joined(separator: "\n\n")
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("replyqa-bench-\(getpid()).txt")
         try text.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         let words = text.split(whereSeparator: { $0.isWhitespace }).count
-        guard let hunspell = which("hunspell") else { throw ValidationError("hunspell is not installed (Debian: apt-get install hunspell)") }
+        guard let hunspell = which("hunspell") else { throw ValidationError(
+            "hunspell is not installed (Debian: apt-get install hunspell)") }
         let me = CommandLine.arguments[0].hasPrefix("/") ? CommandLine.arguments[0]
             : FileManager.default.currentDirectoryPath + "/" + CommandLine.arguments[0]
         // The same text 20 times over shows checking speed once the dictionary is loaded; an empty
@@ -100,8 +102,10 @@ struct SpellingBench: ParsableCommand {
         let m = t.mapValues(median)
         func ms(_ k: String) -> Double { m[k]! * 1000 }
         print("text: \(result.replies.count) replies, \(words) words; medians of \(runs) alternating runs, whole processes")
-        print(String(format: "hunspell -l:             %6.1f ms (%d distinct words flagged); empty file %5.1f ms; text x20 %6.1f ms", ms("h"), Set(theirList.split(separator: "\n")).count, ms("h0"), ms("h20")))
-        print(String(format: "replyqa spelling (list): %6.1f ms (%d distinct words flagged); empty file %5.1f ms; text x20 %6.1f ms", ms("o"), Set(ourList.split(separator: "\n")).count, ms("o0"), ms("o20")))
+        print(String(format: "hunspell -l:             %6.1f ms (%d distinct words flagged); empty file %5.1f ms; text x20 %6.1f ms",
+                     ms("h"), Set(theirList.split(separator: "\n")).count, ms("h0"), ms("h20")))
+        print(String(format: "replyqa spelling (list): %6.1f ms (%d distinct words flagged); empty file %5.1f ms; text x20 %6.1f ms",
+                     ms("o"), Set(ourList.split(separator: "\n")).count, ms("o0"), ms("o20")))
         print(String(format: "replyqa spelling with suggestions: %.1f ms", ms("os")))
         print(String(format: "speed ratio hunspell / replyqa, whole run on the Samples text: %.2f", m["h"]! / m["o"]!))
         print(String(format: "speed ratio hunspell / replyqa, checking only (x20 text minus empty file): %.2f (above 1: ReplyQA is faster)",
@@ -131,7 +135,9 @@ struct SpellingWorker: ParsableCommand {
             let t5 = DispatchTime.now().uptimeNanoseconds
             _ = checker.check(text, speller: speller, suggest: suggest, maxSuggestions: .max)
             let t6 = DispatchTime.now().uptimeNanoseconds
-            FileHandle.standardError.write(Data("service \((t1 - t0) / 1_000_000) ms, dictionary \((t2 - t1) / 1_000_000) ms, check \((t3 - t2) / 1_000_000) ms, tokenize again \((t5 - t4) / 1_000_000) ms, check again \((t6 - t5) / 1_000_000) ms\n".utf8))
+            FileHandle.standardError.write(
+                Data(("service \((t1 - t0) / 1_000_000) ms, dictionary \((t2 - t1) / 1_000_000) ms, check \((t3 - t2) / 1_000_000) ms, " +
+                    "tokenize again \((t5 - t4) / 1_000_000) ms, check again \((t6 - t5) / 1_000_000) ms\n").utf8))
         }
         var out = ""
         for f in findings where f.rule == "spelling" { out += text.text(at: f.span) + "\n" }
@@ -151,7 +157,8 @@ struct LintLatency: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint-latency",
         abstract: "Latency of `replyqa lint`, one process per reply, over every agent reply under PATH.",
-        discussion: "Each reply is written to its own file (mbox messages are split out) and linted with --format json, several rounds; reports the median and 95th percentile of all runs.")
+        discussion: "Each reply is written to its own file (mbox messages are split out) and linted with --format json, several rounds; " +
+            "reports the median and 95th percentile of all runs.")
 
     @Argument(help: "Mail whose agent replies are linted.") var path = "Samples"
     @Option(help: "The replyqa executable to time (build it with -c release --static-swift-stdlib).") var replyqa = ".build/release/replyqa"
@@ -218,19 +225,23 @@ struct ClusteringBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "clustering",
         abstract: "Near-duplicate clustering of generated replies at growing batch sizes, on one core.",
-        discussion: "Generates replies (60% from 300 macros with names, numbers and a sentence varied, 40% unique), then times normalizing, MinHash signatures and LSH clustering together. Time per reply should stay flat as the batch grows.")
+        discussion: "Generates replies (60% from 300 macros with names, numbers and a sentence varied, 40% unique), then times " +
+            "normalizing, MinHash signatures and LSH clustering together. Time per reply should stay flat as the batch grows.")
 
     @Option(help: "Batch sizes, comma-separated.") var sizes = "12500,25000,50000,100000"
     @Option(help: "Random seed.") var seed: UInt64 = 42
 
-    static let vocabulary = ("order refund parcel tent boots jacket delivery warehouse carrier label return exchange size colour card payment " +
+    static let vocabulary =
+        ("order refund parcel tent boots jacket delivery warehouse carrier label return exchange size colour card payment " +
         "account password email link app update crash store hours weekend discount code newsletter warranty stove valve pole strap " +
         "backpack fleece headlamp battery charger shipping tracking address invoice receipt subscription cancel renew upgrade plan " +
-        "weather trail camp river mountain lake forest city road bridge train flight hotel ticket seat window aisle coffee breakfast").split(separator: " ").map(String.init)
+        "weather trail camp river mountain lake forest city road bridge train flight hotel ticket seat window aisle coffee breakfast")
+            .split(separator: " ").map(String.init)
 
     func run() throws {
         var rng = SeededRandom(seed: seed)
-        func words(_ n: Int) -> String { (0..<n).map { _ in Self.vocabulary[Int(rng.next() % UInt64(Self.vocabulary.count))] }.joined(separator: " ") }
+        func words(_ n: Int) -> String { (0..<n).map { _ in Self.vocabulary[Int(rng.next() % UInt64(Self.vocabulary.count))] }
+            .joined(separator: " ") }
         let macros = (0..<300).map { _ in words(40) + ". " + words(25) + "." }
         let names = ["Linda", "Omar", "Sofia", "Liam", "Grace", "Noah", "Ava", "Mia", "Ethan", "Chloé"]
         let normalizer = try TemplateNormalizer(locator: DictionaryLocator(config: Configuration())), hasher = MinHasher()
@@ -240,7 +251,8 @@ struct ClusteringBench: ParsableCommand {
             let texts: [String] = (0..<size).map { i in
                 if rng.next() % 10 < 6 {
                     let name = names[Int(rng.next() % UInt64(names.count))]
-                    return "Hi \(name),\n\n" + macros[Int(rng.next() % 300)] + " Order \(40000 + i) is noted. " + (rng.next() % 2 == 0 ? words(8) + "." : "") + "\n\nBest,"
+                    return "Hi \(name),\n\n" + macros[Int(rng.next() % 300)] + " Order \(40000 + i) is noted. "
+                        + (rng.next() % 2 == 0 ? words(8) + "." : "") + "\n\nBest,"
                 }
                 return "Hi there,\n\n" + words(45) + ".\n\nThanks,"
             }
