@@ -173,7 +173,7 @@ extension HTMLPages {
           main.summary{font-size:11.5px;line-height:1.35}main.summary h1{font-size:19px;margin:0 0 2px}
           main.summary h2{font-size:14px;margin:10px 0 4px}main.summary h3{font-size:12.5px;margin:6px 0 1px}
           main.summary blockquote{font-size:11.5px}main.summary .small{font-size:10.5px}\
-          main.summary .model{padding:3px 8px;margin:4px 0 2px}
+        main.summary .model{padding:3px 8px;margin:4px 0 2px}
           main.summary .model .text{font-size:10.5px;padding:3px 5px}main.summary .trend-line svg{max-width:250px}
         }
         """
