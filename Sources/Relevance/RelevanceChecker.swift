@@ -4,7 +4,7 @@ import TextAnalysis
 
 /// Finds replies that do not answer what the customer asked: canned answers that ignore the
 /// question, replies about something else, and questions left out.
-public struct RelevanceChecker: Checker, BatchPreparing, ReadsLimitedText {
+public struct RelevanceChecker: Checker, ReadsLimitedText {
     public var name: String { "relevance" }
     public let scorer: RelevanceScorer
     /// A canned reply scoring below this ignores the question.
@@ -28,8 +28,7 @@ public struct RelevanceChecker: Checker, BatchPreparing, ReadsLimitedText {
             stats.add(scorer.extractor.terms(scorer.extractor.tokens(ReadLimit.prefix(of: r.authored))))
             if let q = r.question { stats.add(scorer.extractor.terms(scorer.extractor.tokens(ReadLimit.prefix(of: q.text)))) }
         }
-        batch.documentFrequency = stats.documentFrequency
-        batch.documents = stats.documents
+        batch[TermStatistics.self] = stats
     }
 
     public func check(_ reply: Reply, in context: CheckContext) -> [Finding] { analyze(reply, in: context).findings }
@@ -43,7 +42,7 @@ public struct RelevanceChecker: Checker, BatchPreparing, ReadsLimitedText {
     func findings(_ reply: Reply, _ result: RelevanceResult, in context: CheckContext) -> [Finding] {
         guard let generic = result.generic else { return overlapFindings(reply, result, in: context) }
         let whole = Span(start: 0, end: reply.authored.unicodeScalars.count)
-        let canned = context.batch.canned[reply.key].flatMap { $0.count >= Self.cannedCount || $0.macro != nil ? $0 : nil }
+        let canned = context.batch[CannedReplies.self][reply].flatMap { $0.count >= Self.cannedCount || $0.macro != nil ? $0 : nil }
         let asked = result.gist.map { "“\($0)”" } ?? result.missing.prefix(3).joined(separator: ", ")
         let closed = asked.last.map { ".?!”".contains($0) } == true && result.gist == nil
         let askedPart = asked.isEmpty ? "" : " The customer asked: \(asked)" + (closed ? "" : ".")
@@ -82,7 +81,7 @@ public struct RelevanceChecker: Checker, BatchPreparing, ReadsLimitedText {
     func overlapFindings(_ reply: Reply, _ result: RelevanceResult, in context: CheckContext) -> [Finding] {
         let whole = Span(start: 0, end: reply.authored.unicodeScalars.count)
         let missing = Array(result.missing.prefix(4))
-        let canned = context.batch.canned[reply.key]
+        let canned = context.batch[CannedReplies.self][reply]
         if let canned, canned.count >= Self.cannedCount || canned.macro != nil, result.score < Self.ignoresThreshold {
             let message = "The customer asked about \(missing.prefix(2).joined(separator: " and ")); the reply is "
                 + "\(Self.cannedText(canned)) and mentions none of: \(missing.joined(separator: ", "))."
@@ -107,11 +106,8 @@ public struct RelevanceChecker: Checker, BatchPreparing, ReadsLimitedText {
     /// Of a very long reply or question, only the first `ReadLimit.scalars` characters are read.
     func compute(_ reply: Reply, question: CustomerQuestion, context: CheckContext) -> RelevanceResult {
         let text = ReadLimit.prefix(of: reply.authored), asked = ReadLimit.prefix(of: question.text)
-        var stats = TermStatistics()
-        if context.batch.documents > 0 {
-            stats.documentFrequency = context.batch.documentFrequency
-            stats.documents = context.batch.documents
-        } else {
+        var stats = context.batch[TermStatistics.self]
+        if stats.documents == 0 {
             for t in [text, asked] { stats.add(scorer.extractor.terms(scorer.extractor.tokens(t))) }
         }
         var result = scorer.score(reply: text, question: asked, stats: stats, ignore: PartyNames.words(of: reply))

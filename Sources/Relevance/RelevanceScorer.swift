@@ -80,8 +80,8 @@ extension RelevanceResult: CheckEvidence {
     }
 }
 
-/// Document frequencies of a batch, for IDF weights.
-public struct TermStatistics: Sendable {
+/// Document frequencies of a batch, for IDF weights (relevance's batch fact).
+public struct TermStatistics: BatchFact {
     public var documentFrequency: [String: Int] = [:]
     public var documents = 0
     public init() {}

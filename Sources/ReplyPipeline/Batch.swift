@@ -1,12 +1,9 @@
 import Foundation
 import MailIngest
-import NearDuplicates
-import Relevance
 import ReplySegmentation
 import ReplyQACore
 import Scoring
 import TextAnalysis
-import Tone
 
 /// A reply as the pipeline produced it: the checker input plus how it was read.
 public struct ReplyRecord: Sendable {
@@ -31,37 +28,6 @@ public struct ReplyRecord: Sendable {
     public func evidence<E: CheckEvidence>(_ type: E.Type) -> E? {
         evidence.values.lazy.compactMap { $0 as? E }.first
     }
-
-    /// How well the reply covers its question, when the relevance checker ran and a question is known.
-    public var relevance: RelevanceResult? { evidence(RelevanceResult.self) }
-    /// Tone dimensions, label and evidence, when the tone checker ran.
-    public var tone: ToneResult? { evidence(ToneResult.self) }
-}
-
-/// Replies of a batch that are (nearly) the same text: canned answers.
-public struct ClusterSummary: Sendable, Equatable {
-    public var id: Int
-    /// Indices into `BatchResult.replies`.
-    public var members: [Int]
-    public var agents: [String]
-    /// The approved macro the cluster's text matches, if any.
-    public var macro: String?
-}
-
-/// An approved macro (`templates:` folder, one text file each; the file name names it).
-public struct Template: Sendable {
-    public var name: String
-    public var text: String
-    public init(name: String, text: String) { self.name = name; self.text = text }
-
-    /// The `.txt` files of a folder, sorted by name.
-    public static func load(folder: String) -> [Template] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.filter { $0.hasSuffix(".txt") }.sorted().compactMap { n in
-            (try? String(contentsOfFile: (folder as NSString).appendingPathComponent(n), encoding: .utf8))
-                .map { Template(name: String(n.dropLast(4)), text: $0) }
-        }
-    }
 }
 
 /// Everything a run read: scored replies, customer messages kept as context, and every input
@@ -81,8 +47,6 @@ public struct BatchResult: Sendable {
 public struct BatchProcessor: Sendable {
     public var config: Configuration
     public var checkers: CheckerRegistry
-    /// Approved macros, from the configuration's `templates` folder.
-    public var templates: [Template]
     /// Called as the run goes: the phase ("reading", "checking"), items done, items in all.
     public var progress: (@Sendable (String, Int, Int) -> Void)?
     /// How inputs are read (`--input-format`): detected by default.
@@ -92,23 +56,25 @@ public struct BatchProcessor: Sendable {
     /// Splits bodies with the markers of the configuration's dictionaries folder (the built-in
     /// ones when that folder's cannot be read: commands report that before they run).
     public var segmenter: Segmenter
-    /// What makes two sends of one macro look the same, with the greetings of the dictionaries folder
-    /// (none when its common word list cannot be read: the checkers that read it report that).
-    public var normalizer: TemplateNormalizer
 
     let scorer: Scorer
     /// Rules whose findings the measured categories count already.
     let countedRules: Set<String>
 
-    public init(config: Configuration, checkers: CheckerRegistry = CheckerRegistry()) {
+    /// Reads and groups replies without checking them (`extract`).
+    public init(config: Configuration) {
+        self.init(config: config, checkers: StandardCheckers.batchFamilies(config: config))
+    }
+
+    /// `checkers` should hold the batch families too (`StandardCheckers` does): without them no
+    /// reply is grouped with its near-duplicates or named after its macro.
+    public init(config: Configuration, checkers: CheckerRegistry) {
         self.config = config
         self.checkers = checkers
-        templates = config.templates.map(Template.load) ?? []
         scorer = Scorer(options: config.scorecard, rules: checkers.rules)
         countedRules = checkers.countedRules
         let locator = DictionaryLocator(config: config)
         segmenter = (try? Segmenter.load(locator: locator)) ?? .standard
-        normalizer = (try? TemplateNormalizer(locator: locator)) ?? TemplateNormalizer(common: CommonLexicon(greetings: [], notNames: []))
     }
 
     /// A message read and segmented, before threading decides what it is.
@@ -193,7 +159,8 @@ public struct BatchProcessor: Sendable {
     func assemble(_ loaded: consuming [Loaded], failures: [IngestError], skipped: [SkippedInput], filesRead: Int) -> BatchResult {
         var (pending, customers) = thread(consume loaded)
         // A pass over the whole batch (canned texts, word statistics), then each reply.
-        let (clusters, batch) = prepare(pending.map(\.0))
+        let batch = prepare(pending.map(\.0))
+        let clusters = batch[ReplyClusters.self].clusters
         let context = CheckContext(config: config, batch: batch)
         progress?("checking", 0, pending.count)
         let checked = Counter()
@@ -240,44 +207,11 @@ public struct BatchProcessor: Sendable {
         return (pending, customers)
     }
 
-    /// Clusters near-duplicate replies, matches them to the approved macros, and lets the
-    /// batch-aware checkers look over the batch.
-    func prepare(_ replies: [Reply]) -> ([ClusterSummary], BatchContext) {
-        let hasher = MinHasher()
-        var sizes: [Int] = []
-        let signatures = replies.map { r -> [UInt32] in
-            let shingles = MinHasher.shingles(normalizer.words(r.authored, names: PartyNames.words(of: r)))
-            sizes.append(shingles.count)
-            return hasher.signature(shingles)
-        }
-        let clusterer = NearDuplicateClusterer()
-        let groups = clusterer.clusters(signatures, sizes: sizes)
+    /// Lets every family look over the batch (canned texts, word statistics) before any reply is checked.
+    func prepare(_ replies: [Reply]) -> BatchContext {
         var batch = BatchContext()
-        let macros = templates.map { t -> (String, [UInt32], Int) in
-            let s = MinHasher.shingles(normalizer.words(t.text))
-            return (t.name, hasher.signature(s), s.count)
-        }
-        var macroOf: [Int: String] = [:]
-        for (i, sig) in signatures.enumerated() {
-            let best = macros.filter { clusterer.linked($0.1, $0.2, sig, sizes[i]) }
-                .max { MinHasher.similarity($0.1, sig) < MinHasher.similarity($1.1, sig) }
-            if let best { macroOf[i] = best.0 }
-        }
-        var grouped = Set<Int>()
-        let clusters = groups.enumerated().map { id, group -> ClusterSummary in
-            let agents = Array(Set(group.members.map { replies[$0].agent })).sorted()
-            let macro = group.members.compactMap { macroOf[$0] }.first
-            for m in group.members {
-                grouped.insert(m)
-                batch.canned[replies[m].key] = CannedReply(count: group.members.count, agents: agents, macro: macroOf[m] ?? macro)
-            }
-            return ClusterSummary(id: id, members: group.members, agents: agents, macro: macro)
-        }
-        for (i, name) in macroOf where !grouped.contains(i) {
-            batch.canned[replies[i].key] = CannedReply(count: 1, agents: [replies[i].agent], macro: name)
-        }
         checkers.prepare(replies, into: &batch)
-        return (clusters, batch)
+        return batch
     }
 
     /// The checker input for one message.
@@ -304,7 +238,7 @@ public struct BatchProcessor: Sendable {
                                                                    emptyReply: empty)
         return ReplyRecord(reply: reply, location: source.location, segments: segments,
                            warnings: source.warnings + ReadLimit.warnings(for: reply, checkers: checkers.checkers),
-                           findings: checks.findings, score: score, macro: context.batch.canned[reply.key]?.macro,
+                           findings: checks.findings, score: score, macro: context.batch[CannedReplies.self][reply]?.macro,
                            dimensions: checks.dimensions, evidence: checks.evidence)
     }
 
@@ -324,7 +258,7 @@ public struct BatchProcessor: Sendable {
         }
         let attribution = Attribution(config: config)
         let reply = makeReply(message, segments: segments, question: customer, attribution: attribution, agent: agent, channel: channel)
-        let (_, batch) = prepare([reply])
+        let batch = prepare([reply])
         return check(reply, message: message, segments: segments, context: CheckContext(config: config, batch: batch))
     }
 

@@ -1,9 +1,7 @@
 import Foundation
 import MailIngest
-import Relevance
 import ReplyQACore
 import Scoring
-import Tone
 
 /// The JSON shape of `extract` and `check` output (schema `replyqa.replies`, version 1).
 public struct BatchDocument: Encodable {

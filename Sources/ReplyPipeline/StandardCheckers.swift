@@ -1,5 +1,6 @@
 import Foundation
 import Grammar
+import NearDuplicates
 import Relevance
 import ReplyQACore
 import Safety
@@ -12,7 +13,7 @@ public enum StandardCheckers {
     /// service, whose run never ends, lifts it so that its thousandth reply gets suggestions as its
     /// first did (each reply keeps its own limit of `SuggestionBudget.perReply`).
     public static func make(config: Configuration, suggestionsPerRun: Int = SuggestionBudget.perRun) throws -> CheckerRegistry {
-        var registry = CheckerRegistry()
+        var registry = batchFamilies(config: config)
         let spelling = try SpellingService(config: config, suggestionBudget: SuggestionBudget(limit: suggestionsPerRun))
         // Loading a Hunspell dictionary takes tens of milliseconds: do it on the other core while
         // the rule files are parsed and the other checkers run; spelling runs last, waiting for it
@@ -43,4 +44,18 @@ public enum StandardCheckers {
         registry.register(SpellingChecker(service: spelling))
         return registry
     }
+
+    /// The families that only look over the batch (near-duplicate groups and macros): all that
+    /// `extract` needs, and what every run's checkers start from.
+    public static func batchFamilies(config: Configuration) -> CheckerRegistry {
+        CheckerRegistry(batchFamilies: [NearDuplicateFamily(config: config)])
+    }
+}
+
+/// The standard families' evidence, read by the reports and commands that show it.
+extension ReplyRecord {
+    /// How well the reply covers its question, when the relevance checker ran and a question is known.
+    public var relevance: RelevanceResult? { evidence(RelevanceResult.self) }
+    /// Tone dimensions, label and evidence, when the tone checker ran.
+    public var tone: ToneResult? { evidence(ToneResult.self) }
 }

@@ -10,16 +10,55 @@ public struct CannedReply: Sendable, Equatable {
     public init(count: Int, agents: [String], macro: String?) { self.count = count; self.agents = agents; self.macro = macro }
 }
 
-/// What the whole batch knows, for checks that compare a reply with the others.
+/// Something one checker family learns from the whole batch before any reply is checked (word
+/// statistics, canned texts): declared by the family that computes it, or here when several read it.
+public protocol BatchFact: Sendable {
+    /// What a check sees when the batch taught it nothing (a reply linted alone).
+    init()
+}
+
+/// What the whole batch knows, for checks that compare a reply with the others: one value per
+/// fact type, each written by the family that computes it.
 public struct BatchContext: Sendable {
-    /// Term document frequencies over the batch's replies and customer messages.
-    public var documentFrequency: [String: Int] = [:]
-    public var documents = 0
-    /// Canned replies by `Reply.key`.
-    public var canned: [String: CannedReply] = [:]
-    /// How many replies of the batch contain each (normalized) sentence: stock phrasing.
-    public var sentenceReplies: [String: Int] = [:]
+    private var facts: [ObjectIdentifier: any BatchFact] = [:]
     public init() {}
+
+    /// The batch's fact of this type (empty until a family has written it).
+    public subscript<F: BatchFact>(_ type: F.Type) -> F {
+        get { facts[ObjectIdentifier(type)].flatMap { $0 as? F } ?? F() }
+        set { facts[ObjectIdentifier(type)] = newValue }
+    }
+}
+
+/// The batch's canned replies by `Reply.key` (the near-duplicate family writes them; relevance
+/// and the report read them).
+public struct CannedReplies: BatchFact, Equatable {
+    public var byKey: [String: CannedReply] = [:]
+    public init() {}
+    public subscript(_ reply: Reply) -> CannedReply? {
+        get { byKey[reply.key] }
+        set { byKey[reply.key] = newValue }
+    }
+}
+
+/// Replies of a batch that are (nearly) the same text: canned answers.
+public struct ClusterSummary: Sendable, Equatable {
+    public var id: Int
+    /// Indices into the batch's replies.
+    public var members: [Int]
+    public var agents: [String]
+    /// The approved macro the cluster's text matches, if any.
+    public var macro: String?
+    public init(id: Int, members: [Int], agents: [String], macro: String?) {
+        self.id = id; self.members = members; self.agents = agents; self.macro = macro
+    }
+}
+
+/// The batch's groups of near-identical replies, in report order (written with `CannedReplies`).
+public struct ReplyClusters: BatchFact, Equatable {
+    public var clusters: [ClusterSummary] = []
+    public init() {}
+    public init(clusters: [ClusterSummary]) { self.clusters = clusters }
 }
 
 extension Reply {
@@ -34,7 +73,8 @@ public struct CheckContext: Sendable {
     public init(config: Configuration, batch: BatchContext = BatchContext()) { self.config = config; self.batch = batch }
 }
 
-/// A checker that first looks over the whole batch (e.g. to count words across replies).
+/// A family that looks over the whole batch before any reply is checked and writes what it
+/// learns as batch facts (word counts across replies, groups of canned texts).
 public protocol BatchPreparing: Sendable {
     func prepare(_ replies: [Reply], into batch: inout BatchContext)
 }
@@ -76,7 +116,7 @@ public struct RuleMark: Sendable, Equatable {
 ///
 /// Checkers are independent: each looks only at the reply and the context, never at another
 /// checker's findings, so they can run in any order or in parallel.
-public protocol Checker: Sendable {
+public protocol Checker: BatchPreparing {
     /// A short stable name, used in configuration and reports.
     var name: String { get }
     /// The rules this checker can report, with examples.
@@ -93,6 +133,8 @@ public protocol Checker: Sendable {
 }
 
 extension Checker {
+    /// Most checkers look at each reply alone.
+    public func prepare(_ replies: [Reply], into batch: inout BatchContext) {}
     public var rules: [RuleDescription] { [] }
     public var measuresOwnFindings: Bool { false }
     public var needsReplyOrder: Bool { false }
@@ -114,12 +156,20 @@ public struct ReplyChecks: Sendable {
 /// The ordered set of checkers a run uses; later features register theirs here.
 public struct CheckerRegistry: Sendable {
     public private(set) var checkers: [any Checker]
-    public init(_ checkers: [any Checker] = []) { self.checkers = checkers }
+    /// Families that only look over the batch (near-duplicates): they run before the checkers'
+    /// own batch pass, so a checker may read their facts.
+    public private(set) var batchFamilies: [any BatchPreparing]
+    public init(_ checkers: [any Checker] = [], batchFamilies: [any BatchPreparing] = []) {
+        self.checkers = checkers
+        self.batchFamilies = batchFamilies
+    }
     public mutating func register(_ checker: any Checker) { checkers.append(checker) }
+    public mutating func register(batchFamily: any BatchPreparing) { batchFamilies.append(batchFamily) }
 
-    /// Lets every batch-aware checker look over all replies before any is checked.
+    /// Lets every family look over all replies before any is checked: the batch families first.
     public func prepare(_ replies: [Reply], into batch: inout BatchContext) {
-        for case let c as any BatchPreparing in checkers { c.prepare(replies, into: &batch) }
+        for f in batchFamilies { f.prepare(replies, into: &batch) }
+        for c in checkers { c.prepare(replies, into: &batch) }
     }
 
     /// Every rule of every checker.

@@ -57,7 +57,7 @@ public struct RuleExample: Sendable, Equatable {
     /// What the batch knows of the example: the macro it was built from, if any.
     public var batch: BatchContext {
         var batch = BatchContext()
-        if let macro { batch.canned[reply.key] = CannedReply(count: 1, agents: ["Maya Chen"], macro: macro) }
+        if let macro { batch[CannedReplies.self][reply] = CannedReply(count: 1, agents: ["Maya Chen"], macro: macro) }
         return batch
     }
 }

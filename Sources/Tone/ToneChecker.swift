@@ -5,7 +5,7 @@ import TextAnalysis
 
 /// Scores a reply's tone along the rubric (empathy, ownership, patience, politeness, greeting,
 /// closing, clarity, tone fit, positivity) and reports the worst cases as findings.
-public struct ToneChecker: Checker, BatchPreparing, ReadsLimitedText {
+public struct ToneChecker: Checker, ReadsLimitedText {
     public var name: String { "tone" }
     public let analyzer: ToneAnalyzer
     /// Every rule: the cues, then the built-in checks.
@@ -42,7 +42,7 @@ public struct ToneChecker: Checker, BatchPreparing, ReadsLimitedText {
             for s in SentenceSplitter.split(tokens) where s.tokens.count >= 4 {
                 seen.insert(ToneAnalyzer.normalizedSentence(text.text(at: s.span)))
             }
-            for s in seen { batch.sentenceReplies[s, default: 0] += 1 }
+            for s in seen { batch[StockSentences.self].replies[s, default: 0] += 1 }
         }
     }
 
@@ -78,7 +78,7 @@ public struct ToneChecker: Checker, BatchPreparing, ReadsLimitedText {
         analyzer.analyze(ToneInput(text: ReadLimit.prefix(of: reply.authored),
                                    question: reply.question.map { ReadLimit.prefix(of: $0.text) },
                                    policy: context.config.tone.policy(for: reply.channel),
-                                   names: PartyNames.words(of: reply), sentenceReplies: context.batch.sentenceReplies,
+                                   names: PartyNames.words(of: reply), sentenceReplies: context.batch[StockSentences.self].replies,
                                    truncated: ReadLimit.exceeds(reply.authored)))
     }
 
@@ -102,3 +102,10 @@ public struct ToneChecker: Checker, BatchPreparing, ReadsLimitedText {
 }
 
 extension ToneResult: CheckEvidence {}
+
+/// How many replies of the batch contain each (normalized) sentence of four words or more: stock
+/// phrasing (tone's batch fact).
+public struct StockSentences: BatchFact {
+    public var replies: [String: Int] = [:]
+    public init() {}
+}

@@ -63,8 +63,7 @@ struct RelevanceEval: ParsableCommand {
         // The off-topic finding as the checker raises it, on own and other pairs.
         let checker = RelevanceChecker(lexicon: scorer.extractor.lexicon)
         var batch = BatchContext()
-        batch.documentFrequency = stats.documentFrequency
-        batch.documents = stats.documents
+        batch[TermStatistics.self] = stats
         func offTopic(_ reply: String, _ question: String) -> Bool {
             let r = Reply(file: "", messageID: nil, agent: "", channel: "social", date: nil, subject: nil, fromAddress: nil, recipients: [],
                           authored: reply, signature: nil, footer: nil, quoted: nil,
