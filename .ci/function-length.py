@@ -4,7 +4,7 @@
 A long function hides its steps: split it into small named passes instead. The limit is 90 lines
 (declaration to closing brace, comments and blank lines included), which every function of Sources/
 and Tests/ meets: the longest, a command's `run`, has 83; the checkers' and readers' passes stay
-under 60. Nesting is reported with --depth, not enforced.
+under 60. --depth also lists how deep each one nests; nesting-depth.py holds CI to a limit on it.
 Usage: function-length.py [--limit N] [--top N] [--depth] PATH...
 Exits 1 when a function is over the limit (unless --top is given, which only lists the longest).
 """

@@ -35,19 +35,22 @@ struct CompiledRule: @unchecked Sendable {
 
     func findings(in a: Analysis) -> [Finding] {
         if let builtin = rule.builtin { return Builtins.run(builtin, rule: rule, analysis: a) }
+        return a.sentences.flatMap { findings(in: a, sentence: $0) }
+    }
+
+    /// The sentence's findings, left to right; after a finding the scan resumes past its last
+    /// matched token, so matches do not overlap.
+    func findings(in a: Analysis, sentence: Sentence) -> [Finding] {
         var result: [Finding] = []
-        for sentence in a.sentences {
-            var i = sentence.tokens.lowerBound
-            while i < sentence.tokens.upperBound {
-                if let matched = match(a, sentence: sentence, element: 0, at: i, captured: []) {
-                    if let f = finding(a, matched, sentence: sentence) {
-                        result.append(f)
-                        i = (matched.last { $0 >= 0 } ?? i) + 1
-                        continue
-                    }
-                }
-                i += 1
+        var i = sentence.tokens.lowerBound
+        while i < sentence.tokens.upperBound {
+            if let matched = match(a, sentence: sentence, element: 0, at: i, captured: []),
+               let f = finding(a, matched, sentence: sentence) {
+                result.append(f)
+                i = (matched.last { $0 >= 0 } ?? i) + 1
+                continue
             }
+            i += 1
         }
         return result
     }

@@ -64,20 +64,24 @@ public final class HistoryStore: @unchecked Sendable {
             if readOnly {
                 _ = try db.read { try Self.checkSchema($0, path: path) }
             } else {
-                try db.writeWithoutTransaction { db in
-                    // The version is checked before anything is changed, journal mode included.
-                    try Self.checkSchema(db, path: path)
-                    // WAL: readers never block the writer, and concurrent writers queue on the busy timeout.
-                    try db.execute(sql: "PRAGMA journal_mode = WAL")
-                    try db.inTransaction(.immediate) {
-                        // Checked again under the write lock: another run may have created the tables meanwhile.
-                        if try Self.checkSchema(db, path: path) < Self.schemaVersion { try Self.createSchema(db) }
-                        return .commit
-                    }
-                }
+                try db.writeWithoutTransaction { try Self.prepare($0, path: path) }
             }
         } catch let error as DatabaseError {
             throw Self.failure(error, path: path)
+        }
+    }
+
+    /// Readies a file opened for writing: checks its version, switches it to WAL and creates or
+    /// upgrades the tables.
+    static func prepare(_ db: Database, path: String) throws {
+        // The version is checked before anything is changed, journal mode included.
+        try checkSchema(db, path: path)
+        // WAL: readers never block the writer, and concurrent writers queue on the busy timeout.
+        try db.execute(sql: "PRAGMA journal_mode = WAL")
+        try db.inTransaction(.immediate) {
+            // Checked again under the write lock: another run may have created the tables meanwhile.
+            if try checkSchema(db, path: path) < schemaVersion { try createSchema(db) }
+            return .commit
         }
     }
 

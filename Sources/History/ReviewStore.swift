@@ -48,32 +48,35 @@ extension HistoryStore {
         let latest = ReviewSet(reviews).reviews
         try guarded {
             try db.inTransaction(.immediate) { db in
-                for r in latest {
-                    let k = r.key
-                    let existing = try Row.fetchOne(db,
-                        sql: "SELECT verdict, score, reviewer, note, date, file, agent FROM reviews WHERE reply = ? AND rule = ? AND " +
-                            "text = ? AND category = ?",
-                                                    arguments: [k.reply, k.rule, k.text, k.category])
-                    if let e = existing {
-                        let verdict: String? = e["verdict"], score: Int? = e["score"]
-                        let context: [String?] = [e["reviewer"], e["note"], e["date"], e["file"], e["agent"]]
-                        let same = verdict == r.verdict.rawValue && score == r.score
-                            && context == [r.reviewer, r.note, r.date, r.file, r.agent]
-                        if same { saved.unchanged += 1; continue }
-                        saved.replaced += 1
-                    } else {
-                        saved.added += 1
-                    }
-                    try db.execute(sql: """
-                        INSERT OR REPLACE INTO reviews (reply, rule, text, category, verdict, score, reviewer, note, date, file, agent)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [k.reply, k.rule, k.text, k.category, r.verdict.rawValue, r.score, r.reviewer, r.note, r.date,
-                                         r.file, r.agent])
-                }
+                for r in latest { try Self.save(r, in: db, counting: &saved) }
                 return .commit
             }
         }
         return saved
+    }
+
+    /// Writes one review unless the same one is on record, and counts it as added, replaced or unchanged.
+    static func save(_ r: Review, in db: Database, counting saved: inout ReviewsSaved) throws {
+        let k = r.key
+        let existing = try Row.fetchOne(db,
+            sql: "SELECT verdict, score, reviewer, note, date, file, agent FROM reviews WHERE reply = ? AND rule = ? AND " +
+                "text = ? AND category = ?",
+                                        arguments: [k.reply, k.rule, k.text, k.category])
+        if let e = existing {
+            let verdict: String? = e["verdict"], score: Int? = e["score"]
+            let context: [String?] = [e["reviewer"], e["note"], e["date"], e["file"], e["agent"]]
+            let same = verdict == r.verdict.rawValue && score == r.score
+                && context == [r.reviewer, r.note, r.date, r.file, r.agent]
+            if same { saved.unchanged += 1; return }
+            saved.replaced += 1
+        } else {
+            saved.added += 1
+        }
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO reviews (reply, rule, text, category, verdict, score, reviewer, note, date, file, agent)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [k.reply, k.rule, k.text, k.category, r.verdict.rawValue, r.score, r.reviewer, r.note, r.date,
+                             r.file, r.agent])
     }
 
     /// Removes the reviews of these keys (a review withdrawn); returns how many there were.
@@ -105,28 +108,32 @@ extension HistoryStore {
                     FROM reviews ORDER BY reply, rule, text, category
                     """)
                 while let row = try rows.next() {
-                    var reader = RowReader(row: row, table: "reviews")
-                    let texts = ["reply", "rule", "text", "category", "reviewer", "note", "date", "file", "agent"].map { reader.text($0) }
-                    let verdict = reader.text("verdict").flatMap { v -> ReviewVerdict? in
-                        if let verdict = ReviewVerdict(rawValue: v) { return verdict }
-                        reader.note("verdict", "one of \(ReviewVerdict.allCases.map(\.rawValue).joined(separator: ", "))")
-                        return nil
-                    }
-                    var score: Int?
-                    var scoreOK = true
-                    if (row["score"] as DatabaseValue).isNull {
-                        if verdict == .rescored { reader.note("score", "a whole number from 0 to 100"); scoreOK = false }
-                    } else if let s = reader.integer("score", in: 0...100) { score = Int(s) } else { scoreOK = false }
-                    if reader.damaged.isEmpty, scoreOK, let verdict, texts.allSatisfy({ $0 != nil }) {
-                        let t = texts.map { $0! }
-                        reviews.append(Review(reply: t[0], rule: t[1], text: t[2], category: t[3], verdict: verdict, score: score,
-                                              reviewer: t[4], note: t[5], date: t[6], file: t[7], agent: t[8]))
-                    }
-                    damaged += reader.damaged
+                    if let review = Self.review(row, damaged: &damaged) { reviews.append(review) }
                 }
                 return ReviewSnapshot(reviews: reviews, damaged: damaged)
             }
         }
+    }
+
+    /// The review a row holds, or nil when the row is damaged; its damaged columns are added to `damaged`.
+    static func review(_ row: Row, damaged: inout [DamagedRow]) -> Review? {
+        var reader = RowReader(row: row, table: "reviews")
+        let texts = ["reply", "rule", "text", "category", "reviewer", "note", "date", "file", "agent"].map { reader.text($0) }
+        let verdict = reader.text("verdict").flatMap { v -> ReviewVerdict? in
+            if let verdict = ReviewVerdict(rawValue: v) { return verdict }
+            reader.note("verdict", "one of \(ReviewVerdict.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        var score: Int?
+        var scoreOK = true
+        if (row["score"] as DatabaseValue).isNull {
+            if verdict == .rescored { reader.note("score", "a whole number from 0 to 100"); scoreOK = false }
+        } else if let s = reader.integer("score", in: 0...100) { score = Int(s) } else { scoreOK = false }
+        damaged += reader.damaged
+        guard reader.damaged.isEmpty, scoreOK, let verdict, texts.allSatisfy({ $0 != nil }) else { return nil }
+        let t = texts.map { $0! }
+        return Review(reply: t[0], rule: t[1], text: t[2], category: t[3], verdict: verdict, score: score,
+                      reviewer: t[4], note: t[5], date: t[6], file: t[7], agent: t[8])
     }
 
     /// Every review on record; a damaged row is an error.

@@ -323,35 +323,42 @@ public struct HelpdeskReader {
             let (path, format, c) = all[index]
             all[index].conversation.parts = []
             if notes[path] == nil { order.append(path); notes[path] = (0, 0, 0) }
-            var lastCustomer: MailMessage?
-            for part in c.parts {
-                var role = part.role
-                let user = part.authorID.flatMap { users[scoped($0, format)] }
-                // Zendesk marks roles on users, not comments: a public comment by an end-user is the customer's.
-                if role == .agent || role == .customer, let known = user?.role { role = known }
-                if role == .note { notes[path]!.notes += 1; continue }
-                if role == .bot {
-                    guard config.helpdesk.bots == .score else { notes[path]!.bots += 1; continue }
-                    role = .agent
-                }
-                var m = message(part, of: c, path: path, format: format, role: role, user: user)
-                if role == .agent {
-                    if let q = lastCustomer {
-                        m.inReplyTo = q.messageID
-                        m.references = [q.messageID!]
-                        if let from = q.from { m.to = [from] }
-                    }
-                } else {
-                    lastCustomer = m
-                }
-                result.append(m)
-            }
+            result += messages(of: c, path: path, format: format, leftOut: &notes[path]!)
         }
         for (path, count) in sidesLeftOut {
             if notes[path] == nil { order.append(path); notes[path] = (0, 0, 0) }
             notes[path]!.side += count
         }
         return (result, errors, Self.leftOut(order.map { ($0, notes[$0]!) }))
+    }
+
+    /// One conversation's messages, each agent reply answering the customer's message before it;
+    /// internal notes, and bot messages unless scored, are counted in `leftOut` instead.
+    func messages(of c: HelpdeskConversation, path: String, format: HelpdeskFormat,
+                  leftOut: inout (notes: Int, bots: Int, side: Int)) -> [MailMessage] {
+        var result: [MailMessage] = []
+        var lastCustomer: MailMessage?
+        for part in c.parts {
+            var role = part.role
+            let user = part.authorID.flatMap { users[scoped($0, format)] }
+            // Zendesk marks roles on users, not comments: a public comment by an end-user is the customer's.
+            if role == .agent || role == .customer, let known = user?.role { role = known }
+            if role == .note { leftOut.notes += 1; continue }
+            if role == .bot {
+                guard config.helpdesk.bots == .score else { leftOut.bots += 1; continue }
+                role = .agent
+            }
+            var m = message(part, of: c, path: path, format: format, role: role, user: user)
+            if role != .agent {
+                lastCustomer = m
+            } else if let q = lastCustomer {
+                m.inReplyTo = q.messageID
+                m.references = [q.messageID!]
+                if let from = q.from { m.to = [from] }
+            }
+            result.append(m)
+        }
+        return result
     }
 
     /// Side conversations are agents' threads with third parties (a supplier, another team), not

@@ -86,10 +86,10 @@ enum CSV {
         func next() -> Unicode.Scalar? { if let p = pending { pending = nil; return p }; return it.next() }
         while let c = next() {
             if quoted {
-                if c == "\"" {
-                    if let d = it.next() { if d == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = d } }
-                    else { quoted = false }
-                } else { field.unicodeScalars.append(c) }
+                if c != "\"" { field.unicodeScalars.append(c); continue }
+                // Inside quotes, a doubled quote is a quote; a single one ends the quoted part.
+                let d = it.next()
+                if d == "\"" { field.unicodeScalars.append("\"") } else { quoted = false; pending = d }
                 continue
             }
             switch c {

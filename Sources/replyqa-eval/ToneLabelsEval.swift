@@ -99,8 +99,8 @@ struct ToneLabelsEval: ParsableCommand {
                 if truth { positives[name, default: 0] += 1 }
                 if fired && truth { tp[name, default: 0] += 1 }
                 if fired && !truth { fp[name, default: 0] += 1; if verbose { print("false \(name): \(s.text)") } }
-                if random && truth { if fired { tpRandom[name, default: 0] += 1 } else { fnRandom[name,
-                    default: 0] += 1; if verbose { print("missed \(name): \(s.text)") } } }
+                if random && truth && fired { tpRandom[name, default: 0] += 1 }
+                if random && truth && !fired { fnRandom[name, default: 0] += 1; if verbose { print("missed \(name): \(s.text)") } }
                 if !random && truth && !fired && verbose { print("missed \(name) (pooled): \(s.text)") }
             }
         }

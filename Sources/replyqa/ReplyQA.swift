@@ -466,39 +466,43 @@ enum Output {
         case .json:
             Swift.print(try BatchDocument(result, includeFindings: includeFindings).json())
         case .text:
-            // Every line carries text from the emails: escaped, so it cannot drive the terminal.
-            func say(_ line: String) { Swift.print(TerminalText.escape(line)) }
-            for (i, r) in result.replies.enumerated() {
-                let reply = r.reply
-                say("\(r.location): \(reply.agent) · \(reply.channel) · \(reply.subject ?? "(no subject)")")
-                if let q = reply.question {
-                    say("  answers (\(q.source.rawValue)): \(oneLine(q.text, max: 100))")
-                } else {
-                    say("  answers: no customer message found")
-                }
-                // Customer data a finding points at (a card number, a secret) is masked, as in every other output.
-                let shown = includeFindings ? r.redactedAuthored : reply.authored
-                say("  wrote: \(oneLine(shown, max: 100))")
-                for w in r.warnings { say("  warning: \(w)") }
-                if includeFindings {
-                    if let score = r.score {
-                        let parts = score.categories.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                        say("  score \(score.overall)/100"
-                            + (score.autoFailed.isEmpty ? "" : " (failed: \(score.autoFailed.joined(separator: ", ")))") + " · \(parts)")
-                    }
-                    if let tone = r.tone {
-                        say("  tone: \(tone.label.rawValue) (\(tone.reasons.joined(separator: "; ")))")
-                    }
-                    for (k, f) in r.findings.enumerated() {
-                        let disputed = reviewed?.isDisputed(i, k) == true ? " (disputed: left out of the score)" : ""
-                        say("  \(f.severity.rawValue): \(f.message) [\(f.rule)] \"\(shown.text(at: f.span))\"\(disputed)")
-                    }
-                }
-            }
+            for (i, r) in result.replies.enumerated() { printReply(r, at: i, includeFindings: includeFindings, reviewed: reviewed) }
             for s in result.skipped { say("\(s.path): skipped: \(s.reason)") }
             for e in result.failures { warn("\(e.path): error: \(e.reason)") }
             say("\(result.replies.count) replies, \(result.customerMessages) customer messages, "
                 + "\(result.skipped.count) skipped, \(result.failures.count) failed")
+        }
+    }
+
+    /// Every line carries text from the emails: escaped, so it cannot drive the terminal.
+    static func say(_ line: String) { Swift.print(TerminalText.escape(line)) }
+
+    /// The text lines of the batch's `i`th reply: where it is, what it answers and wrote, and, with
+    /// findings, its score, tone and findings.
+    static func printReply(_ r: ReplyRecord, at i: Int, includeFindings: Bool, reviewed: ReviewedBatch?) {
+        let reply = r.reply
+        say("\(r.location): \(reply.agent) · \(reply.channel) · \(reply.subject ?? "(no subject)")")
+        if let q = reply.question {
+            say("  answers (\(q.source.rawValue)): \(oneLine(q.text, max: 100))")
+        } else {
+            say("  answers: no customer message found")
+        }
+        // Customer data a finding points at (a card number, a secret) is masked, as in every other output.
+        let shown = includeFindings ? r.redactedAuthored : reply.authored
+        say("  wrote: \(oneLine(shown, max: 100))")
+        for w in r.warnings { say("  warning: \(w)") }
+        guard includeFindings else { return }
+        if let score = r.score {
+            let parts = score.categories.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            say("  score \(score.overall)/100"
+                + (score.autoFailed.isEmpty ? "" : " (failed: \(score.autoFailed.joined(separator: ", ")))") + " · \(parts)")
+        }
+        if let tone = r.tone {
+            say("  tone: \(tone.label.rawValue) (\(tone.reasons.joined(separator: "; ")))")
+        }
+        for (k, f) in r.findings.enumerated() {
+            let disputed = reviewed?.isDisputed(i, k) == true ? " (disputed: left out of the score)" : ""
+            say("  \(f.severity.rawValue): \(f.message) [\(f.rule)] \"\(shown.text(at: f.span))\"\(disputed)")
         }
     }
 

@@ -30,27 +30,32 @@ final class RuleExamplesTests: XCTestCase {
         for checker in Self.registry.checkers {
             for rule in checker.rules {
                 for (example, triggers) in rule.triggers.map({ ($0, true) }) + rule.passes.map({ ($0, false) }) {
-                    let e: RuleExample
-                    switch RuleExample.parse(example) {
-                    case .success(let parsed): e = parsed
-                    case .failure(let error): XCTFail("\(rule.id): \(error.reason) in “\(example)”"); continue
-                    }
-                    let output = checker.analyze(e.reply, in: CheckContext(config: Configuration(), batch: e.batch))
-                    let found = output.spans(of: rule.id)
-                    let shown = found.map { e.text.text(at: $0) }
-                    // A finding says what its rule's description says: the facts are written once.
-                    for f in output.findings where f.rule == rule.id {
-                        XCTAssertEqual([f.category.rawValue, f.severity.rawValue, "\(f.sensitive)"],
-                                       [rule.category.rawValue, rule.severity.rawValue, "\(rule.sensitive)"], "\(rule.id) on “\(e.text)”")
-                    }
-                    if triggers {
-                        XCTAssertEqual(found, e.spans,
-                                       "\(rule.id) on “\(e.text)”: found \(shown), expected \(e.spans.map { e.text.text(at: $0) })")
-                    } else {
-                        XCTAssertEqual(shown, [], "\(rule.id) must not trigger on “\(e.text)”")
-                    }
+                    check(example, triggers: triggers, rule: rule, checker: checker)
                 }
             }
+        }
+    }
+
+    /// A triggering example gives exactly its marked findings, a passing one none.
+    func check(_ example: String, triggers: Bool, rule: RuleDescription, checker: any Checker) {
+        let e: RuleExample
+        switch RuleExample.parse(example) {
+        case .success(let parsed): e = parsed
+        case .failure(let error): XCTFail("\(rule.id): \(error.reason) in “\(example)”"); return
+        }
+        let output = checker.analyze(e.reply, in: CheckContext(config: Configuration(), batch: e.batch))
+        let found = output.spans(of: rule.id)
+        let shown = found.map { e.text.text(at: $0) }
+        // A finding says what its rule's description says: the facts are written once.
+        for f in output.findings where f.rule == rule.id {
+            XCTAssertEqual([f.category.rawValue, f.severity.rawValue, "\(f.sensitive)"],
+                           [rule.category.rawValue, rule.severity.rawValue, "\(rule.sensitive)"], "\(rule.id) on “\(e.text)”")
+        }
+        if triggers {
+            XCTAssertEqual(found, e.spans,
+                           "\(rule.id) on “\(e.text)”: found \(shown), expected \(e.spans.map { e.text.text(at: $0) })")
+        } else {
+            XCTAssertEqual(shown, [], "\(rule.id) must not trigger on “\(e.text)”")
         }
     }
 
