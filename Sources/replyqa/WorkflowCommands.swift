@@ -51,29 +51,27 @@ struct Sample: ParsableCommand {
         let picks = StratifiedSample(perStratum: perAgent, byChannel: perChannel, seed: seed).draw(result.replies)
         let spotlit = spotlight.map { SpotlightSample(count: $0, seed: seed)
             .draw(result.replies, excluding: Set(picks.map(\.index))) } ?? []
+        var copies = SampleCopies(enabled: out != nil, limits: config.limits)
+        let rows = manifestRows(result.replies, picks: picks, spotlit: spotlit, copies: &copies)
+        let manifest = rows.map { $0.map(CSVField.quoted).joined(separator: ",") }.joined(separator: "\n") + "\n"
+        if let out {
+            try write(manifest, copies: copies.files, to: out, file: file, picks: picks, spotlit: spotlit)
+        } else {
+            // Agent names come from the emails: escaped on the way to the terminal.
+            Swift.print(TerminalText.escape(manifest), terminator: "")
+        }
+        if !result.failures.isEmpty { throw ExitCode(1) }
+    }
+
+    /// The manifest (header first): one row per drawn reply, stratified share before spotlight,
+    /// each with its copies' names and why it was drawn. Copies the replies and their questions too.
+    func manifestRows(_ replies: [ReplyRecord], picks: [StratifiedSample.Pick], spotlit: [SpotlightSample.Pick],
+                      copies: inout SampleCopies) -> [[String]] {
         let sizes = Dictionary(grouping: picks, by: \.stratum).mapValues(\.count)
-        let strata = Dictionary(grouping: result.replies.indices) { i in
-            perChannel ? "\(result.replies[i].reply.agent) / \(result.replies[i].reply.channel)" : result.replies[i].reply.agent
+        let strata = Dictionary(grouping: replies.indices) { i in
+            perChannel ? "\(replies[i].reply.agent) / \(replies[i].reply.channel)" : replies[i].reply.agent
         }.mapValues(\.count)
         var rows = [["stratum", "agent", "channel", "message_id", "source", "copy", "question_copy", "draw", "reason"]]
-        var files: [(String, Data)] = []
-        var names = Set<String>()
-        func copy(_ location: String, into folder: String, export: [UInt8]? = nil) -> String {
-            guard out != nil else { return "" }
-            do {
-                let bytes = try export ?? RawMessage.bytes(location: location, limits: config.limits)
-                var base = (location as NSString).lastPathComponent.replacingOccurrences(of: "#", with: "-")
-                if !base.hasSuffix(".eml") { base += ".eml" }
-                var name = "\(folder)/\(base)", k = 2
-                while names.contains(name) { name = "\(folder)/\(k)-\(base)"; k += 1 }
-                names.insert(name)
-                files.append((name, Data(bytes)))
-                return name
-            } catch {
-                warn("replyqa sample: \(location): \(error)")
-                return ""
-            }
-        }
         var slugs = SlugMaker(), slugOf: [String: String] = [:]
         // With a spotlight, each share is a folder of its own that `check` reads on its own.
         let shares = spotlight == nil ? ["": picks.map { ($0.index, $0.stratum) }]
@@ -83,11 +81,12 @@ struct Sample: ParsableCommand {
             + " (risk \(Int($0.weight)))") })
         for share in shares.keys.sorted(by: >) {
             for (index, stratum) in shares[share]! {
-                let r = result.replies[index]
+                let r = replies[index]
                 let slug = slugOf[r.reply.agent] ?? { let s = slugs.slug(r.reply.agent); slugOf[r.reply.agent] = s; return s }()
                 // A reply from a helpdesk export is written as an email, with its question beside it.
-                let replyCopy = copy(r.location, into: "\(share)replies/\(slug)", export: HelpdeskCopy.reply(r.reply, location: r.location))
-                let questionCopy = r.reply.question?.location.map { copy($0, into: "\(share)context",
+                let replyCopy = copies.copy(r.location, into: "\(share)replies/\(slug)",
+                                            export: HelpdeskCopy.reply(r.reply, location: r.location))
+                let questionCopy = r.reply.question?.location.map { copies.copy($0, into: "\(share)context",
                     export: HelpdeskCopy.question(r.reply, location: r.location)) } ?? ""
                 let spot = share == "spotlight/"
                 // A stratified reply's share of its stratum: what weighs it in honest statistics.
@@ -96,32 +95,60 @@ struct Sample: ParsableCommand {
                              spot ? "spotlight" : "stratified", why])
             }
         }
-        let manifest = rows.map { $0.map(CSVField.quoted).joined(separator: ",") }.joined(separator: "\n") + "\n"
-        let strataDrawn = Set(picks.map(\.stratum)).count
-        if let out {
-            files.append(("manifest.csv", Data(manifest.utf8)))
-            if let source = file.path {
-                // The same settings re-check the sample the same way (agents, channels, severities).
-                let config = (out as NSString).appendingPathComponent("replyqa.yml")
-                let note = "# The configuration `replyqa sample` used, copied from \(source); check the sample with\n"
-                    + (spotlight == nil ? "# replyqa check \(out) --config \(config)\n"
-                       : "# replyqa check \(out)/stratified --config \(config)   (the fair share: its statistics are the team's)\n"
-                         + "# replyqa check \(out)/spotlight --config \(config)    (drawn by risk: for review, not for statistics)\n")
-                files.append(("replyqa.yml", Data((note + file.relocated()).utf8)))
-            }
-            do { _ = try ReportWriter.write(files, to: out, marker: (file: "manifest.csv", text: "stratum,agent,channel")) }
-            catch { warn("replyqa: \(error)"); throw ExitCode(1) }
-            let configNote = file.path == nil ? "" : ", replyqa.yml is the configuration used"
-            Swift.print(
-                "Sample: \(picks.count) replies from \(strataDrawn) strata (seed \(seed)) in \(out)\(spotlight == nil ? "" : "/stratified")"
-                        + (spotlight == nil
-                            ? "" : ", and \(spotlit.count) drawn by risk in \(out)/spotlight (for review, not for statistics)")
-                        + "; manifest.csv lists them\(configNote)")
-        } else {
-            // Agent names come from the emails: escaped on the way to the terminal.
-            Swift.print(TerminalText.escape(manifest), terminator: "")
+        return rows
+    }
+
+    /// Writes the copies, the manifest and the configuration used into `out`, and says what is there.
+    func write(_ manifest: String, copies: [(String, Data)], to out: String, file: ConfigurationFile,
+               picks: [StratifiedSample.Pick], spotlit: [SpotlightSample.Pick]) throws {
+        var files = copies
+        files.append(("manifest.csv", Data(manifest.utf8)))
+        if let source = file.path {
+            // The same settings re-check the sample the same way (agents, channels, severities).
+            let config = (out as NSString).appendingPathComponent("replyqa.yml")
+            let note = "# The configuration `replyqa sample` used, copied from \(source); check the sample with\n"
+                + (spotlight == nil ? "# replyqa check \(out) --config \(config)\n"
+                   : "# replyqa check \(out)/stratified --config \(config)   (the fair share: its statistics are the team's)\n"
+                     + "# replyqa check \(out)/spotlight --config \(config)    (drawn by risk: for review, not for statistics)\n")
+            files.append(("replyqa.yml", Data((note + file.relocated()).utf8)))
         }
-        if !result.failures.isEmpty { throw ExitCode(1) }
+        do { _ = try ReportWriter.write(files, to: out, marker: (file: "manifest.csv", text: "stratum,agent,channel")) }
+        catch { warn("replyqa: \(error)"); throw ExitCode(1) }
+        let strataDrawn = Set(picks.map(\.stratum)).count
+        let configNote = file.path == nil ? "" : ", replyqa.yml is the configuration used"
+        Swift.print(
+            "Sample: \(picks.count) replies from \(strataDrawn) strata (seed \(seed)) in \(out)\(spotlight == nil ? "" : "/stratified")"
+                    + (spotlight == nil
+                        ? "" : ", and \(spotlit.count) drawn by risk in \(out)/spotlight (for review, not for statistics)")
+                    + "; manifest.csv lists them\(configNote)")
+    }
+}
+
+/// The sampled messages copied for `sample --out`, each under a name of its own.
+struct SampleCopies {
+    /// Without --out nothing is copied and every copy's name is empty.
+    let enabled: Bool
+    let limits: Limits
+    var files: [(String, Data)] = []
+    var names = Set<String>()
+
+    /// Copies the message at `location` (or `export`, a helpdesk message written as an email) into
+    /// `folder` as an .eml file; returns its name, or "" when it could not be read.
+    mutating func copy(_ location: String, into folder: String, export: [UInt8]? = nil) -> String {
+        guard enabled else { return "" }
+        do {
+            let bytes = try export ?? RawMessage.bytes(location: location, limits: limits)
+            var base = (location as NSString).lastPathComponent.replacingOccurrences(of: "#", with: "-")
+            if !base.hasSuffix(".eml") { base += ".eml" }
+            var name = "\(folder)/\(base)", k = 2
+            while names.contains(name) { name = "\(folder)/\(k)-\(base)"; k += 1 }
+            names.insert(name)
+            files.append((name, Data(bytes)))
+            return name
+        } catch {
+            warn("replyqa sample: \(location): \(error)")
+            return ""
+        }
     }
 }
 
